@@ -1,0 +1,125 @@
+/**
+ * Encrypts sensitive request fields (names, ID numbers) for WeChat Pay: RSAES-OAEP with SHA-1 and
+ * MGF1-SHA-1 under the platform public key, base64 on the wire. The request that carries them must
+ * name that key in its `Wechatpay-Serial` header, which is why the encryptor also holds the serial.
+ *
+ * @since 0.1.0
+ */
+import type * as Crypto from "node:crypto"
+import type { ConfigError } from "effect"
+import { Config, Context, Effect, Layer, Redacted, Schema } from "effect"
+import * as crypto from "./internal/crypto.js"
+import * as Validate from "./internal/validate.js"
+import type { InvalidOptionError } from "./WeChatPayError.js"
+
+/**
+ * A plaintext that cannot be encrypted: empty, or longer than RSA-OAEP can carry (214 UTF-8 bytes for
+ * RSA-2048). The plaintext itself is never included.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EncryptError extends Schema.TaggedError<EncryptError>("@effect-wechatpay/core/EncryptError")(
+  "EncryptError",
+  { reason: Schema.Literal("Empty", "TooLong"), maxBytes: Schema.Number }
+) {
+  override get message(): string {
+    return this.reason === "Empty"
+      ? "a sensitive field must not be empty"
+      : `a sensitive field must be at most ${this.maxBytes} bytes of UTF-8`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The id of the platform key that encrypts: a `PUB_KEY_ID_…` or a 40-hex certificate serial. */
+  readonly serialNo: string
+  /** The largest plaintext, in UTF-8 bytes, this key can encrypt. */
+  readonly maxPlaintextBytes: number
+  /** Encrypts one field; the plaintext is unwrapped only here. */
+  readonly encrypt: (plaintext: Redacted.Redacted<string>) => Effect.Effect<string, EncryptError>
+}
+
+/**
+ * The sensitive-field encryptor.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Encryptor } from "@effect-wechatpay/core"
+ *
+ * const ciphertext = Effect.flatMap(Encryptor.Encryptor, (e) => e.encrypt(Redacted.make("张三")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Encryptor extends Context.Tag("@effect-wechatpay/core/Encryptor")<Encryptor, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** `PUB_KEY_ID_…` (public-key mode) or the platform certificate's 40-hex serial. */
+  readonly serialNo: string
+  /** The WeChat Pay public key or platform certificate, PEM. */
+  readonly publicKey: string
+}
+
+const fromKey = (serialNo: string, key: Crypto.KeyObject): Service => {
+  const maxPlaintextBytes = crypto.oaepMaxPlaintextBytes(key)
+  return Encryptor.of({
+    serialNo,
+    maxPlaintextBytes,
+    encrypt: (plaintext) =>
+      Effect.suspend(() => {
+        const value = Redacted.value(plaintext)
+        if (value.length === 0) return Effect.fail(new EncryptError({ reason: "Empty", maxBytes: maxPlaintextBytes }))
+        if (Buffer.byteLength(value, "utf8") > maxPlaintextBytes) {
+          return Effect.fail(new EncryptError({ reason: "TooLong", maxBytes: maxPlaintextBytes }))
+        }
+        return Effect.succeed(crypto.oaepEncrypt(key, value))
+      })
+  })
+}
+
+/**
+ * Builds an encryptor, parsing the public key once.
+ *
+ * @example
+ * ```ts
+ * import { Encryptor } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const encryptor = Encryptor.make({ serialNo: "PUB_KEY_ID_0114232134912410000000000000000000", publicKey: pem })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, InvalidOptionError> =>
+  Effect.gen(function*() {
+    const serialNo = yield* Validate.identifier("platformPublicKeyId", options.serialNo)
+    const key = yield* Validate.publicKey("platformPublicKey", options.publicKey)
+    return fromKey(serialNo, key)
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Encryptor, InvalidOptionError> =>
+  Layer.effect(Encryptor, make(options))
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config.Wrap<Options>
+): Layer.Layer<Encryptor, ConfigError.ConfigError | InvalidOptionError> =>
+  Layer.effect(Encryptor, Effect.flatMap(Config.unwrap(config), make))

@@ -1,0 +1,44 @@
+/**
+ * Schemas for sensitive fields: `Redacted<string>` in the type, RSA-OAEP ciphertext on the wire.
+ * Encoding needs an {@link Encryptor.Encryptor}, and the compiler tracks it in the schema's context.
+ *
+ * @since 0.1.0
+ */
+import { Effect, ParseResult, Schema } from "effect"
+import * as Encryptor from "./Encryptor.js"
+
+/**
+ * A sensitive string: `Redacted<string>` to the program, base64 RSA-OAEP ciphertext to WeChat.
+ * Encoding encrypts through the `Encryptor` service; an empty or over-long plaintext fails the encoding
+ * with a `ParseError` whose message never shows the plaintext. Decoding ciphertext is refused: only
+ * WeChat (or the sandbox) holds the private key.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted, Schema } from "effect"
+ * import { Sensitive } from "@effect-wechatpay/core"
+ *
+ * const Body = Schema.Struct({ user_name: Sensitive.EncryptedString })
+ * // Effect<{ readonly user_name: string }, ParseError, Encryptor>
+ * const wire = Schema.encode(Body)({ user_name: Redacted.make("张三") })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EncryptedString: Schema.transformOrFail<
+  typeof Schema.String,
+  Schema.RedactedFromSelf<typeof Schema.String>,
+  Encryptor.Encryptor
+> = Schema.transformOrFail(Schema.String, Schema.RedactedFromSelf(Schema.String), {
+  strict: true,
+  decode: (_ciphertext, _options, ast) =>
+    ParseResult.fail(
+      new ParseResult.Forbidden(ast, "<ciphertext>", "an encrypted field can only be decrypted with the platform private key")
+    ),
+  encode: (plaintext, _, ast) =>
+    Effect.flatMap(Encryptor.Encryptor, (encryptor) => encryptor.encrypt(plaintext)).pipe(
+      // `plaintext` is the Redacted wrapper: the formatter prints it as `<redacted>`.
+      Effect.mapError((error) => new ParseResult.Type(ast, plaintext, error.message))
+    )
+}).annotations({ identifier: "EncryptedString", description: "a sensitive string, RSA-OAEP encrypted on the wire" })

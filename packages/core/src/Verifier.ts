@@ -1,0 +1,204 @@
+/**
+ * Verifies the `Wechatpay-*` signatures of APIv3 responses and callbacks.
+ *
+ * The message is `TIMESTAMP\nNONCE\nBODY\n` over the raw body; the key is chosen by `Wechatpay-Serial`,
+ * so public-key mode (`PUB_KEY_ID_…`), certificate mode (40-hex serials) and a migration between them
+ * (both at once) are the same code. Time comes from `Clock`, so `TestClock` drives the skew check.
+ *
+ * @since 0.1.0
+ */
+import type * as Crypto from "node:crypto"
+import type { ConfigError } from "effect"
+import { Clock, Config, Context, Effect, Layer } from "effect"
+import * as crypto from "./internal/crypto.js"
+import * as Validate from "./internal/validate.js"
+import type { InvalidOptionError } from "./WeChatPayError.js"
+import { ResponseVerificationError, type VerificationFailure } from "./WeChatPayError.js"
+
+/**
+ * WeChat's deliberate bad signatures start with this: merchants that accept them do not verify.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
+
+/**
+ * Responses whose timestamp is this far (or further) from now are refused.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_SKEW_SECONDS = 300
+
+/**
+ * A signed message from WeChat: a response, or a callback's request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Signed {
+  /** Header names in any case (`Wechatpay-Serial` or `wechatpay-serial`). */
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+  /** The raw body, exactly as received. */
+  readonly body: string | Uint8Array
+  /** The HTTP status, reported on failure. */
+  readonly status?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The serials (key ids) this verifier holds keys for. */
+  readonly serials: ReadonlyArray<string>
+  /** Succeeds only when the message is signed by a known platform key, within the skew window. */
+  readonly verify: (signed: Signed) => Effect.Effect<void, ResponseVerificationError>
+}
+
+/**
+ * The response verifier.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * declare const headers: Record<string, string>
+ * declare const rawBody: string
+ * const checked = Effect.flatMap(Verifier.Verifier, (v) => v.verify({ headers, body: rawBody }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Verifier extends Context.Tag("@effect-wechatpay/core/Verifier")<Verifier, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * Platform public keys (PEM public keys or certificates) by serial: `{ "PUB_KEY_ID_…": pem }`, or
+   * certificate serials, or both during a migration.
+   */
+  readonly publicKeys: Readonly<Record<string, string>>
+}
+
+/** Reads a header in any case; a repeated header is ambiguous, so it counts as absent. */
+const header = (headers: Signed["headers"], name: string): string | undefined => {
+  let value = headers[name]
+  if (value === undefined) {
+    for (const key in headers) {
+      if (key.toLowerCase() === name) {
+        value = headers[key]
+        break
+      }
+    }
+  }
+  return typeof value === "string" ? value : undefined
+}
+
+const TIMESTAMP = /^\d{1,12}$/
+
+const fromKeys = (keys: ReadonlyMap<string, Crypto.KeyObject>): Service => {
+  const serials = Array.from(keys.keys())
+  return Verifier.of({
+    serials,
+    verify: (signed) =>
+      Effect.flatMap(Clock.currentTimeMillis, (millis) => {
+        const requestId = header(signed.headers, "request-id")
+        const fail = (reason: VerificationFailure, description: string, serial?: string) =>
+          Effect.fail(
+            new ResponseVerificationError({
+              reason,
+              description,
+              ...(signed.status !== undefined ? { status: signed.status } : {}),
+              ...(serial !== undefined ? { serial } : {}),
+              ...(requestId !== undefined ? { requestId } : {})
+            })
+          )
+        const timestamp = header(signed.headers, "wechatpay-timestamp")
+        const nonce = header(signed.headers, "wechatpay-nonce")
+        const signature = header(signed.headers, "wechatpay-signature")
+        const serial = header(signed.headers, "wechatpay-serial")
+        const missing = [
+          timestamp === undefined ? "Wechatpay-Timestamp" : undefined,
+          nonce === undefined || nonce.length === 0 ? "Wechatpay-Nonce" : undefined,
+          signature === undefined || signature.length === 0 ? "Wechatpay-Signature" : undefined,
+          serial === undefined || serial.length === 0 ? "Wechatpay-Serial" : undefined
+        ].filter((name) => name !== undefined)
+        if (missing.length > 0) return fail("MissingHeaders", `missing or repeated ${missing.join(", ")}`)
+        if (!TIMESTAMP.test(timestamp!)) return fail("MissingHeaders", "Wechatpay-Timestamp is not Unix seconds")
+        if (signature!.startsWith(SIGNATURE_PROBE_PREFIX)) {
+          return fail("SignatureProbe", "WeChat's signature probe: a deliberately invalid signature", serial)
+        }
+        const key = keys.get(serial!)
+        if (key === undefined) {
+          return fail(
+            "UnknownSerial",
+            `no platform key for serial ${serial}; known: ${serials.join(", ")}`,
+            serial
+          )
+        }
+        const skew = Math.abs(Math.floor(millis / 1000) - Number(timestamp))
+        if (skew >= MAX_SKEW_SECONDS) {
+          return fail(
+            "StaleTimestamp",
+            `Wechatpay-Timestamp is ${skew} s away from this host's clock (limit ${MAX_SKEW_SECONDS} s)`,
+            serial
+          )
+        }
+        const message = typeof signed.body === "string"
+          ? `${timestamp}\n${nonce}\n${signed.body}\n`
+          : Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), signed.body, NEWLINE])
+        return crypto.verify(key, message, signature!)
+          ? Effect.void
+          : fail("BadSignature", "the signature does not match the body", serial)
+      })
+  })
+}
+
+const NEWLINE = Buffer.from("\n")
+
+/**
+ * Builds a verifier, parsing every key once.
+ *
+ * @example
+ * ```ts
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const verifier = Verifier.make({ publicKeys: { PUB_KEY_ID_0114232134912410000000000000000000: pem } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, InvalidOptionError> =>
+  Effect.gen(function*() {
+    const keys = new Map<string, Crypto.KeyObject>()
+    for (const [serial, pem] of Object.entries(options.publicKeys)) {
+      yield* Validate.identifier("platformPublicKeyId", serial)
+      keys.set(serial, yield* Validate.publicKey(`platformPublicKey (${serial})`, pem))
+    }
+    return fromKeys(keys)
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Verifier, InvalidOptionError> =>
+  Layer.effect(Verifier, make(options))
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config.Wrap<Options>
+): Layer.Layer<Verifier, ConfigError.ConfigError | InvalidOptionError> =>
+  Layer.effect(Verifier, Effect.flatMap(Config.unwrap(config), make))

@@ -1,0 +1,30 @@
+/**
+ * WeChat Pay APIv3 for Effect: request signing, sensitive-field encryption, response verification and
+ * typed errors, as Layer services.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Aead from "./Aead.js"
+
+/** @since 0.1.0 */
+export * as Encryptor from "./Encryptor.js"
+
+/** @since 0.1.0 */
+export * as Sensitive from "./Sensitive.js"
+
+/** @since 0.1.0 */
+export * as Signer from "./Signer.js"
+
+/** @since 0.1.0 */
+export * as Verifier from "./Verifier.js"
+
+/** @since 0.1.0 */
+export * as WeChatPay from "./WeChatPay.js"
+
+/** @since 0.1.0 */
+export * as WeChatPayClient from "./WeChatPayClient.js"
+
+/** @since 0.1.0 */
+export * as WeChatPayError from "./WeChatPayError.js"

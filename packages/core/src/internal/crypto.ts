@@ -1,0 +1,102 @@
+/**
+ * The cryptographic primitives of APIv3, on node:crypto. Keys are parsed once into `KeyObject`s by
+ * the services; nothing here ever logs or formats a key.
+ */
+import * as Crypto from "node:crypto"
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/** A fresh 32-character alphanumeric nonce (rejection sampling keeps it uniform). */
+export const nonce = (length = 32): string => {
+  let out = ""
+  while (out.length < length) {
+    for (const byte of Crypto.randomBytes(length)) {
+      // 248 = 4 × 62: bytes at or above it would bias the first characters.
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62]
+    }
+  }
+  return out
+}
+
+/** SHA256withRSA (PKCS#1 v1.5) over `message`, standard base64, on the calling thread. */
+export const signSync = (key: Crypto.KeyObject, message: string | Uint8Array): string =>
+  Crypto.sign("sha256", typeof message === "string" ? Buffer.from(message) : message, key).toString("base64")
+
+/** SHA256withRSA on libuv's threadpool, so concurrent calls use every core. */
+export const signAsync = (key: Crypto.KeyObject, message: string | Uint8Array): Promise<string> =>
+  new Promise((resolve, reject) =>
+    Crypto.sign("sha256", typeof message === "string" ? Buffer.from(message) : message, key, (error, signature) =>
+      error ? reject(error) : resolve(signature.toString("base64"))
+    )
+  )
+
+/** Verifies a base64 SHA256withRSA signature; a malformed signature is simply not valid. */
+export const verify = (key: Crypto.KeyObject, message: string | Uint8Array, signature: string): boolean => {
+  if (!isBase64(signature)) return false
+  try {
+    return Crypto.verify("sha256", typeof message === "string" ? Buffer.from(message) : message, key, Buffer.from(signature, "base64"))
+  } catch {
+    return false
+  }
+}
+
+/** RSAES-OAEP with SHA-1 and MGF1-SHA-1, empty label: what WeChat decrypts sensitive fields with. */
+export const oaepEncrypt = (key: Crypto.KeyObject, plaintext: string): string =>
+  Crypto.publicEncrypt(
+    { key, padding: Crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+    Buffer.from(plaintext, "utf8")
+  ).toString("base64")
+
+/** The inverse of {@link oaepEncrypt}, for WeChat's side (the sandbox) and callbacks. */
+export const oaepDecrypt = (key: Crypto.KeyObject, ciphertext: string): string =>
+  Crypto.privateDecrypt(
+    { key, padding: Crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+    Buffer.from(ciphertext, "base64")
+  ).toString("utf8")
+
+/** The largest plaintext RSA-OAEP-SHA1 can carry for a key: k − 2·hLen − 2 bytes (214 for RSA-2048). */
+export const oaepMaxPlaintextBytes = (key: Crypto.KeyObject): number =>
+  ((key.asymmetricKeyDetails?.modulusLength ?? 2048) >> 3) - 2 * 20 - 2
+
+/**
+ * AEAD_AES_256_GCM decryption as APIv3 uses it for certificates and callbacks: key = the 32-byte
+ * APIv3 key, IV = the UTF-8 nonce, AAD = associated data, ciphertext = base64(data ‖ 16-byte tag).
+ */
+export const aesGcmDecrypt = (options: {
+  readonly key: string | Uint8Array
+  readonly nonce: string
+  readonly associatedData: string
+  readonly ciphertext: string
+}): string => {
+  const raw = Buffer.from(options.ciphertext, "base64")
+  if (raw.length < 16) throw new Error("ciphertext shorter than the authentication tag")
+  const decipher = Crypto.createDecipheriv(
+    "aes-256-gcm",
+    typeof options.key === "string" ? Buffer.from(options.key, "utf8") : options.key,
+    Buffer.from(options.nonce, "utf8")
+  )
+  decipher.setAAD(Buffer.from(options.associatedData, "utf8"))
+  decipher.setAuthTag(raw.subarray(raw.length - 16))
+  return Buffer.concat([decipher.update(raw.subarray(0, raw.length - 16)), decipher.final()]).toString("utf8")
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** Strict standard base64 (node's decoder silently skips garbage, so check first). */
+export const isBase64 = (s: string): boolean => s.length > 0 && s.length % 4 === 0 && BASE64.test(s)
+
+/** Parses a PEM private key; throws a message that names the problem, never the key. */
+export const parsePrivateKey = (pem: string): Crypto.KeyObject => {
+  const key = Crypto.createPrivateKey({ key: pem, format: "pem" })
+  if (key.asymmetricKeyType !== "rsa") throw new Error(`expected an RSA private key, got ${key.asymmetricKeyType}`)
+  return key
+}
+
+/** Parses a PEM public key, or the public key of a PEM certificate. */
+export const parsePublicKey = (pem: string): Crypto.KeyObject => {
+  const key = pem.includes("BEGIN CERTIFICATE")
+    ? new Crypto.X509Certificate(pem).publicKey
+    : Crypto.createPublicKey({ key: pem, format: "pem" })
+  if (key.asymmetricKeyType !== "rsa") throw new Error(`expected an RSA public key, got ${key.asymmetricKeyType}`)
+  return key
+}
