@@ -30,7 +30,11 @@ export const EncryptedString: Schema.transformOrFail<
   typeof Schema.String,
   Schema.RedactedFromSelf<typeof Schema.String>,
   Encryptor.Encryptor
-> = Schema.transformOrFail(Schema.String, Schema.RedactedFromSelf(Schema.String), {
+> = Schema.transformOrFail(
+  Schema.String,
+  // A plain string where a Redacted is expected must not be echoed in the error: it is the plaintext.
+  Schema.RedactedFromSelf(Schema.String).annotations({ message: () => "expected a Redacted<string>" }),
+  {
   strict: true,
   decode: (_ciphertext, _options, ast) =>
     ParseResult.fail(
@@ -41,4 +45,5 @@ export const EncryptedString: Schema.transformOrFail<
       // `plaintext` is the Redacted wrapper: the formatter prints it as `<redacted>`.
       Effect.mapError((error) => new ParseResult.Type(ast, plaintext, error.message))
     )
-}).annotations({ identifier: "EncryptedString", description: "a sensitive string, RSA-OAEP encrypted on the wire" })
+  }
+).annotations({ identifier: "EncryptedString", description: "a sensitive string, RSA-OAEP encrypted on the wire" })

@@ -49,6 +49,27 @@ export const ApiErrorBody = Schema.Struct({
   detail: Schema.optional(Schema.Unknown)
 })
 
+/** One line with what a person needs to act on: code, status, message, detail and `Request-ID`. */
+const describe = (error: {
+  readonly _tag: string
+  readonly status: number
+  readonly message: string
+  readonly detail?: ApiErrorDetail | undefined
+  readonly requestId?: string | undefined
+}): string => {
+  const code = "code" in error && typeof error.code === "string" ? error.code : error._tag
+  const detail = error.detail === undefined
+    ? []
+    : [[error.detail.location, error.detail.field].filter(Predicate.isString).join("."), error.detail.issue ?? ""]
+      .filter((s) => s.length > 0)
+  return [
+    `${code} (HTTP ${error.status})`,
+    error.message.length > 0 ? `: ${error.message}` : "",
+    detail.length > 0 ? ` [${detail.join(": ")}]` : "",
+    error.requestId !== undefined ? ` Request-ID ${error.requestId}` : ""
+  ].join("")
+}
+
 /**
  * The fields every WeChat business error carries.
  *
@@ -81,6 +102,9 @@ export const ApiErrorFields = {
  * @category errors
  */
 export class ParamError extends Schema.TaggedError<ParamError>("@effect-wechatpay/core/PARAM_ERROR")("PARAM_ERROR", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return false
@@ -102,6 +126,9 @@ export class ParamError extends Schema.TaggedError<ParamError>("@effect-wechatpa
  * @category errors
  */
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-wechatpay/core/INVALID_REQUEST")("INVALID_REQUEST", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return false
@@ -123,6 +150,9 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-
  * @category errors
  */
 export class SignError extends Schema.TaggedError<SignError>("@effect-wechatpay/core/SIGN_ERROR")("SIGN_ERROR", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return false
@@ -144,6 +174,9 @@ export class SignError extends Schema.TaggedError<SignError>("@effect-wechatpay/
  * @category errors
  */
 export class NoAuth extends Schema.TaggedError<NoAuth>("@effect-wechatpay/core/NO_AUTH")("NO_AUTH", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return false
@@ -165,6 +198,9 @@ export class NoAuth extends Schema.TaggedError<NoAuth>("@effect-wechatpay/core/N
  * @category errors
  */
 export class ResourceNotExists extends Schema.TaggedError<ResourceNotExists>("@effect-wechatpay/core/RESOURCE_NOT_EXISTS")("RESOURCE_NOT_EXISTS", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return false
@@ -186,6 +222,9 @@ export class ResourceNotExists extends Schema.TaggedError<ResourceNotExists>("@e
  * @category errors
  */
 export class OrderNotExist extends Schema.TaggedError<OrderNotExist>("@effect-wechatpay/core/ORDER_NOT_EXIST")("ORDER_NOT_EXIST", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return false
@@ -207,6 +246,9 @@ export class OrderNotExist extends Schema.TaggedError<OrderNotExist>("@effect-we
  * @category errors
  */
 export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@effect-wechatpay/core/FREQUENCY_LIMITED")("FREQUENCY_LIMITED", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return true
@@ -228,6 +270,9 @@ export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@eff
  * @category errors
  */
 export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>("@effect-wechatpay/core/RATELIMIT_EXCEEDED")("RATELIMIT_EXCEEDED", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return true
@@ -249,6 +294,9 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>("@e
  * @category errors
  */
 export class SystemError extends Schema.TaggedError<SystemError>("@effect-wechatpay/core/SYSTEM_ERROR")("SYSTEM_ERROR", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return true
@@ -270,6 +318,9 @@ export class SystemError extends Schema.TaggedError<SystemError>("@effect-wechat
  * @category errors
  */
 export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>("@effect-wechatpay/core/SERVICE_UNAVAILABLE")("SERVICE_UNAVAILABLE", ApiErrorFields) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Whether WeChat documents this code as safe to retry with the same parameters. */
   get retryable(): boolean {
     return true
@@ -287,6 +338,9 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>("@effec
   "UnknownApiError",
   { code: Schema.String, ...ApiErrorFields }
 ) {
+  override toString(): string {
+    return describe(this)
+  }
   /** Unknown codes are retried only when the status says the server failed. */
   get retryable(): boolean {
     return this.status >= 500 || this.status === 429

@@ -1,0 +1,188 @@
+/**
+ * 核身预下单（流程中完成授权）: `POST /v3/payroll-card/authentications/pre-order-with-auth` — the
+ * request and response codecs, and the mini-program target the worker is sent to next.
+ *
+ * @since 0.1.0
+ */
+import { Sensitive } from "@effect-wechatpay/core"
+import { Schema } from "effect"
+
+/**
+ * The endpoint's path.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PATH = "/v3/payroll-card/authentications/pre-order-with-auth"
+
+/** A required string of 1 to `max` characters, as WeChat's field limits. */
+const text = (max: number) => Schema.String.pipe(Schema.minLength(1), Schema.maxLength(max))
+
+/**
+ * The worker's employment: long-term, short-term, or cooperation (a contractor).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EmploymentType = Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type EmploymentType = typeof EmploymentType.Type
+
+/**
+ * What the identity check is for: signing in for a shift, insurance, or a contract.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuthenticateType = Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthenticateType = typeof AuthenticateType.Type
+
+/**
+ * The provider's number for one identity check: letters and digits, at most 64, unique per provider.
+ * It is the idempotency key: the same number with the same fields yields the same token.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuthenticateNumber = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z0-9]{1,64}$/, { message: () => "authenticate_number must be 1–64 letters and digits" })
+).annotations({ identifier: "AuthenticateNumber" })
+
+/**
+ * The request. `user_name` and `id_card_number` are `Redacted<string>` here and RSA-OAEP ciphertext on
+ * the wire: encoding encrypts them through the `Encryptor` service. At least one of `appid` and
+ * `sub_appid` is required.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const request: PreOrderWithAuth.PreOrderWithAuthRequest = {
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1111111",
+ *   sub_appid: "wxa1111111",
+ *   authenticate_number: "mcdhehfgisdhfjghed39384564i83",
+ *   project_name: "某项目",
+ *   employer_name: "某用工企业",
+ *   user_name: Redacted.make("张三"),
+ *   id_card_number: Redacted.make("110101199003072316"),
+ *   employment_type: "LONG_TERM_EMPLOYMENT",
+ *   authenticate_type: "SIGN_IN"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PreOrderWithAuthRequest = Schema.Struct({
+  /** The worker's openid under `appid` or `sub_appid`. */
+  openid: text(64),
+  /** The service provider's AppID. */
+  appid: Schema.optional(text(32)),
+  /** The sub-merchant (employer) id. */
+  sub_mchid: text(32),
+  /** The sub-merchant's AppID. */
+  sub_appid: Schema.optional(text(32)),
+  authenticate_number: AuthenticateNumber,
+  project_name: text(128),
+  employer_name: text(128),
+  /** The worker's real name: encrypted on the wire. */
+  user_name: Sensitive.EncryptedString,
+  /** The worker's ID card number: encrypted on the wire. */
+  id_card_number: Sensitive.EncryptedString,
+  employment_type: EmploymentType,
+  authenticate_type: AuthenticateType
+}).pipe(
+  Schema.filter((request) =>
+    request.appid !== undefined || request.sub_appid !== undefined
+      ? undefined
+      : { path: ["sub_appid"], message: "at least one of appid and sub_appid is required" }
+  )
+).annotations({ identifier: "PreOrderWithAuthRequest" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PreOrderWithAuthRequest = typeof PreOrderWithAuthRequest.Type
+
+/**
+ * The response: the token to hand to WeChat's mini program, valid for `expires_in` seconds.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PreOrderWithAuthResponse = Schema.Struct({
+  authenticate_number: Schema.String,
+  openid: Schema.String,
+  mchid: Schema.String,
+  sub_mchid: Schema.String,
+  token: Schema.String,
+  expires_in: Schema.Int.pipe(Schema.nonNegative())
+}).annotations({ identifier: "PreOrderWithAuthResponse" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PreOrderWithAuthResponse = typeof PreOrderWithAuthResponse.Type
+
+/**
+ * WeChat's payroll-card mini program, where the worker completes the check.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MINI_PROGRAM_APP_ID = "wxd24d9057cd83d47a"
+
+/**
+ * Where to send the worker next, for `wx.navigateToMiniProgram({ appId, path })`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MiniProgramTarget {
+  readonly appId: string
+  readonly path: string
+}
+
+/**
+ * Builds the mini-program navigation target from the request and its response.
+ *
+ * @example
+ * ```ts
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * declare const request: PreOrderWithAuth.PreOrderWithAuthRequest
+ * declare const response: PreOrderWithAuth.PreOrderWithAuthResponse
+ * const { appId, path } = PreOrderWithAuth.miniProgramTarget(request, response)
+ * // appId "wxd24d9057cd83d47a", path "/pages/card/authen_with_auth?mchid=…&sub_mchid=…&…&token=…"
+ * ```
+ *
+ * @since 0.1.0
+ * @category navigation
+ */
+export const miniProgramTarget = (
+  request: Pick<PreOrderWithAuthRequest, "appid" | "sub_appid">,
+  response: PreOrderWithAuthResponse
+): MiniProgramTarget => {
+  const query = new URLSearchParams()
+  query.set("mchid", response.mchid)
+  query.set("sub_mchid", response.sub_mchid)
+  if (request.appid !== undefined) query.set("appid", request.appid)
+  if (request.sub_appid !== undefined) query.set("sub_appid", request.sub_appid)
+  query.set("openid", response.openid)
+  query.set("token", response.token)
+  query.set("authenticate_number", response.authenticate_number)
+  return { appId: MINI_PROGRAM_APP_ID, path: `/pages/card/authen_with_auth?${query.toString()}` }
+}

@@ -1,0 +1,11 @@
+/**
+ * WeChat Pay payroll-card (微工卡) APIs for Effect.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as PayrollCard from "./PayrollCard.js"
+
+/** @since 0.1.0 */
+export * as PreOrderWithAuth from "./PreOrderWithAuth.js"
