@@ -35,15 +35,19 @@ export const EncryptedString: Schema.transformOrFail<
   // A plain string where a Redacted is expected must not be echoed in the error: it is the plaintext.
   Schema.RedactedFromSelf(Schema.String).annotations({ message: () => "expected a Redacted<string>" }),
   {
-  strict: true,
-  decode: (_ciphertext, _options, ast) =>
-    ParseResult.fail(
-      new ParseResult.Forbidden(ast, "<ciphertext>", "an encrypted field can only be decrypted with the platform private key")
-    ),
-  encode: (plaintext, _, ast) =>
-    Effect.flatMap(Encryptor.Encryptor, (encryptor) => encryptor.encrypt(plaintext)).pipe(
-      // `plaintext` is the Redacted wrapper: the formatter prints it as `<redacted>`.
-      Effect.mapError((error) => new ParseResult.Type(ast, plaintext, error.message))
-    )
+    strict: true,
+    decode: (_ciphertext, _options, ast) =>
+      ParseResult.fail(
+        new ParseResult.Forbidden(
+          ast,
+          "<ciphertext>",
+          "an encrypted field can only be decrypted with the platform private key"
+        )
+      ),
+    encode: (plaintext, _, ast) =>
+      Effect.flatMap(Encryptor.Encryptor, (encryptor) => encryptor.encrypt(plaintext)).pipe(
+        // `plaintext` is the Redacted wrapper: the formatter prints it as `<redacted>`.
+        Effect.mapError((error) => new ParseResult.Type(ast, plaintext, error.message))
+      )
   }
 ).annotations({ identifier: "EncryptedString", description: "a sensitive string, RSA-OAEP encrypted on the wire" })

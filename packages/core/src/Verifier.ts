@@ -7,9 +7,9 @@
  *
  * @since 0.1.0
  */
-import type * as Crypto from "node:crypto"
 import type { ConfigError } from "effect"
 import { Clock, Config, Context, Effect, Layer } from "effect"
+import type * as Crypto from "node:crypto"
 import * as crypto from "./internal/crypto.js"
 import * as Validate from "./internal/validate.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"

@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import * as FileSystem from "node:fs"
 import { Config, ConfigError, Effect, Either, Layer, Option, Redacted } from "effect"
+import * as FileSystem from "node:fs"
 import * as Encryptor from "./Encryptor.js"
 import * as Signer from "./Signer.js"
 import * as Verifier from "./Verifier.js"

@@ -101,7 +101,9 @@ export const ApiErrorFields = {
  * @since 0.1.0
  * @category errors
  */
-export class ParamError extends Schema.TaggedError<ParamError>("@effect-wechatpay/core/PARAM_ERROR")("PARAM_ERROR", ApiErrorFields) {
+export class ParamError
+  extends Schema.TaggedError<ParamError>("@effect-wechatpay/core/PARAM_ERROR")("PARAM_ERROR", ApiErrorFields)
+{
   override toString(): string {
     return describe(this)
   }
@@ -125,7 +127,10 @@ export class ParamError extends Schema.TaggedError<ParamError>("@effect-wechatpa
  * @since 0.1.0
  * @category errors
  */
-export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-wechatpay/core/INVALID_REQUEST")("INVALID_REQUEST", ApiErrorFields) {
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-wechatpay/core/INVALID_REQUEST")(
+  "INVALID_REQUEST",
+  ApiErrorFields
+) {
   override toString(): string {
     return describe(this)
   }
@@ -149,7 +154,9 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-
  * @since 0.1.0
  * @category errors
  */
-export class SignError extends Schema.TaggedError<SignError>("@effect-wechatpay/core/SIGN_ERROR")("SIGN_ERROR", ApiErrorFields) {
+export class SignError
+  extends Schema.TaggedError<SignError>("@effect-wechatpay/core/SIGN_ERROR")("SIGN_ERROR", ApiErrorFields)
+{
   override toString(): string {
     return describe(this)
   }
@@ -197,7 +204,12 @@ export class NoAuth extends Schema.TaggedError<NoAuth>("@effect-wechatpay/core/N
  * @since 0.1.0
  * @category errors
  */
-export class ResourceNotExists extends Schema.TaggedError<ResourceNotExists>("@effect-wechatpay/core/RESOURCE_NOT_EXISTS")("RESOURCE_NOT_EXISTS", ApiErrorFields) {
+export class ResourceNotExists
+  extends Schema.TaggedError<ResourceNotExists>("@effect-wechatpay/core/RESOURCE_NOT_EXISTS")(
+    "RESOURCE_NOT_EXISTS",
+    ApiErrorFields
+  )
+{
   override toString(): string {
     return describe(this)
   }
@@ -221,7 +233,9 @@ export class ResourceNotExists extends Schema.TaggedError<ResourceNotExists>("@e
  * @since 0.1.0
  * @category errors
  */
-export class OrderNotExist extends Schema.TaggedError<OrderNotExist>("@effect-wechatpay/core/ORDER_NOT_EXIST")("ORDER_NOT_EXIST", ApiErrorFields) {
+export class OrderNotExist
+  extends Schema.TaggedError<OrderNotExist>("@effect-wechatpay/core/ORDER_NOT_EXIST")("ORDER_NOT_EXIST", ApiErrorFields)
+{
   override toString(): string {
     return describe(this)
   }
@@ -245,7 +259,10 @@ export class OrderNotExist extends Schema.TaggedError<OrderNotExist>("@effect-we
  * @since 0.1.0
  * @category errors
  */
-export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@effect-wechatpay/core/FREQUENCY_LIMITED")("FREQUENCY_LIMITED", ApiErrorFields) {
+export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@effect-wechatpay/core/FREQUENCY_LIMITED")(
+  "FREQUENCY_LIMITED",
+  ApiErrorFields
+) {
   override toString(): string {
     return describe(this)
   }
@@ -269,7 +286,12 @@ export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@eff
  * @since 0.1.0
  * @category errors
  */
-export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>("@effect-wechatpay/core/RATELIMIT_EXCEEDED")("RATELIMIT_EXCEEDED", ApiErrorFields) {
+export class RateLimitExceeded
+  extends Schema.TaggedError<RateLimitExceeded>("@effect-wechatpay/core/RATELIMIT_EXCEEDED")(
+    "RATELIMIT_EXCEEDED",
+    ApiErrorFields
+  )
+{
   override toString(): string {
     return describe(this)
   }
@@ -293,7 +315,9 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>("@e
  * @since 0.1.0
  * @category errors
  */
-export class SystemError extends Schema.TaggedError<SystemError>("@effect-wechatpay/core/SYSTEM_ERROR")("SYSTEM_ERROR", ApiErrorFields) {
+export class SystemError
+  extends Schema.TaggedError<SystemError>("@effect-wechatpay/core/SYSTEM_ERROR")("SYSTEM_ERROR", ApiErrorFields)
+{
   override toString(): string {
     return describe(this)
   }
@@ -317,7 +341,12 @@ export class SystemError extends Schema.TaggedError<SystemError>("@effect-wechat
  * @since 0.1.0
  * @category errors
  */
-export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>("@effect-wechatpay/core/SERVICE_UNAVAILABLE")("SERVICE_UNAVAILABLE", ApiErrorFields) {
+export class ServiceUnavailable
+  extends Schema.TaggedError<ServiceUnavailable>("@effect-wechatpay/core/SERVICE_UNAVAILABLE")(
+    "SERVICE_UNAVAILABLE",
+    ApiErrorFields
+  )
+{
   override toString(): string {
     return describe(this)
   }
@@ -426,7 +455,9 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>(
   requestId: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `HTTP ${this.status}: ${this.description}${this.excerpt.length > 0 ? ` (body starts ${JSON.stringify(this.excerpt)})` : ""}`
+    return `HTTP ${this.status}: ${this.description}${
+      this.excerpt.length > 0 ? ` (body starts ${JSON.stringify(this.excerpt)})` : ""
+    }`
   }
   /** A gateway's 5xx or 429 page is worth another attempt; anything else is not. */
   get retryable(): boolean {

@@ -1,11 +1,16 @@
-import { assert, describe, it } from "@effect/vitest"
 import { Aead } from "@effect-wechatpay/core"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import { Aes } from "wechatpay-axios-plugin"
 
 // The published vector of wechatpay-java's AeadAesCipherTest (DESIGN.md §4).
 const key = Redacted.make("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb")
-const resource = { algorithm: "AEAD_AES_256_GCM", nonce: "uluk4a9R25RW", associated_data: "associatedData", ciphertext: "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=" }
+const resource = {
+  algorithm: "AEAD_AES_256_GCM",
+  nonce: "uluk4a9R25RW",
+  associated_data: "associatedData",
+  ciphertext: "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI="
+}
 
 describe("Aead", () => {
   it.effect("decrypts wechatpay-java's published vector", () =>
@@ -15,7 +20,12 @@ describe("Aead", () => {
 
   it.effect("decrypts what the independent implementation encrypted", () =>
     Effect.gen(function*() {
-      const ciphertext = Aes.AesGcm.encrypt("{\"serial_no\":\"5157F09E\"}", Redacted.value(key), "n0nce1234567", "certificate")
+      const ciphertext = Aes.AesGcm.encrypt(
+        "{\"serial_no\":\"5157F09E\"}",
+        Redacted.value(key),
+        "n0nce1234567",
+        "certificate"
+      )
       const plaintext = yield* Aead.decrypt(key, { nonce: "n0nce1234567", associated_data: "certificate", ciphertext })
       assert.strictEqual(Redacted.value(plaintext), "{\"serial_no\":\"5157F09E\"}")
     }))

@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { Encryptor, Sensitive } from "@effect-wechatpay/core"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
 import { Rsa } from "wechatpay-axios-plugin"
 import * as crypto from "../src/internal/crypto.js"
@@ -8,7 +8,10 @@ import { generateKeyPair } from "./utils/keys.js"
 
 describe("Encryptor", () => {
   it("decrypts wechatpay-go's published OAEP ciphertext (SHA-1, never SHA-256)", () => {
-    assert.strictEqual(crypto.oaepDecrypt(crypto.parsePrivateKey(Vectors.privateKeyPem), Vectors.oaepCiphertext), Vectors.oaepPlaintext)
+    assert.strictEqual(
+      crypto.oaepDecrypt(crypto.parsePrivateKey(Vectors.privateKeyPem), Vectors.oaepCiphertext),
+      Vectors.oaepPlaintext
+    )
   })
 
   it.effect("encrypts so that the independent implementation decrypts it", () =>
@@ -49,13 +52,21 @@ describe("Encryptor", () => {
 
       const ok = yield* encode({ user_name: Redacted.make("张三") })
       assert.isTrue(Either.isRight(ok))
-      if (Either.isRight(ok)) assert.strictEqual(Rsa.decrypt(ok.right.user_name, Rsa.from(keys.privateKey, "private")), "张三")
+      if (Either.isRight(ok)) {
+        assert.strictEqual(Rsa.decrypt(ok.right.user_name, Rsa.from(keys.privateKey, "private")), "张三")
+      }
 
-      for (const bad of [{ user_name: Redacted.make("秘".repeat(100)) }, { user_name: Redacted.make("") }, { user_name: "秘密明文" }]) {
+      for (
+        const bad of [{ user_name: Redacted.make("秘".repeat(100)) }, { user_name: Redacted.make("") }, {
+          user_name: "秘密明文"
+        }]
+      ) {
         const result = yield* encode(bad)
         assert.isTrue(Either.isLeft(result))
         if (Either.isLeft(result)) {
-          const text = `${result.left.message} ${String(result.left)} ${JSON.stringify(result.left)} ${ParseResult.TreeFormatter.formatErrorSync(result.left)}`
+          const text = `${result.left.message} ${String(result.left)} ${JSON.stringify(result.left)} ${
+            ParseResult.TreeFormatter.formatErrorSync(result.left)
+          }`
           assert.notInclude(text, "秘")
         }
       }

@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { Signer } from "@effect-wechatpay/core"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted, TestClock } from "effect"
 import * as Crypto from "node:crypto"
 import { Formatter, Rsa } from "wechatpay-axios-plugin"
@@ -20,7 +20,9 @@ describe("Signer", () => {
   })
 
   it("signs on the threadpool to the same bytes", () =>
-    Effect.runPromise(Effect.promise(() => crypto.signAsync(crypto.parsePrivateKey(Vectors.privateKeyPem), Vectors.message)))
+    Effect.runPromise(
+      Effect.promise(() => crypto.signAsync(crypto.parsePrivateKey(Vectors.privateKeyPem), Vectors.message))
+    )
       .then((signature) => assert.strictEqual(signature, Vectors.signature)))
 
   it("builds the message exactly: every line ends in \\n, GET has an empty body line", () => {
@@ -28,10 +30,17 @@ describe("Signer", () => {
       Signer.message({ method: "GET", target: "/v3/certificates?a=1", body: "" }, 1554208460, "N0"),
       "GET\n/v3/certificates?a=1\n1554208460\nN0\n\n"
     )
-    const bytes = Signer.message({ method: "POST", target: "/p", body: new TextEncoder().encode("{\"a\":\"张\"}") }, 1, "N")
+    const bytes = Signer.message(
+      { method: "POST", target: "/p", body: new TextEncoder().encode("{\"a\":\"张\"}") },
+      1,
+      "N"
+    )
     assert.strictEqual(Buffer.from(bytes as Uint8Array).toString("utf8"), "POST\n/p\n1\nN\n{\"a\":\"张\"}\n")
     // The same message as the independent implementation's formatter.
-    assert.strictEqual(Signer.message({ method: "POST", target: "/p", body: "{}" }, 1, "N"), Formatter.request("POST", "/p", 1, "N", "{}"))
+    assert.strictEqual(
+      Signer.message({ method: "POST", target: "/p", body: "{}" }, 1, "N"),
+      Formatter.request("POST", "/p", 1, "N", "{}")
+    )
   })
 
   it.effect("formats the header with the Clock's timestamp, a fresh 32-char nonce, and a signature the oracle verifies", () =>
@@ -40,8 +49,13 @@ describe("Signer", () => {
       const signer = yield* Signer.make(options)
       const body = JSON.stringify({ openid: "o", name: "密文" })
       for (const offload of [false, true]) {
-        const header = Redacted.value(yield* signer.authorize({ method: "POST", target: "/v3/x?y=1", body }, { offload }))
-        assert.match(header, /^WECHATPAY2-SHA256-RSA2048 mchid="[^"]+",nonce_str="[^"]+",timestamp="\d+",serial_no="[^"]+",signature="[^"]+"$/)
+        const header = Redacted.value(
+          yield* signer.authorize({ method: "POST", target: "/v3/x?y=1", body }, { offload })
+        )
+        assert.match(
+          header,
+          /^WECHATPAY2-SHA256-RSA2048 mchid="[^"]+",nonce_str="[^"]+",timestamp="\d+",serial_no="[^"]+",signature="[^"]+"$/
+        )
         const { params, scheme } = parseAuthorization(header)
         assert.strictEqual(scheme, "WECHATPAY2-SHA256-RSA2048")
         assert.strictEqual(params.mchid, "1900000001")
@@ -51,7 +65,13 @@ describe("Signer", () => {
         const signed = Formatter.request("POST", "/v3/x?y=1", params.timestamp!, params.nonce_str!, body)
         assert.isTrue(Rsa.verify(signed, params.signature!, Rsa.from(Vectors.publicKeyPem, Rsa.KEY_TYPE_PUBLIC)))
         // Signed over the exact target and body: any change breaks it.
-        assert.isFalse(Rsa.verify(signed.replace("y=1", "y=2"), params.signature!, Rsa.from(Vectors.publicKeyPem, Rsa.KEY_TYPE_PUBLIC)))
+        assert.isFalse(
+          Rsa.verify(
+            signed.replace("y=1", "y=2"),
+            params.signature!,
+            Rsa.from(Vectors.publicKeyPem, Rsa.KEY_TYPE_PUBLIC)
+          )
+        )
       }
     }))
 
@@ -82,7 +102,12 @@ describe("Signer", () => {
 
   it.effect("refuses identifiers that could break the header", () =>
     Effect.gen(function*() {
-      for (const [field, value] of [["mchid", "19\"00"], ["mchid", ""], ["serialNo", "A,B"], ["serialNo", "A B"], ["serialNo", "A\r\nB"]] as const) {
+      for (
+        const [field, value] of [["mchid", "19\"00"], ["mchid", ""], ["serialNo", "A,B"], ["serialNo", "A B"], [
+          "serialNo",
+          "A\r\nB"
+        ]] as const
+      ) {
         const error = yield* Effect.flip(Signer.make({ ...options, [field]: value }))
         assert.strictEqual(error._tag, "InvalidOptionError")
         assert.strictEqual(error.option, field === "mchid" ? "mchid" : "merchantSerialNo")

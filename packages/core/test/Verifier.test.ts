@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { Verifier } from "@effect-wechatpay/core"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
 import { Formatter, Rsa } from "wechatpay-axios-plugin"
 import { generateKeyPair } from "./utils/keys.js"
@@ -12,10 +12,16 @@ describe("Verifier", () => {
     const current = yield* generateKeyPair
     const previous = yield* generateKeyPair
     const verifier = yield* Verifier.make({
-      publicKeys: { PUB_KEY_ID_0100000000000001: current.publicKey, "5157F09EFDC096DE15EBE81A47057A7232F1B8E1": previous.publicKey }
+      publicKeys: {
+        PUB_KEY_ID_0100000000000001: current.publicKey,
+        "5157F09EFDC096DE15EBE81A47057A7232F1B8E1": previous.publicKey
+      }
     })
     // Signed by the independent implementation, as WeChat would.
-    const sign = (body: string, options: { key?: string; serial?: string; timestamp?: number; nonce?: string } = {}) => {
+    const sign = (
+      body: string,
+      options: { key?: string; serial?: string; timestamp?: number; nonce?: string } = {}
+    ) => {
       const timestamp = String(options.timestamp ?? NOW)
       const nonce = options.nonce ?? Formatter.nonce()
       return {
@@ -25,7 +31,10 @@ describe("Verifier", () => {
           "wechatpay-timestamp": timestamp,
           "wechatpay-nonce": nonce,
           "wechatpay-serial": options.serial ?? "PUB_KEY_ID_0100000000000001",
-          "wechatpay-signature": Rsa.sign(Formatter.response(timestamp, nonce, body), Rsa.from(options.key ?? current.privateKey, "private")),
+          "wechatpay-signature": Rsa.sign(
+            Formatter.response(timestamp, nonce, body),
+            Rsa.from(options.key ?? current.privateKey, "private")
+          ),
           "request-id": "08F78BB5AF0610D302A9E2C00E3E6CCC-0"
         } as Record<string, string>
       }
@@ -40,12 +49,16 @@ describe("Verifier", () => {
     Effect.gen(function*() {
       const { previous, sign, verifier } = yield* setup
       yield* verifier.verify(sign("{\"token\":\"t\"}"))
-      yield* verifier.verify(sign("{\"a\":\"名\"}", { key: previous.privateKey, serial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" }))
+      yield* verifier.verify(
+        sign("{\"a\":\"名\"}", { key: previous.privateKey, serial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" })
+      )
       // Raw bytes verify the same as the string.
       const signed = sign("{\"a\":\"名\"}")
       yield* verifier.verify({ ...signed, body: new TextEncoder().encode(signed.body) })
       // Header names in any case (a callback's raw headers).
-      const upper = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (s) => s.toUpperCase()), v]))
+      const upper = Object.fromEntries(
+        Object.entries(signed.headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (s) => s.toUpperCase()), v])
+      )
       yield* verifier.verify({ body: signed.body, headers: upper })
     }))
 

@@ -1,6 +1,6 @@
-import { assert, describe, it } from "@effect/vitest"
-import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { Encryptor, Signer, Verifier, WeChatPay, WeChatPayClient } from "@effect-wechatpay/core"
+import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"
 import * as FileSystem from "node:fs"
 import * as Os from "node:os"
@@ -70,7 +70,11 @@ describe("WeChatPay", () => {
         [{ ...good, WECHATPAY_PUBLIC_KEY: bad.replaceAll("PRIVATE", "PUBLIC") }, "WECHATPAY_PUBLIC_KEY"],
         [{ ...good, WECHATPAY_MERCHANT_SERIAL_NO: "A,B" }, "WECHATPAY_MERCHANT_SERIAL_NO"],
         [{ ...good, WECHATPAY_PUBLIC_KEY_ID: "PUB \"KEY\"" }, "WECHATPAY_PUBLIC_KEY_ID"],
-        [{ ...good, WECHATPAY_MERCHANT_PRIVATE_KEY: "", WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: "/nonexistent/SECRETBYTES.pem" }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],
+        [{
+          ...good,
+          WECHATPAY_MERCHANT_PRIVATE_KEY: "",
+          WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: "/nonexistent/SECRETBYTES.pem"
+        }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],
         [Object.fromEntries(Object.entries(good).filter(([k]) => k !== "WECHATPAY_PUBLIC_KEY")), "WECHATPAY_PUBLIC_KEY"]
       ]
       for (const [env, variable] of cases) {

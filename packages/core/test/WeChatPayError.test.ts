@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { WeChatPayError } from "@effect-wechatpay/core"
+import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 
 const documented: ReadonlyArray<readonly [string, number, boolean]> = [
@@ -20,7 +20,11 @@ describe("WeChatPayError", () => {
     assert.strictEqual(Object.keys(WeChatPayError.documented).length, documented.length)
     for (const [code, status, retryable] of documented) {
       const error = WeChatPayError.fromBody(
-        { code, message: "参数错误", detail: { field: "openid", value: 1, issue: "too long", location: "body", extra: true } },
+        {
+          code,
+          message: "参数错误",
+          detail: { field: "openid", value: 1, issue: "too long", location: "body", extra: true }
+        },
         { status, requestId: "RID-1" }
       )
       assert.strictEqual(error._tag, code)
@@ -46,7 +50,10 @@ describe("WeChatPayError", () => {
     assert.isFalse(error.retryable)
     assert.isTrue(WeChatPayError.fromBody({ code: "NEW_5XX", message: "" }, { status: 502 }).retryable)
     // A code that names an Object.prototype member is not mistaken for a documented one.
-    assert.strictEqual(WeChatPayError.fromBody({ code: "toString", message: "" }, { status: 400 })._tag, "UnknownApiError")
+    assert.strictEqual(
+      WeChatPayError.fromBody({ code: "toString", message: "" }, { status: 400 })._tag,
+      "UnknownApiError"
+    )
   })
 
   it("ignores a detail that is not an object", () => {

@@ -25,8 +25,11 @@ export const signSync = (key: Crypto.KeyObject, message: string | Uint8Array): s
 /** SHA256withRSA on libuv's threadpool, so concurrent calls use every core. */
 export const signAsync = (key: Crypto.KeyObject, message: string | Uint8Array): Promise<string> =>
   new Promise((resolve, reject) =>
-    Crypto.sign("sha256", typeof message === "string" ? Buffer.from(message) : message, key, (error, signature) =>
-      error ? reject(error) : resolve(signature.toString("base64"))
+    Crypto.sign(
+      "sha256",
+      typeof message === "string" ? Buffer.from(message) : message,
+      key,
+      (error, signature) => error ? reject(error) : resolve(signature.toString("base64"))
     )
   )
 
@@ -34,7 +37,12 @@ export const signAsync = (key: Crypto.KeyObject, message: string | Uint8Array): 
 export const verify = (key: Crypto.KeyObject, message: string | Uint8Array, signature: string): boolean => {
   if (!isBase64(signature)) return false
   try {
-    return Crypto.verify("sha256", typeof message === "string" ? Buffer.from(message) : message, key, Buffer.from(signature, "base64"))
+    return Crypto.verify(
+      "sha256",
+      typeof message === "string" ? Buffer.from(message) : message,
+      key,
+      Buffer.from(signature, "base64")
+    )
   } catch {
     return false
   }

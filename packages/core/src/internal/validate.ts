@@ -1,5 +1,5 @@
-import type * as Crypto from "node:crypto"
 import { Effect } from "effect"
+import type * as Crypto from "node:crypto"
 import { InvalidOptionError } from "../WeChatPayError.js"
 import { parsePrivateKey, parsePublicKey } from "./crypto.js"
 
@@ -24,7 +24,8 @@ export const identifier = (option: string, value: string): Effect.Effect<string,
 export const privateKey = (option: string, pem: string): Effect.Effect<Crypto.KeyObject, InvalidOptionError> =>
   Effect.try({
     try: () => parsePrivateKey(pem),
-    catch: (cause) => new InvalidOptionError({ option, description: `not a PEM RSA private key (${safeReason(cause)})` })
+    catch: (cause) =>
+      new InvalidOptionError({ option, description: `not a PEM RSA private key (${safeReason(cause)})` })
   })
 
 /** Parses a PEM public key or certificate, naming the option when it does not parse. */

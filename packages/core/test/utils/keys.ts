@@ -1,5 +1,5 @@
-import * as Crypto from "node:crypto"
 import { Effect } from "effect"
+import * as Crypto from "node:crypto"
 
 /** A fresh RSA-2048 key pair as PEM, generated at run time (never committed). */
 export const generateKeyPair = Effect.async<{ readonly publicKey: string; readonly privateKey: string }>((resume) =>
