@@ -1,0 +1,123 @@
+/**
+ * One-line test and demo layers: fresh keys, a simulator holding WeChat's side of them, and a
+ * `WeChatPay` layer holding the merchant's side, wired to the simulator in memory or over loopback.
+ *
+ * @since 0.1.0
+ */
+import { WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
+import type { HttpClient } from "@effect/platform"
+import { Context, Effect, Layer, Redacted } from "effect"
+import * as SandboxHttpClient from "./SandboxHttpClient.js"
+import * as SandboxServer from "./SandboxServer.js"
+import * as Simulator from "./Simulator.js"
+import * as TestKeys from "./TestKeys.js"
+
+/**
+ * The generated keys and identifiers of a sandbox, for tests that need to look behind the curtain
+ * (e.g. to check that no private key leaked into a log).
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Sandbox extends Context.Tag("@effect-wechatpay/sandbox/Sandbox")<Sandbox, TestKeys.KeySet>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The merchant id (default `1900000001`). */
+  readonly mchid?: string | undefined
+  /** The client's retry policy (the SDK's default when absent). */
+  readonly retry?: WeChatPayClient.RetryOptions | false | undefined
+  /** The simulator's `expires_in` for tokens. */
+  readonly tokenExpiresIn?: number | undefined
+}
+
+/**
+ * What the sandbox layers provide: every SDK service, the simulator (to inject faults and read what it
+ * received) and the generated keys.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = WeChatPay.Services | Simulator.Simulator | Sandbox
+
+const keysAndSimulator = (options: Options) =>
+  Layer.unwrapEffect(
+    Effect.map(TestKeys.generateSet({ mchid: options.mchid }), (keys) =>
+      Layer.merge(
+        Layer.succeed(Sandbox, keys),
+        Simulator.layer({
+          ...keys,
+          ...(options.tokenExpiresIn !== undefined ? { tokenExpiresIn: options.tokenExpiresIn } : {})
+        })
+      ))
+  )
+
+const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) =>
+  WeChatPay.layer({
+    mchid: keys.mchid,
+    merchantSerialNo: keys.merchantSerialNo,
+    merchantPrivateKey: Redacted.make(keys.merchantPrivateKey),
+    platformPublicKeyId: keys.platformPublicKeyId,
+    platformPublicKey: keys.platformPublicKey,
+    baseUrl,
+    retry: options.retry
+  })
+
+/**
+ * The whole SDK against an in-memory simulator: no socket, and `TestClock` drives both sides' clocks
+ * (skew checks, delays, backoff).
+ *
+ * @example
+ * ```ts
+ * import { it } from "@effect/vitest"
+ * import { Sandbox } from "@effect-wechatpay/sandbox"
+ *
+ * it.layer(Sandbox.layer())("pre-order", (it) => {
+ *   // it.effect(...) runs with Signer, Encryptor, Verifier, WeChatPayClient and the Simulator
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<Services, WeChatPayError.InvalidOptionError> =>
+  Layer.unwrapEffect(
+    Effect.map(Sandbox, (keys) => clientFor(keys, options).pipe(Layer.provide(SandboxHttpClient.layer)))
+  ).pipe(Layer.provideMerge(keysAndSimulator(options)))
+
+/**
+ * The whole SDK against the simulator served on a loopback port, through the `HttpClient` the caller
+ * provides (`FetchHttpClient.layer`, `NodeHttpClient.layerUndici`, …): the real network stack end to end.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ * import { Sandbox } from "@effect-wechatpay/sandbox"
+ *
+ * const Live = Sandbox.layerServer().pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerServer = (
+  options: Options & SandboxServer.Options = {}
+): Layer.Layer<
+  Services | SandboxServer.SandboxServer,
+  WeChatPayError.InvalidOptionError | SandboxServer.SandboxServerError,
+  HttpClient.HttpClient
+> =>
+  Layer.unwrapEffect(
+    Effect.gen(function*() {
+      const keys = yield* Sandbox
+      const server = yield* SandboxServer.SandboxServer
+      return clientFor(keys, options, server.url)
+    })
+  ).pipe(
+    Layer.provideMerge(SandboxServer.layer({ port: options.port, host: options.host })),
+    Layer.provideMerge(keysAndSimulator(options))
+  )

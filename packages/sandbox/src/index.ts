@@ -1,0 +1,40 @@
+/**
+ * `@effect-wechatpay/sandbox`: an offline WeChat Pay APIv3 simulator with in-memory and loopback transports.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The simulator: request checks, signed answers, injectable faults.
+ *
+ * @since 0.1.0
+ */
+export * as Simulator from "./Simulator.js"
+
+/**
+ * An `HttpClient` answered in memory by the simulator.
+ *
+ * @since 0.1.0
+ */
+export * as SandboxHttpClient from "./SandboxHttpClient.js"
+
+/**
+ * The simulator on a loopback HTTP socket.
+ *
+ * @since 0.1.0
+ */
+export * as SandboxServer from "./SandboxServer.js"
+
+/**
+ * Throwaway RSA keys and identifiers for tests and examples.
+ *
+ * @since 0.1.0
+ */
+export * as TestKeys from "./TestKeys.js"
+
+/**
+ * One-line layers: keys, simulator and a matching `WeChatPay` client.
+ *
+ * @since 0.1.0
+ */
+export * as Sandbox from "./Sandbox.js"
