@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
-import type { HttpClient } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as SandboxHttpClient from "./SandboxHttpClient.js"
 import * as SandboxServer from "./SandboxServer.js"
@@ -85,7 +85,13 @@ const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) =>
  */
 export const layer = (options: Options = {}): Layer.Layer<Services, WeChatPayError.InvalidOptionError> =>
   Layer.unwrapEffect(
-    Effect.map(Sandbox, (keys) => clientFor(keys, options).pipe(Layer.provide(SandboxHttpClient.layer)))
+    Effect.gen(function*() {
+      const keys = yield* Sandbox
+      const simulator = yield* Simulator.Simulator
+      // A fresh layer value per sandbox: a shared constant would be memoized across sandboxes.
+      const transport = Layer.succeed(HttpClient.HttpClient, SandboxHttpClient.fromSimulator(simulator))
+      return clientFor(keys, options).pipe(Layer.provide(transport))
+    })
   ).pipe(Layer.provideMerge(keysAndSimulator(options)))
 
 /**
