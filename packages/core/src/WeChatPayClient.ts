@@ -217,6 +217,17 @@ export const make = (
         yield* Effect.annotateCurrentSpan("wechatpay.code", error.value.code)
         return yield* WeChatPayError.fromBody(error.value, { status, requestId })
       }).pipe(
+        // A transport error carries the request it failed on: give back the one without Authorization,
+        // so printing or serializing the error can never show the header.
+        Effect.catchTag("RequestError", (error) =>
+          Effect.fail(
+            new HttpClientError.RequestError({
+              request: prepared,
+              reason: error.reason,
+              ...(error.cause !== undefined ? { cause: error.cause } : {}),
+              ...(error.description !== undefined ? { description: error.description } : {})
+            })
+          )),
         Effect.catchTag("ResponseError", (error) =>
           Effect.fail(
             new WeChatPayError.UnexpectedResponse({

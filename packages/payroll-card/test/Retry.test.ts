@@ -1,17 +1,14 @@
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
-import { assert, describe, it } from "@effect/vitest"
-import { Clock, Effect } from "effect"
+import { assert, describe, layer } from "@effect/vitest"
+import { Effect } from "effect"
 import { makeRequest } from "./fixtures.js"
 
-// A live clock with a 1 ms backoff base: retries are observed by what reached the simulator, not by time.
-const live = <A, E, R>(body: () => Generator<any, A, any> & { [Symbol.iterator]: any }) =>
-  Effect.withClock(Effect.gen(body) as Effect.Effect<A, E, R>, Clock.make())
-
+// Live services with a 1 ms backoff base: retries are observed by what reached the simulator, not by time.
 describe("retries", () => {
-  it.layer(Sandbox.layer({ retry: { attempts: 3, base: "1 millis" } }))((it) => {
+  layer(Sandbox.layer({ retry: { attempts: 3, base: "1 millis" } }), { excludeTestServices: true })((it) => {
     it.effect("SYSTEM_ERROR twice, then success: 3 attempts, the same body, each freshly signed", () =>
-      live(function*() {
+      Effect.gen(function*() {
         yield* Simulator.reset
         yield* Simulator.inject(Simulator.Fault.ApiError({ code: "SYSTEM_ERROR" }), { times: 2 })
         const response = yield* PayrollCard.preOrderWithAuth(makeRequest())
@@ -23,7 +20,7 @@ describe("retries", () => {
       }))
 
     it.effect("gives up after 3 attempts with the last error", () =>
-      live(function*() {
+      Effect.gen(function*() {
         yield* Simulator.reset
         yield* Simulator.inject(Simulator.Fault.ApiError({ code: "SERVICE_UNAVAILABLE" }), { times: 5 })
         const error = yield* Effect.flip(PayrollCard.preOrderWithAuth(makeRequest()))
@@ -32,7 +29,7 @@ describe("retries", () => {
       }))
 
     it.effect("429s are retried", () =>
-      live(function*() {
+      Effect.gen(function*() {
         for (const code of ["FREQUENCY_LIMITED", "RATELIMIT_EXCEEDED"]) {
           yield* Simulator.reset
           yield* Simulator.inject(Simulator.Fault.ApiError({ code }))
@@ -42,7 +39,7 @@ describe("retries", () => {
       }))
 
     it.effect("a gateway's HTML 502 is an UnexpectedResponse with a short excerpt, retried", () =>
-      live(function*() {
+      Effect.gen(function*() {
         yield* Simulator.reset
         yield* Simulator.inject(Simulator.Fault.GatewayHtml({}), { times: 3 })
         const error = yield* Effect.flip(PayrollCard.preOrderWithAuth(makeRequest()))
@@ -58,7 +55,7 @@ describe("retries", () => {
       }))
 
     it.effect("a dropped connection is retried, and surfaces as RequestError when it persists", () =>
-      live(function*() {
+      Effect.gen(function*() {
         yield* Simulator.reset
         yield* Simulator.inject(Simulator.Fault.Drop(), { times: 2 })
         yield* PayrollCard.preOrderWithAuth(makeRequest())
@@ -77,7 +74,7 @@ describe("retries", () => {
       }))
 
     it.effect("a body cut mid-way is an UnexpectedResponse, never data", () =>
-      live(function*() {
+      Effect.gen(function*() {
         yield* Simulator.reset
         yield* Simulator.inject(Simulator.Fault.Truncate({ bytes: 20 }))
         const error = yield* Effect.flip(PayrollCard.preOrderWithAuth(makeRequest()))
@@ -85,7 +82,7 @@ describe("retries", () => {
       }))
 
     it.effect("4xx business errors and verification failures are never retried", () =>
-      live(function*() {
+      Effect.gen(function*() {
         for (const fault of [Simulator.Fault.ApiError({ code: "PARAM_ERROR" }), Simulator.Fault.BadSignature()]) {
           yield* Simulator.reset
           yield* Simulator.inject(fault)
@@ -95,9 +92,9 @@ describe("retries", () => {
       }))
   })
 
-  it.layer(Sandbox.layer({ retry: false }))((it) => {
+  layer(Sandbox.layer({ retry: false }), { excludeTestServices: true })((it) => {
     it.effect("retry: false sends once", () =>
-      live(function*() {
+      Effect.gen(function*() {
         yield* Simulator.inject(Simulator.Fault.ApiError({ code: "SYSTEM_ERROR" }))
         const error = yield* Effect.flip(PayrollCard.preOrderWithAuth(makeRequest()))
         assert.strictEqual(error._tag, "SYSTEM_ERROR", String(error))

@@ -1,0 +1,131 @@
+import { PayrollCard, type PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
+import { assert, describe, it } from "@effect/vitest"
+import { Cause, Effect, Exit, Inspectable, Layer, Logger, LogLevel, Redacted, TestClock, Tracer } from "effect"
+import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
+
+/** Everything the program told the outside world: log lines and spans, rendered as text. */
+const capture = () => {
+  const lines: Array<string> = []
+  const spans: Array<Tracer.Span> = []
+  const logger = Logger.make((options) => {
+    lines.push(
+      Inspectable.stringifyCircular({
+        message: options.message,
+        annotations: Object.fromEntries(options.annotations),
+        cause: Cause.pretty(options.cause),
+        spans: options.spans
+      })
+    )
+  })
+  const tracer = (base: Tracer.Tracer) =>
+    Tracer.make({
+      span: (...args) => {
+        const span = base.span(...args)
+        spans.push(span)
+        return span
+      },
+      context: base.context
+    })
+  const rendered = () =>
+    [
+      ...lines,
+      ...spans.map((span) =>
+        Inspectable.stringifyCircular({
+          name: span.name,
+          attributes: Object.fromEntries(span.attributes),
+          events: (span as unknown as { events?: unknown }).events,
+          status: span.status._tag === "Ended"
+            ? Cause.pretty(Exit.isFailure(span.status.exit) ? span.status.exit.cause : Cause.empty)
+            : ""
+        })
+      )
+    ].join("\n")
+  return { logger, tracer, rendered, spans }
+}
+
+/** Runs `effect` with every log line (down to Trace) and span captured. */
+const captured = <A, E, R>(
+  sink: ReturnType<typeof capture>,
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<Exit.Exit<A, E>, never, R> =>
+  Effect.flatMap(Effect.tracer, (base) =>
+    effect.pipe(
+      Effect.tapErrorCause((cause) => Effect.logError("call failed", cause)),
+      Effect.tap((value) => Effect.logInfo("call succeeded", value)),
+      Effect.withTracer(sink.tracer(base)),
+      Effect.provide(
+        Layer.merge(Logger.replace(Logger.defaultLogger, sink.logger), Logger.minimumLogLevel(LogLevel.All))
+      ),
+      Effect.exit
+    ))
+
+describe("secrets never leave", () => {
+  it.layer(Sandbox.layer({ retry: false }))((it) => {
+    it.effect("no key, plaintext name or ID number, or Authorization in logs, spans, errors or their JSON", () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-11-22T12:00:00Z"))
+        yield* Simulator.reset
+        const keys = yield* Sandbox.Sandbox
+        const sink = capture()
+        const exits: Array<Exit.Exit<unknown, unknown>> = []
+        const call = (request: unknown) =>
+          captured(sink, PayrollCard.preOrderWithAuth(request as PreOrderWithAuth.PreOrderWithAuthRequest)).pipe(
+            Effect.tap((exit) => exits.push(exit))
+          )
+
+        const request = makeRequest()
+        yield* call(request) // success
+        yield* call({ ...request, id_card_number: Redacted.make("110101199003074477") }) // INVALID_REQUEST
+        yield* call({ ...makeRequest(), user_name: USER_NAME }) // ParseError: a plain string where Redacted belongs
+        yield* call(makeRequest({ user_name: Redacted.make(USER_NAME.repeat(40)) })) // ParseError: too long to encrypt
+        yield* call(makeRequest({ employment_type: "X" as never })) // ParseError
+        for (
+          const fault of [
+            Simulator.Fault.ApiError({ code: "PARAM_ERROR" }),
+            Simulator.Fault.ApiError({ code: "SIGN_ERROR" }),
+            Simulator.Fault.ApiError({ code: "SYSTEM_ERROR" }),
+            Simulator.Fault.BadSignature(),
+            Simulator.Fault.SignatureProbe(),
+            Simulator.Fault.StaleTimestamp({}),
+            Simulator.Fault.UnknownSerial(),
+            Simulator.Fault.MissingHeaders(),
+            Simulator.Fault.GatewayHtml({}),
+            Simulator.Fault.EmptyBody(),
+            Simulator.Fault.Truncate({}),
+            Simulator.Fault.Drop()
+          ]
+        ) {
+          yield* Simulator.inject(fault)
+          yield* call(makeRequest())
+        }
+        const authorizations = (yield* Simulator.received).map((r) => r.headers["authorization"]!)
+        assert.isAbove(authorizations.length, 10)
+
+        // The errors themselves, every way they can be printed.
+        const errors = exits.flatMap((exit) =>
+          Exit.isFailure(exit) ? [Cause.squash(exit.cause), Cause.pretty(exit.cause), exit.cause] : []
+        )
+        assert.isAbove(errors.length, 10)
+        const printed = errors.map((e) => `${String(e)} ${Inspectable.stringifyCircular(e)} ${Inspectable.format(e)}`)
+
+        const everything = `${sink.rendered()}\n${printed.join("\n")}`
+        assert.isAbove(sink.spans.length, 10)
+        assert.include(everything, "PayrollCard.preOrderWithAuth") // the spans are there …
+        assert.include(everything, "\"http.request.header.authorization\":\"<redacted>\"") // … with the header redacted
+        const secrets = [
+          USER_NAME,
+          ID_CARD_NUMBER,
+          ...authorizations,
+          ...authorizations.map((a) => /signature="([^"]+)"/.exec(a)![1]!),
+          keys.merchantPrivateKey.split("\n")[1]!,
+          keys.merchantPrivateKey.split("\n")[10]!,
+          keys.platformPrivateKey.split("\n")[1]!
+        ]
+        for (const secret of secrets) {
+          const at = everything.indexOf(secret)
+          assert.strictEqual(at, -1, `leaked near: ${everything.slice(Math.max(0, at - 300), at)}`)
+        }
+      }))
+  })
+})
