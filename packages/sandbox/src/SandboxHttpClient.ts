@@ -1,0 +1,150 @@
+/**
+ * An `HttpClient` whose requests never leave the process: each one is answered by the `Simulator`, so the client's
+ * real signing, encryption and verification run against an independent implementation of WeChat Pay.
+ *
+ * Headers go to the simulator exactly as the request carries them: unlike `fetch`, nothing adds a default
+ * `User-Agent` or `Accept`, so a client that forgets them is caught here.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { Chunk, Effect, Layer, Stream } from "effect"
+import * as Simulator from "./Simulator.js"
+
+const decoder = new TextDecoder()
+
+const encodeError = (request: HttpClientRequest.HttpClientRequest, description: string, cause?: unknown) =>
+  new HttpClientError.RequestError({
+    request,
+    reason: "Encode",
+    description,
+    ...(cause === undefined ? {} : { cause })
+  })
+
+// The body text exactly as a socket would carry it; the simulator verifies the signature over these bytes.
+const bodyText = (
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<string, HttpClientError.RequestError> => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return Effect.succeed("")
+    case "Uint8Array":
+      return Effect.succeed(decoder.decode(body.body))
+    case "Raw":
+      if (typeof body.body === "string") return Effect.succeed(body.body)
+      if (body.body instanceof Uint8Array) return Effect.succeed(decoder.decode(body.body))
+      return Effect.fail(encodeError(request, "the sandbox accepts only string or Uint8Array raw bodies"))
+    case "Stream":
+      return Stream.runCollect(body.stream).pipe(
+        Effect.map((chunks) => {
+          const parts = Chunk.toReadonlyArray(chunks)
+          const all = new Uint8Array(parts.reduce((size, part) => size + part.length, 0))
+          let offset = 0
+          for (const part of parts) {
+            all.set(part, offset)
+            offset += part.length
+          }
+          return decoder.decode(all)
+        }),
+        Effect.mapError((cause) => encodeError(request, "the request body stream failed", cause))
+      )
+    case "FormData":
+      return Effect.fail(encodeError(request, "the sandbox does not accept multipart bodies"))
+  }
+}
+
+// Announces the full length but errors after `bytes`, which is what a fetch reader sees when the server breaks the
+// connection mid-body.
+const truncated = (bytes: Uint8Array, after: number): ReadableStream<Uint8Array> =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (after > 0) controller.enqueue(bytes.subarray(0, after))
+      controller.error(new Error(`sandbox: connection closed after ${after} of ${bytes.length} body bytes`))
+    }
+  })
+
+/**
+ * An `HttpClient` backed by a given simulator.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { SandboxHttpClient, Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const client = Effect.map(Simulator.Simulator, SandboxHttpClient.fromSimulator)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromSimulator = (simulator: Simulator.Service): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    Effect.gen(function*() {
+      const body = yield* bodyText(request)
+      const outcome = yield* simulator.handle({
+        method: request.method,
+        url: `${url.pathname}${url.search}`,
+        headers: request.headers,
+        body
+      })
+      // Effect.sleep, not a timer, so TestClock decides when a delayed answer arrives (and timeouts can win).
+      if (outcome.delay !== undefined) yield* Effect.sleep(outcome.delay)
+      if (outcome._tag === "Drop") {
+        return yield* new HttpClientError.RequestError({
+          request,
+          reason: "Transport",
+          cause: new Error("sandbox: connection dropped before any response"),
+          description: "connection dropped by the sandbox"
+        })
+      }
+      const { response, truncateAfterBytes } = outcome
+      const bytes = new TextEncoder().encode(response.body)
+      const headers = new Headers(response.headers)
+      headers.set("content-length", String(bytes.length))
+      const source = truncateAfterBytes === undefined ? bytes : truncated(bytes, truncateAfterBytes)
+      return HttpClientResponse.fromWeb(request, new Response(source, { status: response.status, headers }))
+    })
+  )
+
+/**
+ * An `HttpClient` backed by the simulator in context.
+ *
+ * @example
+ * ```ts
+ * import { SandboxHttpClient } from "@effect-wechatpay/sandbox"
+ *
+ * const client = SandboxHttpClient.make
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<HttpClient.HttpClient, never, Simulator.Simulator> = Effect.map(
+  Simulator.Simulator,
+  fromSimulator
+)
+
+/**
+ * Provides `HttpClient.HttpClient` answered in memory by the `Simulator`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { SandboxHttpClient, Simulator, TestKeys } from "@effect-wechatpay/sandbox"
+ *
+ * const HttpLive = SandboxHttpClient.layer.pipe(
+ *   Layer.provideMerge(Layer.unwrapEffect(Effect.map(TestKeys.generateSet(), Simulator.layer)))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<HttpClient.HttpClient, never, Simulator.Simulator> = Layer.effect(
+  HttpClient.HttpClient,
+  make
+)

@@ -1,0 +1,183 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The sandbox as a command: a loopback WeChat Pay APIv3 simulator for manual testing and other languages' clients.
+ *
+ * ```sh
+ * npx tsx packages/sandbox/src/main.ts --port 8080 --write-keys .sandbox-keys
+ * ```
+ *
+ * Every key flag is optional; a missing key pair is generated, and `--write-keys DIR` saves what a client needs
+ * (`merchant_private_key.pem`, mode 0600, and `platform_public_key.pem`). Private keys are never printed.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Console, Effect, Exit, Fiber, Layer } from "effect"
+import * as Crypto from "node:crypto"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import * as SandboxServer from "./SandboxServer.js"
+import * as Simulator from "./Simulator.js"
+import * as TestKeys from "./TestKeys.js"
+
+const USAGE = `Usage: effect-wechatpay-sandbox [options]
+
+  --port P                        port to listen on (default 0: any free port)
+  --host H                        address to listen on (default 127.0.0.1)
+  --mchid M                       merchant id (default 1900000001)
+  --merchant-serial-no S          merchant API certificate serial (default: random 40 hex digits)
+  --merchant-public-key FILE      PEM that verifies the merchant's signatures (default: generate a pair)
+  --platform-private-key FILE     PEM that signs answers and decrypts fields (default: generate a pair)
+  --platform-public-key-id ID     platform key id sent as Wechatpay-Serial (default: random PUB_KEY_ID_…)
+  --token-expires-in SECONDS      lifetime of issued tokens (default 1800)
+  --write-keys DIR                write generated keys a client needs into DIR
+  -h, --help                      show this help
+`
+
+/**
+ * Parses the command line and runs the sandbox until interrupted.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { program } from "@effect-wechatpay/sandbox/main"
+ *
+ * Effect.runFork(program(["--port", "8080"]))
+ * ```
+ *
+ * @since 0.1.0
+ * @category main
+ */
+export const program = (args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const parsed = yield* Effect.try(() =>
+      parseArgs({
+        args: [...args],
+        strict: true,
+        options: {
+          port: { type: "string" },
+          host: { type: "string" },
+          mchid: { type: "string" },
+          "merchant-serial-no": { type: "string" },
+          "merchant-public-key": { type: "string" },
+          "platform-private-key": { type: "string" },
+          "platform-public-key-id": { type: "string" },
+          "token-expires-in": { type: "string" },
+          "write-keys": { type: "string" },
+          help: { type: "boolean", short: "h" }
+        }
+      })
+    ).pipe(Effect.either)
+    if (parsed._tag === "Left") {
+      yield* Console.error(`${(parsed.left.error as Error).message}\n\n${USAGE}`)
+      return yield* Effect.sync(() => {
+        process.exitCode = 2
+      })
+    }
+    const values = parsed.right.values
+    if (values.help) return yield* Console.log(USAGE)
+
+    const port = values.port === undefined ? 0 : Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      return yield* Effect.dieMessage(`--port must be an integer between 0 and 65535, got ${values.port}`)
+    }
+    const tokenExpiresIn = values["token-expires-in"] === undefined ? undefined : Number(values["token-expires-in"])
+    if (tokenExpiresIn !== undefined && !(Number.isInteger(tokenExpiresIn) && tokenExpiresIn > 0)) {
+      return yield* Effect.dieMessage(`--token-expires-in must be a positive integer`)
+    }
+    const read = (file: string) => Effect.sync(() => Fs.readFileSync(file, "utf8"))
+    const writeDir = values["write-keys"]
+    const written: Array<string> = []
+    const write = (name: string, pem: string, mode: number) =>
+      Effect.sync(() => {
+        if (writeDir === undefined) return
+        Fs.mkdirSync(writeDir, { recursive: true, mode: 0o700 })
+        const file = Path.join(writeDir, name)
+        Fs.writeFileSync(file, pem, { mode })
+        // writeFileSync keeps the mode of an existing file, so tighten it explicitly.
+        Fs.chmodSync(file, mode)
+        written.push(file)
+      })
+
+    let merchantPublicKey: string
+    if (values["merchant-public-key"] !== undefined) {
+      merchantPublicKey = yield* read(values["merchant-public-key"])
+    } else {
+      const pair = yield* TestKeys.generate
+      merchantPublicKey = pair.publicKey
+      yield* write("merchant_private_key.pem", pair.privateKey, 0o600)
+    }
+    let platformPrivateKey: string
+    let platformPublicKey: string
+    if (values["platform-private-key"] !== undefined) {
+      platformPrivateKey = yield* read(values["platform-private-key"])
+      platformPublicKey = Crypto.createPublicKey(platformPrivateKey).export({ type: "spki", format: "pem" }).toString()
+    } else {
+      const pair = yield* TestKeys.generate
+      platformPrivateKey = pair.privateKey
+      platformPublicKey = pair.publicKey
+      yield* write("platform_public_key.pem", platformPublicKey, 0o644)
+    }
+
+    const options: Simulator.Options = {
+      mchid: values.mchid ?? "1900000001",
+      merchantSerialNo: values["merchant-serial-no"] ?? (yield* TestKeys.serialNo),
+      merchantPublicKey,
+      platformPrivateKey,
+      platformPublicKeyId: values["platform-public-key-id"] ?? (yield* TestKeys.publicKeyId),
+      tokenExpiresIn
+    }
+    const generatedMerchantKey = values["merchant-public-key"] === undefined
+
+    return yield* Effect.gen(function*() {
+      const server = yield* SandboxServer.SandboxServer
+      yield* Console.log(
+        [
+          `WeChat Pay sandbox listening on ${server.url}`,
+          `  mchid:                  ${options.mchid}`,
+          `  merchant serial no:     ${options.merchantSerialNo}`,
+          `  platform public key id: ${options.platformPublicKeyId}`,
+          `  token expires in:       ${tokenExpiresIn ?? 1800} s`,
+          ...written.map((file) => `  wrote:                  ${file}`),
+          ...(generatedMerchantKey && writeDir === undefined
+            ? [
+              "  warning: the merchant key pair was generated but not saved (use --write-keys DIR);",
+              "           no client can sign requests this sandbox accepts"
+            ]
+            : []),
+          "",
+          "Platform public key (verifies answers, encrypts user_name / id_card_number):",
+          platformPublicKey.trim(),
+          "",
+          "Press Ctrl+C to stop."
+        ].join("\n")
+      )
+      return yield* Effect.never
+    }).pipe(
+      Effect.provide(SandboxServer.layer({ port, host: values.host }).pipe(Layer.provide(Simulator.layer(options))))
+    )
+  })
+
+const isEntryPoint = (): boolean => {
+  try {
+    // realpath: through npm's bin symlink, argv[1] is the link, not this file.
+    return process.argv[1] !== undefined && Fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+  } catch {
+    return false
+  }
+}
+
+// Run only when executed, not when imported (e.g. by a test).
+if (isEntryPoint()) {
+  const fiber = Effect.runFork(program(process.argv.slice(2)))
+  const stop = () => Effect.runFork(Fiber.interrupt(fiber))
+  process.once("SIGINT", stop)
+  process.once("SIGTERM", stop)
+  fiber.addObserver((exit) => {
+    if (Exit.isFailure(exit) && !Exit.isInterrupted(exit)) {
+      console.error(Cause.pretty(exit.cause))
+      process.exitCode = 1
+    }
+  })
+}
