@@ -16,7 +16,7 @@ import type { InvalidOptionError } from "./WeChatPayError.js"
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends WeChatPayClient.Options {
   /** The service provider's merchant id (服务商商户号). */
   readonly mchid: string
   /** The merchant API certificate's serial number. */
@@ -27,10 +27,6 @@ export interface Options {
   readonly platformPublicKeyId: string
   /** The WeChat Pay public key (or platform certificate), PEM. */
   readonly platformPublicKey: string
-  /** Defaults to `https://api.mch.weixin.qq.com`. */
-  readonly baseUrl?: string | undefined
-  /** Retry policy (3 attempts with jittered exponential backoff by default), or `false`. */
-  readonly retry?: WeChatPayClient.RetryOptions | false | undefined
 }
 
 /**
@@ -70,7 +66,7 @@ export const layer = (options: Options): Layer.Layer<Services, InvalidOptionErro
     Encryptor.layer({ serialNo: options.platformPublicKeyId, publicKey: options.platformPublicKey }),
     Verifier.layer({ publicKeys: { [options.platformPublicKeyId]: options.platformPublicKey } })
   )
-  return WeChatPayClient.layer({ baseUrl: options.baseUrl, retry: options.retry }).pipe(Layer.provideMerge(keys))
+  return WeChatPayClient.layer(options).pipe(Layer.provideMerge(keys))
 }
 
 /** A PEM given inline in `NAME`, or as a file path in `NAME_FILE`. */
@@ -125,7 +121,7 @@ export const config = Config.all({
  * @category layers
  */
 export const layerConfig = (
-  overrides: Pick<Options, "retry"> = {}
+  overrides: Omit<WeChatPayClient.Options, "baseUrl"> = {}
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
@@ -136,7 +132,8 @@ export const layerConfig = (
         merchantSerialNo: "WECHATPAY_MERCHANT_SERIAL_NO",
         merchantPrivateKey: c.merchantPrivateKey.variable,
         platformPublicKeyId: "WECHATPAY_PUBLIC_KEY_ID",
-        platformPublicKey: c.platformPublicKey.variable
+        platformPublicKey: c.platformPublicKey.variable,
+        baseUrl: "WECHATPAY_BASE_URL"
       }
       const options: Options = {
         ...overrides,

@@ -5,10 +5,11 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import { HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import type { Duration, ParseResult } from "effect"
-import { Context, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import type { ParseResult, Scope } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Option, RateLimiter, Redacted, Schedule, Schema } from "effect"
+import * as Http from "./internal/http.js"
 import { version } from "./internal/version.js"
 import * as Signer from "./Signer.js"
 import * as Verifier from "./Verifier.js"
@@ -21,6 +22,15 @@ import * as WeChatPayError from "./WeChatPayError.js"
  * @category constants
  */
 export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
+
+/**
+ * The backup host: the signature does not cover the host, so a request that never reached the primary
+ * may be sent here unchanged.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_BACKUP_BASE_URL = "https://api2.mch.weixin.qq.com"
 
 /**
  * One API call, as the endpoint modules describe it.
@@ -84,8 +94,9 @@ export class WeChatPayClient extends Context.Tag("@effect-wechatpay/core/WeChatP
 >() {}
 
 /**
- * How failed attempts are retried. Only `SYSTEM_ERROR`, `SERVICE_UNAVAILABLE`, 429s, gateway 5xx pages
- * and transport failures are retried, never a 4xx business error; each attempt is freshly signed.
+ * How failed attempts are retried. Only `SYSTEM_ERROR`, `SERVICE_UNAVAILABLE`, 429s, gateway 5xx pages,
+ * attempt timeouts and transport failures are retried, never a 4xx business error; each attempt is
+ * freshly signed over the same body.
  *
  * @since 0.1.0
  * @category models
@@ -93,8 +104,21 @@ export class WeChatPayClient extends Context.Tag("@effect-wechatpay/core/WeChatP
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
   readonly attempts?: number | undefined
-  /** The first backoff; each next one doubles, with jitter (default 200 millis). */
+  /** The first backoff; each next one doubles, with jitter (default 200 millis). A `Retry-After` wins if longer. */
   readonly base?: Duration.DurationInput | undefined
+}
+
+/**
+ * Client-side limits, shared by every call made through one layer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitOptions {
+  /** At most this many requests on the wire at once. */
+  readonly maxInFlight?: number | undefined
+  /** At most this many requests started per second (token bucket). */
+  readonly perSecond?: number | undefined
 }
 
 /**
@@ -104,22 +128,34 @@ export interface RetryOptions {
 export interface Options {
   /** Defaults to {@link DEFAULT_BASE_URL}. */
   readonly baseUrl?: string | undefined
+  /**
+   * Where to resend a request that could not connect to `baseUrl` (refused, unresolvable, connect
+   * timeout). Defaults to {@link DEFAULT_BACKUP_BASE_URL} when `baseUrl` is the default, to none
+   * otherwise; `false` disables failover.
+   */
+  readonly backupBaseUrl?: string | false | undefined
   /** Retry policy, or `false` to send every request once. */
   readonly retry?: RetryOptions | false | undefined
+  /** How long one attempt may take, headers and body (default 10 seconds). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** How long a call may take across all its attempts and backoffs (default 30 seconds). */
+  readonly deadline?: Duration.DurationInput | undefined
+  /** Optional client-side limits on concurrency and rate. */
+  readonly rateLimit?: RateLimitOptions | undefined
 }
+
+/** The longest `Retry-After` honoured: past it, the deadline decides. */
+const MAX_RETRY_AFTER_SECONDS = 60
 
 const isRetryable = (error: CallError): boolean =>
   error._tag === "RequestError" ? error.reason === "Transport" : error.retryable
 
+const retryAfterOf = (error: CallError): number | undefined =>
+  "retryAfter" in error ? error.retryAfter : undefined
+
 const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
   typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
 })`
-
-const EXCERPT_LENGTH = 160
-
-/** A single-line, bounded start of a body, safe for logs and error messages. */
-const excerpt = (text: string): string =>
-  text.slice(0, EXCERPT_LENGTH * 2).replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim().slice(0, EXCERPT_LENGTH)
 
 const utf8 = new TextDecoder("utf-8", { fatal: false })
 const encoder = new TextEncoder()
@@ -145,84 +181,144 @@ const decoderFor = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
   return decode as (u: unknown) => Effect.Effect<A, ParseResult.ParseError, R>
 }
 
+/** Checks a base URL option: absolute http(s), no query or fragment; returned without trailing slashes. */
+const baseUrlOption = (option: string, value: string): Effect.Effect<string, WeChatPayError.InvalidOptionError> => {
+  const fail = (description: string) => Effect.fail(new WeChatPayError.InvalidOptionError({ option, description }))
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return fail("not an absolute URL")
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return fail("must be an http or https URL")
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    return fail("must have no query, fragment or credentials")
+  }
+  return Effect.succeed(value.replace(/\/+$/, ""))
+}
+
+const positive = (option: string, value: number | undefined, integer: boolean) =>
+  value === undefined || (value > 0 && Number.isFinite(value) && (!integer || Number.isInteger(value)))
+    ? Effect.void
+    : Effect.fail(
+      new WeChatPayError.InvalidOptionError({ option, description: `must be a positive ${integer ? "integer" : "number"}` })
+    )
+
+const durationOption = (option: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
+  Effect.flatMap(Effect.try(() => (input === undefined ? fallback : Duration.decode(input))).pipe(Effect.option), (d) =>
+    Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)
+      ? Effect.succeed(d.value)
+      : Effect.fail(new WeChatPayError.InvalidOptionError({ option, description: "must be a positive, finite duration" })))
+
 /**
  * Builds the pipeline. It asks for an `HttpClient` and never provides one: the user picks the
  * transport (`FetchHttpClient.layer`, `NodeHttpClient.layerUndici`, the sandbox's in-memory client).
+ * Scoped, because a rate limit's token bucket lives as long as the layer.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (
   options: Options = {}
-): Effect.Effect<Service, never, Signer.Signer | Verifier.Verifier | HttpClient.HttpClient> =>
+): Effect.Effect<
+  Service,
+  WeChatPayError.InvalidOptionError,
+  Signer.Signer | Verifier.Verifier | HttpClient.HttpClient | Scope.Scope
+> =>
   Effect.gen(function*() {
     const signer = yield* Signer.Signer
     const verifier = yield* Verifier.Verifier
     const httpClient = yield* HttpClient.HttpClient
-    const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
+
+    const baseUrl = yield* baseUrlOption("baseUrl", options.baseUrl ?? DEFAULT_BASE_URL)
+    const backupUrl = options.backupBaseUrl === false
+      ? undefined
+      : options.backupBaseUrl !== undefined
+      ? yield* baseUrlOption("backupBaseUrl", options.backupBaseUrl)
+      : baseUrl === DEFAULT_BASE_URL
+      ? DEFAULT_BACKUP_BASE_URL
+      : undefined
+    const timeout = yield* durationOption("timeout", options.timeout, Duration.seconds(10))
+    const deadline = yield* durationOption("deadline", options.deadline, Duration.seconds(30))
     const retry = options.retry === false ? undefined : options.retry ?? {}
-    const schedule = retry === undefined ? undefined : Schedule.exponential(retry.base ?? "200 millis", 2).pipe(
+    yield* positive("retry.attempts", retry?.attempts, true)
+    yield* positive("rateLimit.maxInFlight", options.rateLimit?.maxInFlight, true)
+    yield* positive("rateLimit.perSecond", options.rateLimit?.perSecond, false)
+    const backoff = retry === undefined ? undefined : yield* durationOption("retry.base", retry.base, Duration.millis(200))
+
+    const schedule = retry === undefined || backoff === undefined ? undefined : Schedule.exponential(backoff, 2).pipe(
       Schedule.jittered,
-      Schedule.intersect(Schedule.recurs(Math.max(0, (retry.attempts ?? 3) - 1)))
+      Schedule.intersect(Schedule.recurs((retry.attempts ?? 3) - 1)),
+      Schedule.intersect(Schedule.identity<CallError>()),
+      // A server that says when to come back is believed, within reason.
+      Schedule.modifyDelay(([, error], delay) => {
+        const after = retryAfterOf(error)
+        return after !== undefined && after * 1000 > Duration.toMillis(delay) ? Duration.seconds(after) : delay
+      })
     )
-    const baseHeaders = {
-      accept: "application/json",
-      "user-agent": userAgent
+
+    const semaphore = options.rateLimit?.maxInFlight === undefined
+      ? undefined
+      : yield* Effect.makeSemaphore(options.rateLimit.maxInFlight)
+    const limiter = options.rateLimit?.perSecond === undefined
+      ? undefined
+      : yield* RateLimiter.make({ limit: options.rateLimit.perSecond, interval: "1 second", algorithm: "token-bucket" })
+    const limited = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+      const rated = limiter === undefined ? effect : limiter(effect)
+      return semaphore === undefined ? rated : semaphore.withPermits(1)(rated)
     }
+
+    const baseHeaders = { accept: "application/json", "user-agent": userAgent }
+    const timeoutMillis = Duration.toMillis(timeout)
+    const deadlineMillis = Duration.toMillis(deadline)
     // Calls that overlap sign on the threadpool; a lone call signs inline, which is faster.
     let inFlight = 0
 
     const execute = <A, I, R>(request: ApiRequest, response: Schema.Schema<A, I, R>) => {
       const decode = decoderFor(response)
       const body = request.body === undefined ? undefined : encoder.encode(request.body)
-      let prepared = HttpClientRequest.make(request.method)(baseUrl + request.path, { headers: baseHeaders })
-      if (body !== undefined) prepared = HttpClientRequest.bodyUint8Array(prepared, body, "application/json")
-      if (request.wechatpaySerial !== undefined) {
-        prepared = HttpClientRequest.setHeader(prepared, "wechatpay-serial", request.wechatpaySerial)
+      const prepare = (base: string) => {
+        let prepared = HttpClientRequest.make(request.method)(base + request.path, { headers: baseHeaders })
+        if (body !== undefined) prepared = HttpClientRequest.bodyUint8Array(prepared, body, "application/json")
+        if (request.wechatpaySerial !== undefined) {
+          prepared = HttpClientRequest.setHeader(prepared, "wechatpay-serial", request.wechatpaySerial)
+        }
+        return prepared
       }
+      const primary = prepare(baseUrl)
+      const backup = backupUrl === undefined ? undefined : prepare(backupUrl)
       const signInput: Signer.SignInput = { method: request.method, target: request.path, body: body ?? "" }
+      let attemptNumber = 0
+
+      const send = (prepared: HttpClientRequest.HttpClientRequest, authorization: string) =>
+        httpClient.execute(HttpClientRequest.setHeader(prepared, "authorization", authorization))
 
       const attempt = Effect.gen(function*() {
-        const authorization = yield* signer.authorize(signInput, { offload: inFlight > 1 })
-        const res = yield* httpClient.execute(
-          HttpClientRequest.setHeader(prepared, "authorization", Redacted.value(authorization))
-        )
-        const status = res.status
-        const requestId: string | undefined = res.headers["request-id"]
-        if (requestId !== undefined) yield* Effect.annotateCurrentSpan("wechatpay.request_id", requestId)
-        const unexpected = (description: string, text = "") =>
-          new WeChatPayError.UnexpectedResponse({
-            status,
-            description,
-            excerpt: excerpt(text),
-            ...(requestId !== undefined ? { requestId } : {})
-          })
-        const raw = new Uint8Array(
-          yield* Effect.mapError(res.arrayBuffer, () => unexpected("the body could not be read to its end"))
-        )
-        if (status >= 200 && status < 300) {
-          // A 2xx answer is data only once its signature verifies.
-          yield* verifier.verify({ headers: res.headers, body: raw, status })
-          const text = utf8.decode(raw)
-          const json = status === 204 && raw.length === 0 ? Option.some(undefined) : parseJson(text)
-          if (Option.isNone(json)) return yield* unexpected("a success whose body is not JSON", text)
-          return yield* Effect.mapError(
-            decode(json.value),
-            () => unexpected("a success whose body does not match the response schema", text)
+        yield* Effect.annotateCurrentSpan("wechatpay.attempt", ++attemptNumber)
+        const authorization = Redacted.value(yield* signer.authorize(signInput, { offload: inFlight > 1 }))
+        const [res, host] = yield* backup === undefined
+          ? Effect.map(send(primary, authorization), (res) => [res, baseUrl] as const)
+          : send(primary, authorization).pipe(
+            Effect.map((res) => [res, baseUrl] as const),
+            // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
+            Effect.catchIf(
+              (error) => error._tag === "RequestError" && error.reason === "Transport" && Http.isConnectFailure(error.cause),
+              () => Effect.map(send(backup, authorization), (res) => [res, backupUrl!] as const)
+            )
           )
-        }
-        const text = utf8.decode(raw)
-        const error = Option.flatMap(parseJson(text), decodeErrorBody)
-        if (Option.isNone(error)) return yield* unexpected("an error answer that is not WeChat's JSON", text)
-        yield* Effect.annotateCurrentSpan("wechatpay.code", error.value.code)
-        return yield* WeChatPayError.fromBody(error.value, { status, requestId })
+        yield* Effect.annotateCurrentSpan("wechatpay.host", host)
+        return yield* handle(res)
       }).pipe(
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () => new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis })
+        }),
         // A transport error carries the request it failed on: give back the one without Authorization,
         // so printing or serializing the error can never show the header.
         Effect.catchTag("RequestError", (error) =>
           Effect.fail(
             new HttpClientError.RequestError({
-              request: prepared,
+              request: primary,
               reason: error.reason,
               ...(error.cause !== undefined ? { cause: error.cause } : {}),
               ...(error.description !== undefined ? { description: error.description } : {})
@@ -235,19 +331,63 @@ export const make = (
               description: error.reason === "EmptyBody" ? "an empty body" : "the body could not be read",
               excerpt: ""
             })
-          ))
+          )),
+        limited
       )
 
-      const attempts = schedule === undefined
-        ? attempt
-        : Effect.retry(attempt, { schedule, while: isRetryable })
+      const handle = (res: HttpClientResponse.HttpClientResponse) =>
+        Effect.gen(function*() {
+          const status = res.status
+          const requestId: string | undefined = res.headers["request-id"]
+          if (requestId !== undefined) yield* Effect.annotateCurrentSpan("wechatpay.request_id", requestId)
+          const now = yield* Clock.currentTimeMillis
+          const retryAfter = Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
+          const unexpected = (description: string, text = "") =>
+            new WeChatPayError.UnexpectedResponse({
+              status,
+              description,
+              excerpt: Http.excerpt(text),
+              ...(requestId !== undefined ? { requestId } : {}),
+              ...(retryAfter !== undefined ? { retryAfter } : {})
+            })
+          const raw = new Uint8Array(
+            yield* Effect.mapError(res.arrayBuffer, () => unexpected("the body could not be read to its end"))
+          )
+          if (status >= 200 && status < 300) {
+            // A 2xx answer is data only once its signature verifies.
+            yield* verifier.verify({ headers: res.headers, body: raw, status })
+            const text = utf8.decode(raw)
+            const json = status === 204 && raw.length === 0 ? Option.some(undefined) : parseJson(text)
+            if (Option.isNone(json)) return yield* unexpected("a success whose body is not JSON", text)
+            return yield* Effect.mapError(
+              decode(json.value),
+              () => unexpected("a success whose body does not match the response schema", text)
+            )
+          }
+          const text = utf8.decode(raw)
+          const error = Option.flatMap(parseJson(text), decodeErrorBody)
+          if (Option.isNone(error)) return yield* unexpected("an error answer that is not WeChat's JSON", text)
+          yield* Effect.annotateCurrentSpan("wechatpay.code", error.value.code)
+          const skew = error.value.code === "SIGN_ERROR" ? Http.clockSkewSeconds(res.headers["date"], now) : undefined
+          return yield* WeChatPayError.fromBody(error.value, {
+            status,
+            requestId,
+            retryAfter,
+            clockSkewSeconds: skew !== undefined && Math.abs(skew) >= Verifier.MAX_SKEW_SECONDS ? skew : undefined
+          })
+        })
+
+      const attempts = schedule === undefined ? attempt : Effect.retry(attempt, { schedule, while: isRetryable })
       return Effect.suspend(() => {
         inFlight++
-        return Effect.ensuring(
-          attempts,
-          Effect.sync(() => {
+        return attempts.pipe(
+          Effect.timeoutFail({
+            duration: deadline,
+            onTimeout: () => new WeChatPayError.RequestTimeout({ scope: "Deadline", timeoutMillis: deadlineMillis })
+          }),
+          Effect.ensuring(Effect.sync(() => {
             inFlight--
-          })
+          }))
         )
       }) as Effect.Effect<A, CallError, R>
     }
@@ -261,5 +401,8 @@ export const make = (
  */
 export const layer = (
   options: Options = {}
-): Layer.Layer<WeChatPayClient, never, Signer.Signer | Verifier.Verifier | HttpClient.HttpClient> =>
-  Layer.effect(WeChatPayClient, make(options))
+): Layer.Layer<
+  WeChatPayClient,
+  WeChatPayError.InvalidOptionError,
+  Signer.Signer | Verifier.Verifier | HttpClient.HttpClient
+> => Layer.scoped(WeChatPayClient, make(options))

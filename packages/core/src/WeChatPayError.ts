@@ -56,6 +56,7 @@ const describe = (error: {
   readonly message: string
   readonly detail?: ApiErrorDetail | undefined
   readonly requestId?: string | undefined
+  readonly clockSkewSeconds?: number | undefined
 }): string => {
   const code = "code" in error && typeof error.code === "string" ? error.code : error._tag
   const detail = error.detail === undefined
@@ -66,7 +67,12 @@ const describe = (error: {
     `${code} (HTTP ${error.status})`,
     error.message.length > 0 ? `: ${error.message}` : "",
     detail.length > 0 ? ` [${detail.join(": ")}]` : "",
-    error.requestId !== undefined ? ` Request-ID ${error.requestId}` : ""
+    error.requestId !== undefined ? ` Request-ID ${error.requestId}` : "",
+    error.clockSkewSeconds !== undefined
+      ? ` (this host's clock is ${Math.abs(error.clockSkewSeconds)} s ${
+        error.clockSkewSeconds > 0 ? "ahead of" : "behind"
+      } WeChat's: WeChat refuses signatures more than 300 s off, so synchronise the clock)`
+      : ""
   ].join("")
 }
 
@@ -84,7 +90,14 @@ export const ApiErrorFields = {
   /** The `detail` object when WeChat sent one (`field`, `value`, `issue`, `location`). */
   detail: Schema.optional(ApiErrorDetail),
   /** The `Request-ID` response header: quote it to WeChat's support. */
-  requestId: Schema.optional(Schema.String)
+  requestId: Schema.optional(Schema.String),
+  /** Seconds to wait before trying again, from a `Retry-After` header. */
+  retryAfter: Schema.optional(Schema.Number),
+  /**
+   * How many seconds this host's clock is ahead of WeChat's (negative: behind), from the answer's `Date`
+   * header; set on a `SIGN_ERROR` when it is 5 minutes or more, the usual cause of that error.
+   */
+  clockSkewSeconds: Schema.optional(Schema.Number)
 }
 
 /**
@@ -452,7 +465,9 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>(
   status: Schema.Number,
   description: Schema.String,
   excerpt: Schema.String,
-  requestId: Schema.optional(Schema.String)
+  requestId: Schema.optional(Schema.String),
+  /** Seconds to wait before trying again, from a `Retry-After` header. */
+  retryAfter: Schema.optional(Schema.Number)
 }) {
   override get message(): string {
     return `HTTP ${this.status}: ${this.description}${
@@ -462,6 +477,42 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>(
   /** A gateway's 5xx or 429 page is worth another attempt; anything else is not. */
   get retryable(): boolean {
     return this.status >= 500 || this.status === 429
+  }
+}
+
+/**
+ * A call that took too long: one attempt exceeded its timeout (`scope: "Attempt"`, retried like a
+ * transport failure), or all attempts together exceeded the call's deadline (`scope: "Deadline"`).
+ * The request was interrupted; it may or may not have reached WeChat.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
+ * const handled = call.pipe(Effect.catchTag("RequestTimeout", (e) => Effect.logWarning(e.message)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RequestTimeout extends Schema.TaggedError<RequestTimeout>("@effect-wechatpay/core/RequestTimeout")(
+  "RequestTimeout",
+  {
+    scope: Schema.Literal("Attempt", "Deadline"),
+    /** The limit that was exceeded, in milliseconds. */
+    timeoutMillis: Schema.Number
+  }
+) {
+  override get message(): string {
+    return this.scope === "Attempt"
+      ? `an attempt got no complete answer within ${this.timeoutMillis} ms`
+      : `the call did not complete within its ${this.timeoutMillis} ms deadline`
+  }
+  /** An attempt's timeout is retried (the request is idempotent); the deadline is final. */
+  get retryable(): boolean {
+    return this.scope === "Attempt"
   }
 }
 
@@ -507,7 +558,7 @@ export type BusinessError = InstanceType<(typeof documented)[DocumentedCode]> | 
  * @since 0.1.0
  * @category errors
  */
-export type ApiError = BusinessError | ResponseVerificationError | UnexpectedResponse
+export type ApiError = BusinessError | ResponseVerificationError | UnexpectedResponse | RequestTimeout
 
 /**
  * The schema of {@link ApiError}, to serialize errors or decode them back.
@@ -537,7 +588,8 @@ export const ApiError: Schema.Union<[
   typeof ServiceUnavailable,
   typeof UnknownApiError,
   typeof ResponseVerificationError,
-  typeof UnexpectedResponse
+  typeof UnexpectedResponse,
+  typeof RequestTimeout
 ]> = Schema.Union(
   ParamError,
   InvalidRequest,
@@ -551,7 +603,8 @@ export const ApiError: Schema.Union<[
   ServiceUnavailable,
   UnknownApiError,
   ResponseVerificationError,
-  UnexpectedResponse
+  UnexpectedResponse,
+  RequestTimeout
 )
 
 /**
@@ -568,13 +621,20 @@ export const ApiError: Schema.Union<[
  */
 export const fromBody = (
   body: { readonly code: string; readonly message: string; readonly detail?: unknown },
-  options: { readonly status: number; readonly requestId?: string | undefined }
+  options: {
+    readonly status: number
+    readonly requestId?: string | undefined
+    readonly retryAfter?: number | undefined
+    readonly clockSkewSeconds?: number | undefined
+  }
 ): BusinessError => {
   const fields = {
     status: options.status,
     message: body.message,
     ...(isDetail(body.detail) ? { detail: ApiErrorDetail.make(pickDetail(body.detail)) } : {}),
-    ...(options.requestId !== undefined ? { requestId: options.requestId } : {})
+    ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
+    ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}),
+    ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {})
   }
   const Known = Object.prototype.hasOwnProperty.call(documented, body.code)
     ? documented[body.code as DocumentedCode]

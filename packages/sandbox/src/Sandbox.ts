@@ -25,11 +25,9 @@ export class Sandbox extends Context.Tag("@effect-wechatpay/sandbox/Sandbox")<Sa
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends Omit<WeChatPayClient.Options, "baseUrl"> {
   /** The merchant id (default `1900000001`). */
   readonly mchid?: string | undefined
-  /** The client's retry policy (the SDK's default when absent). */
-  readonly retry?: WeChatPayClient.RetryOptions | false | undefined
   /** The simulator's `expires_in` for tokens. */
   readonly tokenExpiresIn?: number | undefined
 }
@@ -57,13 +55,13 @@ const keysAndSimulator = (options: Options) =>
 
 const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) =>
   WeChatPay.layer({
+    ...options,
     mchid: keys.mchid,
     merchantSerialNo: keys.merchantSerialNo,
     merchantPrivateKey: Redacted.make(keys.merchantPrivateKey),
     platformPublicKeyId: keys.platformPublicKeyId,
     platformPublicKey: keys.platformPublicKey,
-    baseUrl,
-    retry: options.retry
+    baseUrl
   })
 
 /**
