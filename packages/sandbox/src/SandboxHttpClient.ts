@@ -103,7 +103,10 @@ export const fromSimulator = (simulator: Simulator.Service): HttpClient.HttpClie
       }
       const { response, truncateAfterBytes } = outcome
       const bytes = new TextEncoder().encode(response.body)
-      const headers = new Headers(response.headers)
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(response.headers)) {
+        for (const one of typeof value === "string" ? [value] : value) headers.append(name, one)
+      }
       headers.set("content-length", String(bytes.length))
       const source = truncateAfterBytes === undefined ? bytes : truncated(bytes, truncateAfterBytes)
       return HttpClientResponse.fromWeb(request, new Response(source, { status: response.status, headers }))

@@ -55,7 +55,8 @@ export interface SimulatedRequest {
  */
 export interface SimulatedResponse {
   readonly status: number
-  readonly headers: Readonly<Record<string, string>>
+  /** A header given as an array is sent once per value (a repeated header). */
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string>>>
   readonly body: string
 }
 
@@ -122,6 +123,8 @@ type NoFields = Record<never, never>
  * - `Truncate`: a correctly signed success whose body the transport cuts after `bytes` (default: half).
  * - `Delay`: the transport waits `duration` before answering normally.
  * - `Drop`: the transport drops the connection before any answer; nothing is recorded.
+ * - `Headers`: the success answer is signed as usual, then these headers replace or join its own: a
+ *   `Wechatpay-Signature` that is not base64, an oversized header, a header repeated (an array value).
  *
  * @example
  * ```ts
@@ -151,6 +154,7 @@ export type Fault = Data.TaggedEnum<{
   Truncate: { readonly bytes?: number }
   Delay: { readonly duration: Duration.DurationInput }
   Drop: NoFields
+  Headers: { readonly headers: Readonly<Record<string, string | ReadonlyArray<string>>> }
 }>
 
 const FaultEnum = Data.taggedEnum<Fault>()
@@ -184,6 +188,7 @@ export const Fault = {
   Truncate: (args: { readonly bytes?: number } = {}): Extract<Fault, { _tag: "Truncate" }> => FaultEnum.Truncate(args),
   Delay: FaultEnum.Delay,
   Drop: FaultEnum.Drop,
+  Headers: FaultEnum.Headers,
   $is: FaultEnum.$is,
   $match: FaultEnum.$match
 }
@@ -591,7 +596,10 @@ export const make = (options: Options): Effect.Effect<Service> =>
           "Wechatpay-Serial": fault?._tag === "UnknownSerial" ? otherSerial() : options.platformPublicKeyId,
           ...(fault?._tag === "MissingHeaders" ? {} : { "Wechatpay-Signature": signature }),
           "Wechatpay-Timestamp": timestamp,
-          ...extra
+          // Real answers carry the server's time; a client can tell a skewed clock from it.
+          Date: new Date(nowSeconds * 1000).toUTCString(),
+          ...extra,
+          ...(fault?._tag === "Headers" ? fault.headers : {})
         },
         body
       }

@@ -126,7 +126,8 @@ export const send = (req: Simulator.SimulatedRequest) =>
 
 export const header = (response: Simulator.SimulatedResponse, name: string): string | undefined => {
   const entry = Object.entries(response.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())
-  return entry?.[1]
+  const value = entry?.[1]
+  return typeof value === "string" || value === undefined ? value : value.join(", ")
 }
 
 /** Verifies a WeChat-style answer signature with the platform public key, by hand. */
