@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { Headers, HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { ParseResult, Scope } from "effect"
 import { Clock, Context, Duration, Effect, Layer, Option, RateLimiter, Redacted, Schedule, Schema } from "effect"
@@ -157,6 +157,9 @@ const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
   typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
 })`
 
+const withAuthorization = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
+  names.includes("authorization") ? names : [...names, "authorization"]
+
 const utf8 = new TextDecoder("utf-8", { fatal: false })
 const encoder = new TextEncoder()
 
@@ -291,7 +294,13 @@ export const make = (
       let attemptNumber = 0
 
       const send = (prepared: HttpClientRequest.HttpClientRequest, authorization: string) =>
-        httpClient.execute(HttpClientRequest.setHeader(prepared, "authorization", authorization))
+        Effect.locallyWith(
+          httpClient.execute(HttpClientRequest.setHeader(prepared, "authorization", authorization)),
+          // The platform's spans record request headers: Authorization stays redacted even if the
+          // program changed the redacted names.
+          Headers.currentRedactedNames,
+          withAuthorization
+        )
 
       const attempt = Effect.gen(function*() {
         yield* Effect.annotateCurrentSpan("wechatpay.attempt", ++attemptNumber)

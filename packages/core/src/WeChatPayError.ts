@@ -106,6 +106,7 @@ export const ApiErrorFields = {
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("PARAM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -132,6 +133,7 @@ export class ParamError
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("INVALID_REQUEST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -159,6 +161,7 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("SIGN_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -185,6 +188,7 @@ export class SignError
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("NO_AUTH", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -209,6 +213,7 @@ export class NoAuth extends Schema.TaggedError<NoAuth>("@effect-wechatpay/core/N
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("RESOURCE_NOT_EXISTS", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -238,6 +243,7 @@ export class ResourceNotExists
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("ORDER_NOT_EXIST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -264,6 +270,7 @@ export class OrderNotExist
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("FREQUENCY_LIMITED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -291,6 +298,7 @@ export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@eff
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("RATELIMIT_EXCEEDED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -320,6 +328,7 @@ export class RateLimitExceeded
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("SYSTEM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -346,6 +355,7 @@ export class SystemError
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(Effect.catchTag("SERVICE_UNAVAILABLE", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
@@ -421,6 +431,7 @@ export type VerificationFailure = typeof VerificationFailure.Type
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
  * const handled = call.pipe(
@@ -566,6 +577,7 @@ export type ApiError = BusinessError | ResponseVerificationError | UnexpectedRes
  * @example
  * ```ts
  * import { Schema } from "effect"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
  * const json = Schema.encodeSync(WeChatPayError.ApiError)(
  *   new WeChatPayError.SystemError({ status: 500, message: "系统错误" })
@@ -612,6 +624,8 @@ export const ApiError: Schema.Union<[
  *
  * @example
  * ```ts
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
  * const error = WeChatPayError.fromBody({ code: "PARAM_ERROR", message: "参数错误" }, { status: 400 })
  * // error._tag === "PARAM_ERROR"
  * ```
