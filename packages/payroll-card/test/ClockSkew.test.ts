@@ -44,6 +44,9 @@ describe("clock skew", () => {
         assert.strictEqual(error.status, 401)
         assert.match(String(error), /clock|timestamp/i)
         assert.strictEqual(error.detail?.location, "authorization")
+        // Measured from the answer's Date header: our clock is ten minutes behind WeChat's.
+        assert.strictEqual(error.clockSkewSeconds, -600)
+        assert.include(String(error), "600 s behind WeChat's")
       }
     }).pipe(Effect.provide(skewedSandbox(10 * 60_000))))
 
@@ -53,6 +56,27 @@ describe("clock skew", () => {
       const response = yield* PayrollCard.preOrderWithAuth(makeRequest())
       assert.isString(response.token)
     }).pipe(Effect.provide(skewedSandbox(4 * 60_000))))
+
+  it.effect("a SIGN_ERROR with no clock skew says nothing about clocks", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-11-22T12:00:00Z"))
+      const keys = yield* TestKeys.generateSet()
+      const simulator = yield* Simulator.make(keys)
+      const error = yield* Effect.flip(PayrollCard.preOrderWithAuth(makeRequest())).pipe(
+        Effect.provide(
+          WeChatPay.layer({
+            mchid: keys.mchid,
+            // A serial WeChat does not know: SIGN_ERROR for another reason than time.
+            merchantSerialNo: "0000000000000000000000000000000000000000",
+            merchantPrivateKey: Redacted.make(keys.merchantPrivateKey),
+            platformPublicKeyId: keys.platformPublicKeyId,
+            platformPublicKey: keys.platformPublicKey
+          }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, SandboxHttpClient.fromSimulator(simulator))))
+        )
+      )
+      assert.strictEqual(error._tag, "SIGN_ERROR")
+      if (error._tag === "SIGN_ERROR") assert.isUndefined(error.clockSkewSeconds)
+    }))
 
   it.effect("the same four minutes the other way also succeeds", () =>
     Effect.gen(function*() {
