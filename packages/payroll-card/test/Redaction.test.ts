@@ -2,7 +2,7 @@ import { PayrollCard, type PreOrderWithAuth } from "@effect-wechatpay/payroll-ca
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { Headers } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Inspectable, Layer, Logger, LogLevel, Redacted, TestClock, Tracer } from "effect"
+import { Cause, Effect, Exit, Fiber, Inspectable, Layer, Logger, LogLevel, Redacted, TestClock, Tracer } from "effect"
 import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
 
 /** Everything the program told the outside world: log lines and spans, rendered as text. */
@@ -64,7 +64,7 @@ const captured = <A, E, R>(
     ))
 
 describe("secrets never leave", () => {
-  it.layer(Sandbox.layer({ retry: false }))((it) => {
+  it.layer(Sandbox.layer({ retry: false, timeout: "2 seconds" }))((it) => {
     it.effect("no key, plaintext name or ID number, or Authorization in logs, spans, errors or their JSON", () =>
       Effect.gen(function*() {
         yield* TestClock.setTime(Date.parse("2026-11-22T12:00:00Z"))
@@ -102,6 +102,13 @@ describe("secrets never leave", () => {
           yield* Simulator.inject(fault)
           yield* call(makeRequest())
         }
+        // A timeout: the answer comes after the attempt's limit.
+        yield* Simulator.inject(Simulator.Fault.Delay({ duration: "1 minute" }))
+        const slow = yield* Effect.fork(call(makeRequest()))
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+        yield* TestClock.adjust("2 seconds")
+        yield* Fiber.join(slow)
+
         const authorizations = (yield* Simulator.received).map((r) => r.headers["authorization"]!)
         assert.isAbove(authorizations.length, 10)
 
@@ -110,6 +117,7 @@ describe("secrets never leave", () => {
           Exit.isFailure(exit) ? [Cause.squash(exit.cause), Cause.pretty(exit.cause), exit.cause] : []
         )
         assert.isAbove(errors.length, 10)
+        assert.isTrue(errors.some((e) => (e as { _tag?: string })._tag === "RequestTimeout"))
         const printed = errors.map((e) => `${String(e)} ${Inspectable.stringifyCircular(e)} ${Inspectable.format(e)}`)
 
         const everything = `${sink.rendered()}\n${printed.join("\n")}`
