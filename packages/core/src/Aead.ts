@@ -11,6 +11,18 @@ import * as crypto from "./internal/crypto.js"
 /**
  * The ciphertext did not authenticate (wrong APIv3 key, nonce or associated data, or tampered data).
  *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Aead } from "@effect-wechatpay/core"
+ *
+ * declare const apiV3Key: Redacted.Redacted<string>
+ * declare const resource: Aead.EncryptedResource
+ * const plaintext = Aead.decrypt(apiV3Key, resource).pipe(
+ *   Effect.catchTag("DecryptError", (e) => Effect.dieMessage(`not from WeChat: ${e.description}`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -21,6 +33,18 @@ export class DecryptError extends Schema.TaggedError<DecryptError>("@effect-wech
 
 /**
  * An encrypted resource as WeChat sends it.
+ *
+ * @example
+ * ```ts
+ * import type { Aead } from "@effect-wechatpay/core"
+ *
+ * const resource: Aead.EncryptedResource = {
+ *   algorithm: "AEAD_AES_256_GCM",
+ *   nonce: "uluk4a9R25RW",
+ *   associated_data: "transaction",
+ *   ciphertext: "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI="
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -16,6 +16,16 @@ import type { InvalidOptionError } from "./WeChatPayError.js"
  * A plaintext that cannot be encrypted: empty, or longer than RSA-OAEP can carry (214 UTF-8 bytes for
  * RSA-2048). The plaintext itself is never included.
  *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Encryptor } from "@effect-wechatpay/core"
+ *
+ * const ciphertext = Effect.flatMap(Encryptor.Encryptor, (e) => e.encrypt(Redacted.make(""))).pipe(
+ *   Effect.catchTag("EncryptError", (e) => Effect.fail(e.message)) // "a sensitive field must not be empty"
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -31,6 +41,17 @@ export class EncryptError extends Schema.TaggedError<EncryptError>("@effect-wech
 }
 
 /**
+ * The encryptor's interface: the platform key id, its plaintext limit, and `encrypt`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import type { Encryptor } from "@effect-wechatpay/core"
+ *
+ * const encryptName = (encryptor: Encryptor.Service, name: Redacted.Redacted<string>) =>
+ *   Effect.map(encryptor.encrypt(name), (ciphertext) => ({ ciphertext, serial: encryptor.serialNo }))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -60,6 +81,16 @@ export interface Service {
 export class Encryptor extends Context.Tag("@effect-wechatpay/core/Encryptor")<Encryptor, Service>() {}
 
 /**
+ * What {@link make} needs: the platform public key and its id.
+ *
+ * @example
+ * ```ts
+ * import type { Encryptor } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const options: Encryptor.Options = { serialNo: "PUB_KEY_ID_0114232134912410000000000000000000", publicKey: pem }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -109,6 +140,19 @@ export const make = (options: Options): Effect.Effect<Service, InvalidOptionErro
   })
 
 /**
+ * Provides the {@link Encryptor} built by {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { Encryptor } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const EncryptorLive = Encryptor.layer({
+ *   serialNo: "PUB_KEY_ID_0114232134912410000000000000000000",
+ *   publicKey: pem
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -116,6 +160,19 @@ export const layer = (options: Options): Layer.Layer<Encryptor, InvalidOptionErr
   Layer.effect(Encryptor, make(options))
 
 /**
+ * Provides the {@link Encryptor} from `Config`, e.g. environment variables.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "effect"
+ * import { Encryptor } from "@effect-wechatpay/core"
+ *
+ * const EncryptorLive = Encryptor.layerConfig({
+ *   serialNo: Config.string("WECHATPAY_PUBLIC_KEY_ID"),
+ *   publicKey: Config.string("WECHATPAY_PUBLIC_KEY")
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -13,6 +13,17 @@ import type { InvalidOptionError } from "./WeChatPayError.js"
 /**
  * What is signed for one request.
  *
+ * @example
+ * ```ts
+ * import type { Signer } from "@effect-wechatpay/core"
+ *
+ * const input: Signer.SignInput = {
+ *   method: "POST",
+ *   target: "/v3/payroll-card/authentications/pre-order-with-auth",
+ *   body: JSON.stringify({ openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58", sub_mchid: "1111111" })
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -26,6 +37,17 @@ export interface SignInput {
 }
 
 /**
+ * The signer's interface: the merchant's identifiers and `authorize`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import type { Signer } from "@effect-wechatpay/core"
+ *
+ * const authorizationFor = (signer: Signer.Service, target: string) =>
+ *   Effect.map(signer.authorize({ method: "GET", target, body: "" }), Redacted.value)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -64,6 +86,21 @@ export interface Service {
 export class Signer extends Context.Tag("@effect-wechatpay/core/Signer")<Signer, Service>() {}
 
 /**
+ * What {@link make} needs: the merchant id, its API certificate serial and private key.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { Signer } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const options: Signer.Options = {
+ *   mchid: "1900000001",
+ *   serialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+ *   privateKey: Redacted.make(pem)
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -82,7 +119,8 @@ export interface Options {
  * ```ts
  * import { Signer } from "@effect-wechatpay/core"
  *
- * Signer.message({ method: "GET", target: "/v3/certificates", body: "" }, 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242")
+ * const input = { method: "GET", target: "/v3/certificates", body: "" }
+ * Signer.message(input, 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242")
  * // "GET\n/v3/certificates\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n"
  * ```
  *
@@ -159,7 +197,11 @@ const fromKey = (mchid: string, serialNo: string, key: Crypto.KeyObject): Servic
  * import { Signer } from "@effect-wechatpay/core"
  *
  * declare const pem: string
- * const signer = Signer.make({ mchid: "1900000001", serialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", privateKey: Redacted.make(pem) })
+ * const signer = Signer.make({
+ *   mchid: "1900000001",
+ *   serialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+ *   privateKey: Redacted.make(pem)
+ * })
  * ```
  *
  * @since 0.1.0
@@ -174,12 +216,41 @@ export const make = (options: Options): Effect.Effect<Service, InvalidOptionErro
   })
 
 /**
+ * Provides the {@link Signer} built by {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Signer } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const SignerLive = Signer.layer({
+ *   mchid: "1900000001",
+ *   serialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+ *   privateKey: Redacted.make(pem)
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<Signer, InvalidOptionError> => Layer.effect(Signer, make(options))
 
 /**
+ * Provides the {@link Signer} from `Config`, e.g. environment variables.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "effect"
+ * import { Signer } from "@effect-wechatpay/core"
+ *
+ * const SignerLive = Signer.layerConfig({
+ *   mchid: Config.string("WECHATPAY_MCHID"),
+ *   serialNo: Config.string("WECHATPAY_MERCHANT_SERIAL_NO"),
+ *   privateKey: Config.redacted("WECHATPAY_MERCHANT_PRIVATE_KEY")
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -18,6 +18,13 @@ import { ResponseVerificationError, type VerificationFailure } from "./WeChatPay
 /**
  * WeChat's deliberate bad signatures start with this: merchants that accept them do not verify.
  *
+ * @example
+ * ```ts
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * const isProbe = (signature: string) => signature.startsWith(Verifier.SIGNATURE_PROBE_PREFIX)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -26,6 +33,14 @@ export const SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
 /**
  * Responses whose timestamp is this far (or further) from now are refused.
  *
+ * @example
+ * ```ts
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * const isFresh = (timestamp: number, nowSeconds: number) =>
+ *   Math.abs(nowSeconds - timestamp) < Verifier.MAX_SKEW_SECONDS
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -33,6 +48,22 @@ export const MAX_SKEW_SECONDS = 300
 
 /**
  * A signed message from WeChat: a response, or a callback's request.
+ *
+ * @example
+ * ```ts
+ * import type { Verifier } from "@effect-wechatpay/core"
+ *
+ * declare const rawBody: string, signature: string
+ * const callback: Verifier.Signed = {
+ *   headers: {
+ *     "Wechatpay-Timestamp": "1554208460",
+ *     "Wechatpay-Nonce": "c5ac7061fccab6bf3e254dcf98995b8c",
+ *     "Wechatpay-Signature": signature,
+ *     "Wechatpay-Serial": "PUB_KEY_ID_0114232134912410000000000000000000"
+ *   },
+ *   body: rawBody
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -47,6 +78,18 @@ export interface Signed {
 }
 
 /**
+ * The verifier's interface: the serials it knows and `verify`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Verifier } from "@effect-wechatpay/core"
+ *
+ * // The body is data only once its signature verifies
+ * const verifiedBody = (verifier: Verifier.Service, headers: Record<string, string>, body: string) =>
+ *   Effect.as(verifier.verify({ headers, body }), body)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -76,6 +119,21 @@ export interface Service {
 export class Verifier extends Context.Tag("@effect-wechatpay/core/Verifier")<Verifier, Service>() {}
 
 /**
+ * What {@link make} needs: the platform public keys, by serial.
+ *
+ * @example
+ * ```ts
+ * import type { Verifier } from "@effect-wechatpay/core"
+ *
+ * declare const publicKeyPem: string, certificatePem: string
+ * const options: Verifier.Options = {
+ *   publicKeys: {
+ *     PUB_KEY_ID_0114232134912410000000000000000000: publicKeyPem,
+ *     "5157F09EFDC096DE15EBE81A47057A7232F1B8E1": certificatePem
+ *   }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -188,6 +246,16 @@ export const make = (options: Options): Effect.Effect<Service, InvalidOptionErro
   })
 
 /**
+ * Provides the {@link Verifier} built by {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const VerifierLive = Verifier.layer({ publicKeys: { PUB_KEY_ID_0114232134912410000000000000000000: pem } })
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -195,6 +263,20 @@ export const layer = (options: Options): Layer.Layer<Verifier, InvalidOptionErro
   Layer.effect(Verifier, make(options))
 
 /**
+ * Provides the {@link Verifier} from `Config`, e.g. environment variables.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "effect"
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * const VerifierLive = Verifier.layerConfig(
+ *   Config.all([Config.string("WECHATPAY_PUBLIC_KEY_ID"), Config.string("WECHATPAY_PUBLIC_KEY")]).pipe(
+ *     Config.map(([id, pem]) => ({ publicKeys: { [id]: pem } }))
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -13,6 +13,24 @@ import * as WeChatPayClient from "./WeChatPayClient.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 
 /**
+ * What {@link layer} needs: the merchant's identifiers and keys, WeChat's public key, and client options.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { WeChatPay } from "@effect-wechatpay/core"
+ *
+ * declare const merchantKeyPem: string, platformKeyPem: string
+ * const options: WeChatPay.Options = {
+ *   mchid: "1900000001",
+ *   merchantSerialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+ *   merchantPrivateKey: Redacted.make(merchantKeyPem),
+ *   platformPublicKeyId: "PUB_KEY_ID_0119000000012025010100000000000000",
+ *   platformPublicKey: platformKeyPem,
+ *   timeout: "5 seconds"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -31,6 +49,16 @@ export interface Options extends WeChatPayClient.Options {
 
 /**
  * The services {@link layer} provides.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import type { WeChatPay, WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * declare const program: Effect.Effect<void, WeChatPayError.ApiError, WeChatPay.Services>
+ * declare const WeChatPayLive: Layer.Layer<WeChatPay.Services>
+ * const runnable = Effect.provide(program, WeChatPayLive)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -89,6 +117,15 @@ const pem = (name: string): Config.Config<{ readonly variable: string; readonly 
 
 /**
  * The configuration {@link layerConfig} reads.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { WeChatPay } from "@effect-wechatpay/core"
+ *
+ * // Fails with a ConfigError naming the variable when one is missing
+ * const mchid = Effect.map(WeChatPay.config, (config) => config.mchid)
+ * ```
  *
  * @since 0.1.0
  * @category config

@@ -18,6 +18,13 @@ import * as WeChatPayError from "./WeChatPayError.js"
 /**
  * The production host.
  *
+ * @example
+ * ```ts
+ * import { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const isProduction = (client: WeChatPayClient.Service) => client.baseUrl === WeChatPayClient.DEFAULT_BASE_URL
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -27,6 +34,17 @@ export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
  * The backup host: the signature does not cover the host, so a request that never reached the primary
  * may be sent here unchanged.
  *
+ * @example
+ * ```ts
+ * import { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * // Through an egress proxy, with WeChat's backup host as the fallback
+ * const options: WeChatPayClient.Options = {
+ *   baseUrl: "https://wechatpay-egress.internal.example.com",
+ *   backupBaseUrl: WeChatPayClient.DEFAULT_BACKUP_BASE_URL
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -34,6 +52,16 @@ export const DEFAULT_BACKUP_BASE_URL = "https://api2.mch.weixin.qq.com"
 
 /**
  * One API call, as the endpoint modules describe it.
+ *
+ * @example
+ * ```ts
+ * import type { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const request: WeChatPayClient.ApiRequest = {
+ *   method: "GET",
+ *   path: "/v3/payroll-card/relations/onqOjjmo8wmTOOtSKwXtGjg9Gb58?sub_mchid=1900000109"
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -51,12 +79,33 @@ export interface ApiRequest {
 /**
  * What a call can fail with: WeChat's typed errors, or a transport failure that outlived the retries.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * declare const call: Effect.Effect<string, WeChatPayClient.CallError>
+ * const handled = call.pipe(Effect.catchTag("RequestError", (e) => Effect.dieMessage(`unreachable: ${e.message}`)))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export type CallError = WeChatPayError.ApiError | HttpClientError.RequestError
 
 /**
+ * The client's interface: the base URL in use and `execute`.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import type { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const Relation = Schema.Struct({ openid: Schema.String, relation_state: Schema.String })
+ * const relation = (client: WeChatPayClient.Service, openid: string, subMchid: string) =>
+ *   client.execute({ method: "GET", path: `/v3/payroll-card/relations/${openid}?sub_mchid=${subMchid}` }, Relation)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -98,6 +147,13 @@ export class WeChatPayClient extends Context.Tag("@effect-wechatpay/core/WeChatP
  * attempt timeouts and transport failures are retried, never a 4xx business error; each attempt is
  * freshly signed over the same body.
  *
+ * @example
+ * ```ts
+ * import type { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const retry: WeChatPayClient.RetryOptions = { attempts: 5, base: "500 millis" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -111,6 +167,13 @@ export interface RetryOptions {
 /**
  * Client-side limits, shared by every call made through one layer.
  *
+ * @example
+ * ```ts
+ * import type { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const rateLimit: WeChatPayClient.RateLimitOptions = { maxInFlight: 16, perSecond: 50 }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -122,6 +185,20 @@ export interface RateLimitOptions {
 }
 
 /**
+ * How {@link make} reaches WeChat: hosts, retries, timeouts and rate limits; every field is optional.
+ *
+ * @example
+ * ```ts
+ * import type { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const options: WeChatPayClient.Options = {
+ *   retry: { attempts: 3, base: "200 millis" },
+ *   timeout: "5 seconds",
+ *   deadline: "20 seconds",
+ *   rateLimit: { maxInFlight: 16 }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -150,8 +227,7 @@ const MAX_RETRY_AFTER_SECONDS = 60
 const isRetryable = (error: CallError): boolean =>
   error._tag === "RequestError" ? error.reason === "Transport" : error.retryable
 
-const retryAfterOf = (error: CallError): number | undefined =>
-  "retryAfter" in error ? error.retryAfter : undefined
+const retryAfterOf = (error: CallError): number | undefined => "retryAfter" in error ? error.retryAfter : undefined
 
 const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
   typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
@@ -204,19 +280,38 @@ const positive = (option: string, value: number | undefined, integer: boolean) =
   value === undefined || (value > 0 && Number.isFinite(value) && (!integer || Number.isInteger(value)))
     ? Effect.void
     : Effect.fail(
-      new WeChatPayError.InvalidOptionError({ option, description: `must be a positive ${integer ? "integer" : "number"}` })
+      new WeChatPayError.InvalidOptionError({
+        option,
+        description: `must be a positive ${integer ? "integer" : "number"}`
+      })
     )
 
 const durationOption = (option: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
-  Effect.flatMap(Effect.try(() => (input === undefined ? fallback : Duration.decode(input))).pipe(Effect.option), (d) =>
-    Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)
-      ? Effect.succeed(d.value)
-      : Effect.fail(new WeChatPayError.InvalidOptionError({ option, description: "must be a positive, finite duration" })))
+  Effect.flatMap(
+    Effect.try(() => (input === undefined ? fallback : Duration.decode(input))).pipe(Effect.option),
+    (d) =>
+      Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)
+        ? Effect.succeed(d.value)
+        : Effect.fail(
+          new WeChatPayError.InvalidOptionError({ option, description: "must be a positive, finite duration" })
+        )
+  )
 
 /**
  * Builds the pipeline. It asks for an `HttpClient` and never provides one: the user picks the
  * transport (`FetchHttpClient.layer`, `NodeHttpClient.layerUndici`, the sandbox's in-memory client).
  * Scoped, because a rate limit's token bucket lives as long as the layer.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* WeChatPayClient.make({ timeout: "5 seconds", retry: false })
+ *   return client.baseUrl
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -247,7 +342,9 @@ export const make = (
     yield* positive("retry.attempts", retry?.attempts, true)
     yield* positive("rateLimit.maxInFlight", options.rateLimit?.maxInFlight, true)
     yield* positive("rateLimit.perSecond", options.rateLimit?.perSecond, false)
-    const backoff = retry === undefined ? undefined : yield* durationOption("retry.base", retry.base, Duration.millis(200))
+    const backoff = retry === undefined
+      ? undefined
+      : yield* durationOption("retry.base", retry.base, Duration.millis(200))
 
     const schedule = retry === undefined || backoff === undefined ? undefined : Schedule.exponential(backoff, 2).pipe(
       Schedule.jittered,
@@ -311,7 +408,8 @@ export const make = (
             Effect.map((res) => [res, baseUrl] as const),
             // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
             Effect.catchIf(
-              (error) => error._tag === "RequestError" && error.reason === "Transport" && Http.isConnectFailure(error.cause),
+              (error) =>
+                error._tag === "RequestError" && error.reason === "Transport" && Http.isConnectFailure(error.cause),
               () => Effect.map(send(backup, authorization), (res) => [res, backupUrl!] as const)
             )
           )
@@ -405,6 +503,20 @@ export const make = (
   })
 
 /**
+ * Provides the {@link WeChatPayClient} built by {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ * import { Signer, Verifier, WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * declare const KeysLive: Layer.Layer<Signer.Signer | Verifier.Verifier>
+ * const ClientLive = WeChatPayClient.layer({ rateLimit: { perSecond: 50 } }).pipe(
+ *   Layer.provide(Layer.merge(KeysLive, FetchHttpClient.layer))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -40,6 +40,14 @@ export class ApiErrorDetail extends Schema.Class<ApiErrorDetail>("@effect-wechat
 /**
  * The body WeChat answers with when a call fails: `{"code":"…","message":"…","detail":{…}}`.
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const body = Schema.decodeUnknownSync(WeChatPayError.ApiErrorBody)({ code: "SYSTEM_ERROR", message: "系统错误" })
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -79,6 +87,14 @@ const describe = (error: {
 /**
  * The fields every WeChat business error carries.
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * class NotEnough extends Schema.TaggedError<NotEnough>()("NOT_ENOUGH", WeChatPayError.ApiErrorFields) {}
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -101,7 +117,8 @@ export const ApiErrorFields = {
 }
 
 /**
- * `PARAM_ERROR` (HTTP 400). The request's parameters are invalid: a field is missing, too long or of the wrong format (`detail` names it).
+ * `PARAM_ERROR` (HTTP 400). The request's parameters are invalid: a field is missing, too long or of the wrong format
+ * (`detail` names it).
  *
  * @example
  * ```ts
@@ -109,7 +126,9 @@ export const ApiErrorFields = {
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("PARAM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("PARAM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -128,7 +147,8 @@ export class ParamError
 }
 
 /**
- * `INVALID_REQUEST` (HTTP 400). The request is well-formed but not acceptable now, e.g. an `authenticate_number` reused with other fields.
+ * `INVALID_REQUEST` (HTTP 400). The request is well-formed but not acceptable now, e.g. an `authenticate_number` reused
+ * with other fields.
  *
  * @example
  * ```ts
@@ -136,7 +156,9 @@ export class ParamError
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("INVALID_REQUEST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("INVALID_REQUEST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -156,7 +178,8 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-
 }
 
 /**
- * `SIGN_ERROR` (HTTP 401). WeChat could not verify the request's signature: wrong merchant key or serial, or a clock more than five minutes off (`detail` says which).
+ * `SIGN_ERROR` (HTTP 401). WeChat could not verify the request's signature: wrong merchant key or serial, or a clock
+ * more than five minutes off (`detail` says which).
  *
  * @example
  * ```ts
@@ -164,7 +187,9 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("SIGN_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("SIGN_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -216,7 +241,9 @@ export class NoAuth extends Schema.TaggedError<NoAuth>("@effect-wechatpay/core/N
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("RESOURCE_NOT_EXISTS", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("RESOURCE_NOT_EXISTS", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -246,7 +273,9 @@ export class ResourceNotExists
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("ORDER_NOT_EXIST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("ORDER_NOT_EXIST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -273,7 +302,9 @@ export class OrderNotExist
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("FREQUENCY_LIMITED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("FREQUENCY_LIMITED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -301,7 +332,9 @@ export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@eff
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("RATELIMIT_EXCEEDED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("RATELIMIT_EXCEEDED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -331,7 +364,9 @@ export class RateLimitExceeded
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("SYSTEM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("SYSTEM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -358,7 +393,9 @@ export class SystemError
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("SERVICE_UNAVAILABLE", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const handled = call.pipe(
+ *   Effect.catchTag("SERVICE_UNAVAILABLE", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -382,6 +419,17 @@ export class ServiceUnavailable
 /**
  * A WeChat error body whose code is not one of the documented codes above. The raw code is kept in
  * `code`, so new codes can still be matched without a new release of this SDK.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
+ * const handled = call.pipe(
+ *   Effect.catchTag("UnknownApiError", (e) => (e.code === "NOT_ENOUGH" ? Effect.succeed("no funds") : Effect.fail(e)))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -408,6 +456,15 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>("@effec
  * - `BadSignature`: the signature does not match the body;
  * - `SignatureProbe`: WeChat's deliberate `WECHATPAY/SIGNTEST/` signature, sent to check that merchants verify.
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const isFailure = Schema.is(WeChatPayError.VerificationFailure)
+ * isFailure("BadSignature") // true
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -420,6 +477,16 @@ export const VerificationFailure = Schema.Literal(
 )
 
 /**
+ * A {@link VerificationFailure} reason.
+ *
+ * @example
+ * ```ts
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const severity = (reason: WeChatPayError.VerificationFailure) =>
+ *   reason === "BadSignature" || reason === "UnknownSerial" ? "alert" : "warn"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -466,6 +533,17 @@ export class ResponseVerificationError extends Schema.TaggedError<ResponseVerifi
  * An answer that is not WeChat's JSON: a gateway's HTML error page, an empty or truncated body, or a
  * success body that does not match the endpoint's schema. `excerpt` is a short, single-line start of
  * the body, safe to log (a WeChat answer never echoes an encrypted field's plaintext).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
+ * const handled = call.pipe(
+ *   Effect.catchTag("UnexpectedResponse", (e) => Effect.logError(`HTTP ${e.status}: ${e.description}`, e.excerpt))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -530,6 +608,14 @@ export class RequestTimeout extends Schema.TaggedError<RequestTimeout>("@effect-
 /**
  * The documented error codes, each with its class.
  *
+ * @example
+ * ```ts
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const error = new WeChatPayError.documented.SYSTEM_ERROR({ status: 500, message: "系统错误" })
+ * error.retryable // true
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -549,6 +635,14 @@ export const documented = {
 /**
  * A documented WeChat error code.
  *
+ * @example
+ * ```ts
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const isDocumented = (code: string): code is WeChatPayError.DocumentedCode =>
+ *   Object.prototype.hasOwnProperty.call(WeChatPayError.documented, code)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -556,6 +650,14 @@ export type DocumentedCode = keyof typeof documented
 
 /**
  * Any business error WeChat answered with.
+ *
+ * @example
+ * ```ts
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const codeOf = (error: WeChatPayError.BusinessError): string =>
+ *   error._tag === "UnknownApiError" ? error.code : error._tag
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -565,6 +667,15 @@ export type BusinessError = InstanceType<(typeof documented)[DocumentedCode]> | 
 /**
  * Every typed failure of a WeChat Pay call, apart from transport failures
  * (`@effect/platform`'s `RequestError`) and request validation (`ParseError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
+ * const logged = call.pipe(Effect.tapError((error) => Effect.logError(error._tag, error.message)))
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -658,6 +769,19 @@ export const fromBody = (
 
 /**
  * Whether WeChat documents this failure as safe to retry with the same parameters.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schedule } from "effect"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
+ * const patient = Effect.retry(call, {
+ *   schedule: Schedule.spaced("1 minute"),
+ *   times: 5,
+ *   while: WeChatPayError.isRetryable
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category predicates

@@ -10,6 +10,14 @@ import { Schema } from "effect"
 /**
  * The endpoint's path.
  *
+ * @example
+ * ```ts
+ * import { WeChatPayClient } from "@effect-wechatpay/core"
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const url = new URL(PreOrderWithAuth.PATH, WeChatPayClient.DEFAULT_BASE_URL)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -31,12 +39,29 @@ const text = (max: number) =>
 /**
  * The worker's employment: long-term, short-term, or cooperation (a contractor).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * Schema.is(PreOrderWithAuth.EmploymentType)("SHORT_TERM_EMPLOYMENT") // true
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const EmploymentType = Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT")
 
 /**
+ * A worker's employment type.
+ *
+ * @example
+ * ```ts
+ * import type { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const employmentType: PreOrderWithAuth.EmploymentType = "COOPERATION_EMPLOYMENT"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -45,12 +70,29 @@ export type EmploymentType = typeof EmploymentType.Type
 /**
  * What the identity check is for: signing in for a shift, insurance, or a contract.
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const authenticateType = Schema.decodeUnknownSync(PreOrderWithAuth.AuthenticateType)("INSURANCE")
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const AuthenticateType = Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT")
 
 /**
+ * What an identity check is for.
+ *
+ * @example
+ * ```ts
+ * import type { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const authenticateType: PreOrderWithAuth.AuthenticateType = "SIGN_IN"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -59,6 +101,16 @@ export type AuthenticateType = typeof AuthenticateType.Type
 /**
  * The provider's number for one identity check: letters and digits, at most 64, unique per provider.
  * It is the idempotency key: the same number with the same fields yields the same token.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const authenticateNumber = Schema.decodeUnknownSync(PreOrderWithAuth.AuthenticateNumber)(
+ *   crypto.randomUUID().replaceAll("-", "")
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -121,6 +173,18 @@ export const PreOrderWithAuthRequest = Schema.Struct({
 ).annotations({ identifier: "PreOrderWithAuthRequest" })
 
 /**
+ * A pre-order request, as the program holds it (sensitive fields `Redacted`).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * // Effect<encoded body, ParseError, Encryptor>: encoding encrypts `user_name` and `id_card_number`
+ * const toWire = (request: PreOrderWithAuth.PreOrderWithAuthRequest) =>
+ *   Schema.encode(PreOrderWithAuth.PreOrderWithAuthRequest)(request)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -128,6 +192,16 @@ export type PreOrderWithAuthRequest = typeof PreOrderWithAuthRequest.Type
 
 /**
  * The response: the token to hand to WeChat's mini program, valid for `expires_in` seconds.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * declare const json: unknown
+ * const response = Schema.decodeUnknownSync(PreOrderWithAuth.PreOrderWithAuthResponse)(json)
+ * const expiresAt = Date.now() + response.expires_in * 1000
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -142,6 +216,16 @@ export const PreOrderWithAuthResponse = Schema.Struct({
 }).annotations({ identifier: "PreOrderWithAuthResponse" })
 
 /**
+ * A decoded pre-order response.
+ *
+ * @example
+ * ```ts
+ * import type { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const expiresAt = (response: PreOrderWithAuth.PreOrderWithAuthResponse, issuedAtMillis: number) =>
+ *   new Date(issuedAtMillis + response.expires_in * 1000)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -150,6 +234,13 @@ export type PreOrderWithAuthResponse = typeof PreOrderWithAuthResponse.Type
 /**
  * WeChat's payroll-card mini program, where the worker completes the check.
  *
+ * @example
+ * ```ts
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const isPayrollCard = (appId: string) => appId === PreOrderWithAuth.MINI_PROGRAM_APP_ID
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -157,6 +248,15 @@ export const MINI_PROGRAM_APP_ID = "wxd24d9057cd83d47a"
 
 /**
  * Where to send the worker next, for `wx.navigateToMiniProgram({ appId, path })`.
+ *
+ * @example
+ * ```ts
+ * import type { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * // Sent to the mini program, which calls wx.navigateToMiniProgram(target)
+ * const toJson = (target: PreOrderWithAuth.MiniProgramTarget) =>
+ *   JSON.stringify({ appId: target.appId, path: target.path })
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -16,12 +16,30 @@ import * as TestKeys from "./TestKeys.js"
  * The generated keys and identifiers of a sandbox, for tests that need to look behind the curtain
  * (e.g. to check that no private key leaked into a log).
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Sandbox } from "@effect-wechatpay/sandbox"
+ *
+ * declare const logLines: ReadonlyArray<string>
+ * const leaked = Effect.map(Sandbox.Sandbox, (keys) => logLines.some((line) => line.includes(keys.merchantPrivateKey)))
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
 export class Sandbox extends Context.Tag("@effect-wechatpay/sandbox/Sandbox")<Sandbox, TestKeys.KeySet>() {}
 
 /**
+ * Settings of the sandbox layers: the merchant id, token lifetime and the client's options.
+ *
+ * @example
+ * ```ts
+ * import type { Sandbox } from "@effect-wechatpay/sandbox"
+ *
+ * const options: Sandbox.Options = { mchid: "1900000002", tokenExpiresIn: 60, retry: false, timeout: "2 seconds" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -35,6 +53,15 @@ export interface Options extends Omit<WeChatPayClient.Options, "baseUrl"> {
 /**
  * What the sandbox layers provide: every SDK service, the simulator (to inject faults and read what it
  * received) and the generated keys.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Sandbox } from "@effect-wechatpay/sandbox"
+ *
+ * declare const test: Effect.Effect<void, never, Sandbox.Services>
+ * const runnable = test.pipe(Effect.provide(Sandbox.layer()))
+ * ```
  *
  * @since 0.1.0
  * @category models

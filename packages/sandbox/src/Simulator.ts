@@ -246,7 +246,10 @@ export interface Options {
   readonly platformPublicKeyId: string
   /** Lifetime of issued tokens, seconds. Default 1800. */
   readonly tokenExpiresIn?: number | undefined
-  /** How many requests `received` keeps (oldest forgotten first), so a long-running sandbox stays small. Default 10000. */
+  /**
+   * How many requests `received` keeps (oldest forgotten first), so a long-running sandbox stays small.
+   * Default 10000.
+   */
   readonly maxReceived?: number | undefined
 }
 

@@ -47,5 +47,4 @@ const EXCERPT_LENGTH = 160
 
 /** A single-line, bounded start of a body, safe for logs and error messages. */
 export const excerpt = (text: string): string =>
-  // eslint-disable-next-line no-control-regex
   text.slice(0, EXCERPT_LENGTH * 2).replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim().slice(0, EXCERPT_LENGTH)
