@@ -1,7 +1,9 @@
+import { WeChatPay } from "@effect-wechatpay/core"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
-import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
+import { Sandbox, SandboxHttpClient, Simulator, TestKeys } from "@effect-wechatpay/sandbox"
+import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, TestClock } from "effect"
+import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { makeRequest } from "./fixtures.js"
 
 const NOW = Date.parse("2026-11-22T12:00:00Z")
@@ -115,6 +117,9 @@ describe("timeouts, deadlines and Retry-After, on the TestClock", () => {
 
   it.effect("options are checked when the layer is built", () =>
     Effect.gen(function*() {
+      const keys = yield* TestKeys.generateSet()
+      const simulator = yield* Simulator.make(keys)
+      const transport = Layer.succeed(HttpClient.HttpClient, SandboxHttpClient.fromSimulator(simulator))
       const invalid = [
         { timeout: "0 seconds" },
         { deadline: -1 },
@@ -122,11 +127,20 @@ describe("timeouts, deadlines and Retry-After, on the TestClock", () => {
         { retry: { attempts: 1.5 } },
         { rateLimit: { maxInFlight: 0 } },
         { rateLimit: { perSecond: Number.NaN } },
+        { baseUrl: "api.mch.weixin.qq.com" },
         { backupBaseUrl: "ftp://example.com" },
         { backupBaseUrl: "https://example.com/?q=1" }
       ] as const
       for (const options of invalid) {
-        const error = yield* Effect.flip(Layer.build(Sandbox.layer(options as never)).pipe(Effect.scoped))
+        const live = WeChatPay.layer({
+          mchid: keys.mchid,
+          merchantSerialNo: keys.merchantSerialNo,
+          merchantPrivateKey: Redacted.make(keys.merchantPrivateKey),
+          platformPublicKeyId: keys.platformPublicKeyId,
+          platformPublicKey: keys.platformPublicKey,
+          ...(options as object)
+        }).pipe(Layer.provide(transport))
+        const error = yield* Effect.flip(Layer.build(live).pipe(Effect.scoped))
         assert.strictEqual(error._tag, "InvalidOptionError", JSON.stringify(options))
       }
     }))
