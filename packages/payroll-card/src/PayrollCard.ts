@@ -45,11 +45,12 @@ export const preOrderWithAuth = Effect.fn("PayrollCard.preOrderWithAuth")(
   function*(request: PreOrderWithAuth.PreOrderWithAuthRequest) {
     const client = yield* WeChatPayClient.WeChatPayClient
     const encryptor = yield* Encryptor.Encryptor
-    yield* Effect.annotateCurrentSpan({
-      "wechatpay.sub_mchid": request.sub_mchid,
-      "wechatpay.authenticate_number": request.authenticate_number
-    })
     const body = yield* Effect.provideService(encodePreOrderWithAuth(request), Encryptor.Encryptor, encryptor)
+    // Only once validated: the values are then known strings, and neither is secret.
+    yield* Effect.annotateCurrentSpan({
+      "wechatpay.sub_mchid": body.sub_mchid,
+      "wechatpay.authenticate_number": body.authenticate_number
+    })
     return yield* client.execute(
       { method: "POST", path: PreOrderWithAuth.PATH, body: JSON.stringify(body), wechatpaySerial: encryptor.serialNo },
       PreOrderWithAuth.PreOrderWithAuthResponse
