@@ -75,12 +75,15 @@ class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpC
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   private state: BodyState = { _tag: "Idle" }
   private cachedHeaders: Headers.Headers | undefined
+  // Kept from the start: once the body has been read, the message lets go of its pooled socket.
+  private readonly socket: Http.IncomingMessage["socket"] | null
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly source: Http.IncomingMessage
   ) {
     super()
+    this.socket = source.socket
     unread.register(this, source, this)
   }
 
@@ -98,7 +101,7 @@ class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpC
   }
 
   get remoteAddress(): Option.Option<string> {
-    return Option.fromNullable(this.source.socket?.remoteAddress)
+    return Option.fromNullable(this.socket?.remoteAddress)
   }
 
   private decodeError(cause: unknown): HttpClientError.ResponseError {

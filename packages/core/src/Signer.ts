@@ -166,8 +166,9 @@ export const formatAuthorization = (parts: {
  * fastest; with `offload`, the signature is computed on libuv's threadpool so that concurrent calls
  * use every core instead of queueing on the event loop (the client offloads when calls overlap).
  */
-const fromKey = (mchid: string, serialNo: string, key: Crypto.KeyObject): Service =>
-  Signer.of({
+const fromKey = (mchid: string, serialNo: string, key: Crypto.KeyObject): Service => {
+  const offloaded = crypto.threadpoolSigner(key)
+  return Signer.of({
     mchid,
     serialNo,
     authorize: (input, options) =>
@@ -178,15 +179,11 @@ const fromKey = (mchid: string, serialNo: string, key: Crypto.KeyObject): Servic
         const header = (signature: string) =>
           Redacted.make(formatAuthorization({ mchid, nonce, timestamp, serialNo, signature }))
         return options?.offload === true
-          ? Effect.async<Redacted.Redacted<string>>((resume) => {
-            crypto.signAsync(key, payload).then(
-              (signature) => resume(Effect.succeed(header(signature))),
-              (error) => resume(Effect.die(error))
-            )
-          })
+          ? Effect.map(offloaded(payload), header)
           : Effect.sync(() => header(crypto.signSync(key, payload)))
       })
   })
+}
 
 /**
  * Builds a signer, parsing the private key once.

@@ -371,6 +371,8 @@ export const make = (
     const baseHeaders = { accept: "application/json", "user-agent": userAgent }
     const timeoutMillis = Duration.toMillis(timeout)
     const deadlineMillis = Duration.toMillis(deadline)
+    // When one attempt's timeout is shorter than the deadline, the first attempt needs no deadline timer.
+    const firstAttemptWithinDeadline = timeoutMillis < deadlineMillis
     // Calls that overlap sign on the threadpool; a lone call signs inline, which is faster.
     let inFlight = 0
 
@@ -400,7 +402,8 @@ export const make = (
         )
 
       const attempt = Effect.gen(function*() {
-        yield* Effect.annotateCurrentSpan("wechatpay.attempt", ++attemptNumber)
+        // Annotated on retries only: the first attempt is the common case and pays for nothing extra.
+        if (++attemptNumber > 1) yield* Effect.annotateCurrentSpan("wechatpay.attempt", attemptNumber)
         const authorization = Redacted.value(yield* signer.authorize(signInput, { offload: inFlight > 1 }))
         const [res, host] = yield* backup === undefined
           ? Effect.map(send(primary, authorization), (res) => [res, baseUrl] as const)
@@ -484,17 +487,43 @@ export const make = (
           })
         })
 
-      const attempts = schedule === undefined ? attempt : Effect.retry(attempt, { schedule, while: isRetryable })
+      const deadlineError = () =>
+        new WeChatPayError.RequestTimeout({ scope: "Deadline", timeoutMillis: deadlineMillis })
+      const retried = (first: CallError | undefined) => {
+        if (schedule === undefined) return first === undefined ? attempt : Effect.fail(first)
+        // The first failure is replayed into the schedule, so its backoff (and Retry-After) applies.
+        let replay = first
+        const again = Effect.suspend(() => {
+          if (replay === undefined) return attempt
+          const error = replay
+          replay = undefined
+          return Effect.fail(error)
+        })
+        return Effect.retry(again, { schedule, while: isRetryable })
+      }
+      const calls = firstAttemptWithinDeadline
+        // The success path pays for one timer, the attempt's: the deadline and the retry schedule
+        // start only after a retryable failure, with what is left of the deadline.
+        ? Effect.flatMap(Clock.currentTimeMillis, (started) =>
+          Effect.catchIf(
+            attempt,
+            (error) => schedule !== undefined && isRetryable(error),
+            (first) =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                const remaining = deadlineMillis - (now - started)
+                return remaining <= 0
+                  ? Effect.fail(deadlineError())
+                  : Effect.timeoutFail(retried(first), { duration: remaining, onTimeout: deadlineError })
+              })
+          ))
+        : Effect.timeoutFail(retried(undefined), { duration: deadline, onTimeout: deadlineError })
       return Effect.suspend(() => {
         inFlight++
-        return attempts.pipe(
-          Effect.timeoutFail({
-            duration: deadline,
-            onTimeout: () => new WeChatPayError.RequestTimeout({ scope: "Deadline", timeoutMillis: deadlineMillis })
-          }),
-          Effect.ensuring(Effect.sync(() => {
+        return Effect.ensuring(
+          calls,
+          Effect.sync(() => {
             inFlight--
-          }))
+          })
         )
       }) as Effect.Effect<A, CallError, R>
     }

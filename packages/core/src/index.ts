@@ -12,6 +12,9 @@ export * as Aead from "./Aead.js"
 export * as Encryptor from "./Encryptor.js"
 
 /** @since 0.1.0 */
+export * as LeanHttpClient from "./LeanHttpClient.js"
+
+/** @since 0.1.0 */
 export * as Sensitive from "./Sensitive.js"
 
 /** @since 0.1.0 */

@@ -63,8 +63,9 @@ const json = (response: Http.ServerResponse, status: number, body: unknown, head
   response.end(JSON.stringify(body))
 }
 
+// Real sockets and real time: the live variants, so timeouts and sleeps are not driven by TestClock.
 describe("LeanHttpClient", () => {
-  it.scoped("GET: status, headers and a JSON body", () =>
+  it.scopedLive("GET: status, headers and a JSON body", () =>
     Effect.gen(function*() {
       const { seen, url } = yield* server((_, response) =>
         json(response, 200, { ok: true }, { "request-id": "r-1", "set-cookie": ["a=1", "b=2"] })
@@ -83,7 +84,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(seen[0]!.headers["accept"], "application/json")
     }))
 
-  it.scoped("POST: the exact body bytes, content type and length, and custom headers", () =>
+  it.scopedLive("POST: the exact body bytes, content type and length, and custom headers", () =>
     Effect.gen(function*() {
       const { seen, url } = yield* server((_, response, body) => json(response, 201, { echo: body }))
       const client = yield* LeanHttpClient.make()
@@ -101,7 +102,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(seen[0]!.headers["wechatpay-serial"], "PUB_KEY_ID_01")
     }))
 
-  it.scoped("a streamed request body, and a response read as a stream", () =>
+  it.scopedLive("a streamed request body, and a response read as a stream", () =>
     Effect.gen(function*() {
       const { seen, url } = yield* server((_, response, body) => {
         response.writeHead(200, { "content-type": "text/plain" })
@@ -119,7 +120,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(seen[0]!.body.length, 5)
     }))
 
-  it.scoped("non-2xx statuses are answers, not errors", () =>
+  it.scopedLive("non-2xx statuses are answers, not errors", () =>
     Effect.gen(function*() {
       const { url } = yield* server((request, response) =>
         request.url === "/missing"
@@ -137,7 +138,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(strict._tag, "ResponseError")
     }))
 
-  it.scoped("keeps connections alive between requests", () =>
+  it.scopedLive("keeps connections alive between requests", () =>
     Effect.gen(function*() {
       const { connections, seen, url } = yield* server((_, response) => json(response, 200, {}))
       const client = yield* LeanHttpClient.make()
@@ -149,7 +150,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(new Set(seen.map((s) => s.remotePort)).size, 1)
     }))
 
-  it.scoped("query parameters and a hash go through URL parsing; the hash is not sent", () =>
+  it.scopedLive("query parameters and a hash go through URL parsing; the hash is not sent", () =>
     Effect.gen(function*() {
       const { seen, url } = yield* server((_, response) => json(response, 200, {}))
       const client = yield* LeanHttpClient.make()
@@ -163,7 +164,7 @@ describe("LeanHttpClient", () => {
       ])
     }))
 
-  it.scoped("an invalid URL fails with RequestError InvalidUrl", () =>
+  it.scopedLive("an invalid URL fails with RequestError InvalidUrl", () =>
     Effect.gen(function*() {
       const client = yield* LeanHttpClient.make()
       const notUrl = yield* Effect.flip(client.get("not a url"))
@@ -173,7 +174,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(ftp.reason, "InvalidUrl")
     }))
 
-  it.scoped("a connection reset fails with RequestError Transport", () =>
+  it.scopedLive("a connection reset fails with RequestError Transport", () =>
     Effect.gen(function*() {
       const { url } = yield* server((request) => request.socket.destroy())
       const client = yield* LeanHttpClient.make()
@@ -182,7 +183,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(error.reason, "Transport")
     }))
 
-  it.scoped("a refused connection fails with RequestError Transport", () =>
+  it.scopedLive("a refused connection fails with RequestError Transport", () =>
     Effect.gen(function*() {
       const { url } = yield* Effect.scoped(server(() => {}))
       const client = yield* LeanHttpClient.make()
@@ -190,7 +191,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(error.reason, "Transport")
     }))
 
-  it.scoped("a body cut short fails with ResponseError Decode", () =>
+  it.scopedLive("a body cut short fails with ResponseError Decode", () =>
     Effect.gen(function*() {
       const { url } = yield* server((_, response) => {
         response.writeHead(200, { "content-type": "application/json", "content-length": "100" })
@@ -204,7 +205,7 @@ describe("LeanHttpClient", () => {
       assert.strictEqual(error.reason, "Decode")
     }))
 
-  it.scoped("interrupting a call destroys the request, so the server sees the connection close", () =>
+  it.scopedLive("interrupting a call destroys the request, so the server sees the connection close", () =>
     Effect.gen(function*() {
       const closed = yield* Deferred.make<void>()
       const received = yield* Deferred.make<void>()
@@ -220,7 +221,7 @@ describe("LeanHttpClient", () => {
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "not closed" }))
     }))
 
-  it.scoped("interrupting a body read destroys the response", () =>
+  it.scopedLive("interrupting a body read destroys the response", () =>
     Effect.gen(function*() {
       const closed = yield* Deferred.make<void>()
       const { url } = yield* server((request, response) => {
@@ -234,9 +235,9 @@ describe("LeanHttpClient", () => {
       yield* Effect.sleep("20 millis")
       yield* Fiber.interrupt(fiber)
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "not closed" }))
-    }), { timeout: 10_000 })
+    }))
 
-  it.effect("releasing the layer destroys its pooled sockets", () =>
+  it.live("releasing the layer destroys its pooled sockets", () =>
     Effect.gen(function*() {
       const closed = yield* Deferred.make<void>()
       const { url } = yield* server((request, response) => {
@@ -253,7 +254,7 @@ describe("LeanHttpClient", () => {
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "not closed" }))
     }).pipe(Effect.scoped))
 
-  it.scoped("its responses are HttpClientResponses: schema helpers and inspection work", () =>
+  it.scopedLive("its responses are HttpClientResponses: schema helpers and inspection work", () =>
     Effect.gen(function*() {
       const { url } = yield* server((_, response) => json(response, 200, { token: "t", expires_in: 1800 }))
       const client = yield* LeanHttpClient.make()

@@ -1,6 +1,6 @@
 import { Signer } from "@effect-wechatpay/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted, TestClock } from "effect"
+import { Effect, Fiber, Redacted, TestClock } from "effect"
 import * as Crypto from "node:crypto"
 import { Formatter, Rsa } from "wechatpay-axios-plugin"
 import * as crypto from "../src/internal/crypto.js"
@@ -19,11 +19,18 @@ describe("Signer", () => {
     assert.strictEqual(crypto.signSync(key, Vectors.message), Vectors.signature)
   })
 
-  it("signs on the threadpool to the same bytes", () =>
-    Effect.runPromise(
-      Effect.promise(() => crypto.signAsync(crypto.parsePrivateKey(Vectors.privateKeyPem), Vectors.message))
-    )
-      .then((signature) => assert.strictEqual(signature, Vectors.signature)))
+  it.effect("signs on the threadpool to the same bytes, queueing past its limit", () =>
+    Effect.gen(function*() {
+      const sign = crypto.threadpoolSigner(crypto.parsePrivateKey(Vectors.privateKeyPem), 1)
+      const signatures = yield* Effect.all(Array.from({ length: 8 }, () => sign(Vectors.message)), {
+        concurrency: "unbounded"
+      })
+      assert.deepStrictEqual(signatures, Array.from({ length: 8 }, () => Vectors.signature))
+      // A queued signature that is interrupted gives its place up; the rest still complete.
+      const fibers = yield* Effect.forEach(Array.from({ length: 4 }, () => sign(Vectors.message)), Effect.fork)
+      yield* Fiber.interrupt(fibers[2]!)
+      for (const index of [0, 1, 3]) assert.strictEqual(yield* Fiber.join(fibers[index]!), Vectors.signature)
+    }))
 
   it("builds the message exactly: every line ends in \\n, GET has an empty body line", () => {
     assert.strictEqual(

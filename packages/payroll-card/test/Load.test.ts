@@ -108,7 +108,8 @@ describe("load: 2,000 calls at concurrency 64 through one layer, over loopback",
         assert.isAbove(r.duringRun.TCPSocketWrap, r.baseline.TCPSocketWrap)
         // The hook saw the run's handles (so an empty set of survivors means something), and none survived.
         assert.strictEqual(r.recorded["TCPSERVERWRAP"], 1, JSON.stringify(r.recorded))
-        assert.isAtLeast(r.recorded["TCPWRAP"] ?? 0, CONCURRENCY)
+        // Client and server sockets both (how many depends on how many requests overlap on the wire).
+        assert.isAtLeast(r.recorded["TCPWRAP"] ?? 0, 2)
         assert.isAbove(r.recorded["Timeout"] ?? 0, 0)
         assert.deepStrictEqual(r.leaked, {}, "sockets, servers or timers opened by the run and still open")
         for (const kind of TRACKED) {

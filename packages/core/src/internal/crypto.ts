@@ -2,18 +2,32 @@
  * The cryptographic primitives of APIv3, on node:crypto. Keys are parsed once into `KeyObject`s by
  * the services; nothing here ever logs or formats a key.
  */
+import { Effect } from "effect"
 import * as Crypto from "node:crypto"
+import * as Os from "node:os"
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// Random bytes are drawn from a pool refilled 4 KiB at a time: one call into the CSPRNG per ~120
+// nonces instead of one per nonce.
+const pool = Buffer.alloc(4096)
+let poolOffset = pool.length
+
+const randomByte = (): number => {
+  if (poolOffset === pool.length) {
+    Crypto.randomFillSync(pool)
+    poolOffset = 0
+  }
+  return pool[poolOffset++]!
+}
 
 /** A fresh 32-character alphanumeric nonce (rejection sampling keeps it uniform). */
 export const nonce = (length = 32): string => {
   let out = ""
   while (out.length < length) {
-    for (const byte of Crypto.randomBytes(length)) {
-      // 248 = 4 × 62: bytes at or above it would bias the first characters.
-      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62]
-    }
+    const byte = randomByte()
+    // 248 = 4 × 62: bytes at or above it would bias the first characters.
+    if (byte < 248) out += ALPHANUMERIC[byte % 62]
   }
   return out
 }
@@ -22,16 +36,36 @@ export const nonce = (length = 32): string => {
 export const signSync = (key: Crypto.KeyObject, message: string | Uint8Array): string =>
   Crypto.sign("sha256", typeof message === "string" ? Buffer.from(message) : message, key).toString("base64")
 
-/** SHA256withRSA on libuv's threadpool, so concurrent calls use every core. */
-export const signAsync = (key: Crypto.KeyObject, message: string | Uint8Array): Promise<string> =>
-  new Promise((resolve, reject) =>
-    Crypto.sign(
-      "sha256",
-      typeof message === "string" ? Buffer.from(message) : message,
-      key,
-      (error, signature) => error ? reject(error) : resolve(signature.toString("base64"))
-    )
-  )
+/**
+ * A signer on libuv's threadpool that keeps at most one signature per spare core in flight and queues
+ * the rest. More would only preempt the main thread, which has the rest of every call to do: on two
+ * cores, one signing thread beats four.
+ */
+export const threadpoolSigner = (
+  key: Crypto.KeyObject,
+  maxInFlight = Math.max(1, Os.availableParallelism() - 1)
+): (message: string | Uint8Array) => Effect.Effect<string> => {
+  let signing = 0
+  const waiting: Array<() => void> = []
+  return (message) =>
+    Effect.async<string>((resume) => {
+      const start = () => {
+        signing++
+        Crypto.sign("sha256", typeof message === "string" ? Buffer.from(message) : message, key, (error, signature) => {
+          signing--
+          waiting.shift()?.()
+          resume(error ? Effect.die(error) : Effect.succeed(signature.toString("base64")))
+        })
+      }
+      if (signing < maxInFlight) start()
+      else waiting.push(start)
+      // Interrupted while queued: give the place up.
+      return Effect.sync(() => {
+        const index = waiting.indexOf(start)
+        if (index >= 0) waiting.splice(index, 1)
+      })
+    })
+}
 
 /** Verifies a base64 SHA256withRSA signature; a malformed signature is simply not valid. */
 export const verify = (key: Crypto.KeyObject, message: string | Uint8Array, signature: string): boolean => {
