@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: this SDK against wechatpay-axios-plugin and bare node:crypto + node:http clients, on
+ * the pre-order-with-auth endpoint of a loopback server, in one run.
+ *
+ *   npm run bench                      full run (≈ 3–4 minutes on 2 cores)
+ *   npm run bench -- --quick           smoke run (a few hundred calls): fails only if a contender errors
+ *   npm run bench -- --rounds=3 --contenders=sdk-lean,bare-threadpool --rss=none
+ *
+ * Each contender runs in its own process (its CPU time and peak RSS are its own); the server runs in
+ * another. Contenders take turns in round-robin slots, the starting one rotating each round, so drift
+ * in machine load is shared rather than landing on whoever ran last. Calls/s, CPU and main-thread time
+ * are totals over all rounds; latencies are pooled; the calls/s range shows the spread between rounds.
+ */
+import * as Os from "node:os"
+import { contenders as known, DEFAULT_CONTENDERS } from "./contenders/index.js"
+import { build, type Child, parseName, start, stopChild } from "./processes.js"
+import type { Command, MemoryResult, RunResult } from "./shared.js"
+
+const flag = (name: string): string | undefined => {
+  const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+  return arg === undefined ? undefined : arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : "true"
+}
+
+const quick = flag("quick") !== undefined
+const names = (flag("contenders")?.split(",") ?? DEFAULT_CONTENDERS).filter((n) => n !== "")
+for (const name of names) if (!(parseName(name).contender in known)) throw new Error(`unknown contender ${name}`)
+const rounds = Number(flag("rounds") ?? (quick ? 1 : 5))
+const CONCURRENCIES = [1, 32] as const
+// Full runs are time-boxed per slot (so a slow contender cannot stretch the run); quick runs count calls.
+const slot = (concurrency: number): Pick<Extract<Command, { _tag: "Run" }>, "durationMs" | "calls"> =>
+  quick
+    ? { calls: concurrency === 1 ? 10 : 48 }
+    : { durationMs: concurrency === 1 ? 1_500 : 2_500 }
+const rssNames = (flag("rss") ?? (quick ? "none" : "sdk-undici,sdk-lean")).split(",")
+  .filter((n) => n !== "none" && n !== "" && names.includes(n))
+// libuv's threadpool size for the contenders (node's default is 4), to study signing threads competing
+// with the main thread for the cores.
+const threadpool = flag("threadpool")
+const RSS_CHECKPOINTS = [2_000, 10_000, 20_000]
+
+// ---------------------------------------------------------------------------------------------------
+// statistics
+
+interface Totals {
+  completed: number
+  errors: number
+  firstError: string | undefined
+  elapsedMs: number
+  cpuMicros: number
+  loopActiveMs: number
+  maxRss: number
+  readonly latencies: Array<Float64Array>
+  readonly rates: Array<number>
+}
+
+const emptyTotals = (): Totals => ({
+  completed: 0,
+  errors: 0,
+  firstError: undefined,
+  elapsedMs: 0,
+  cpuMicros: 0,
+  loopActiveMs: 0,
+  maxRss: 0,
+  latencies: [],
+  rates: []
+})
+
+const add = (totals: Totals, result: RunResult) => {
+  totals.completed += result.completed
+  totals.errors += result.errors
+  totals.firstError ??= result.firstError
+  totals.elapsedMs += result.elapsedMs
+  totals.cpuMicros += result.cpuMicros
+  totals.loopActiveMs += result.loopActiveMs
+  totals.maxRss = Math.max(totals.maxRss, result.maxRss)
+  totals.latencies.push(result.latencies)
+  totals.rates.push(result.completed / (result.elapsedMs / 1000))
+}
+
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
+
+const summarize = (totals: Totals) => {
+  const all = new Float64Array(totals.latencies.reduce((n, l) => n + l.length, 0))
+  let offset = 0
+  for (const l of totals.latencies) {
+    all.set(l, offset)
+    offset += l.length
+  }
+  all.sort()
+  return {
+    rate: totals.completed / (totals.elapsedMs / 1000),
+    minRate: Math.min(...totals.rates),
+    maxRate: Math.max(...totals.rates),
+    p50: percentile(all, 0.5),
+    p99: percentile(all, 0.99),
+    cpuMs: totals.cpuMicros / 1000 / totals.completed,
+    loopMs: totals.loopActiveMs / totals.completed,
+    maxRssMb: totals.maxRss / 1024 / 1024
+  }
+}
+
+const fmt = (n: number, digits = 0) => Number.isFinite(n) ? n.toFixed(digits) : "—"
+const pad = (s: string, n: number) => s.padStart(n)
+
+// ---------------------------------------------------------------------------------------------------
+// the run
+
+const main = async () => {
+  const cpus = Os.cpus()
+  console.log(`effect-wechatpay bench${quick ? " (--quick)" : ""}: POST ${"/v3/payroll-card/…/pre-order-with-auth"}`)
+  console.log(
+    `machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "?"}, ${fmt(Os.totalmem() / 2 ** 30, 1)} GiB, ` +
+      `${process.platform}/${process.arch}, node ${process.version}; load average ${
+        Os.loadavg().map((l) => l.toFixed(2)).join(" ")
+      }`
+  )
+  console.log(
+    `contenders: ${names.join(", ")}; ${rounds} round(s) × concurrency ${CONCURRENCIES.join(" and ")}, ` +
+      (quick ? "10 / 48 calls per slot" : "slots of 1.5 s / 2.5 s")
+  )
+
+  const programs = await build({ tsx: flag("tsx") !== undefined })
+  console.log(
+    `processes: one per contender and one for the server, ${programs.description}` +
+      (threadpool === undefined ? "" : `; UV_THREADPOOL_SIZE=${threadpool}`)
+  )
+  const bench = await start(programs, threadpool === undefined ? {} : { UV_THREADPOOL_SIZE: threadpool })
+  try {
+    const children: Array<Child> = []
+    for (const name of names) children.push(await bench.startChild(name))
+
+    // Warm-up (JIT, connection pools), discarded.
+    for (const child of children) {
+      await child.request({ _tag: "Run", concurrency: 32, calls: quick ? 32 : 400 })
+      await child.request({ _tag: "Run", concurrency: 1, calls: quick ? 4 : 50 })
+    }
+
+    const totals = new Map<string, Totals>()
+    const key = (name: string, concurrency: number) => `${name}@${concurrency}`
+    for (let round = 0; round < rounds; round++) {
+      const order = names.map((_, i) => children[(i + round) % children.length]!)
+      for (const concurrency of CONCURRENCIES) {
+        for (const child of order) {
+          const result = await child.request<RunResult>({ _tag: "Run", concurrency, ...slot(concurrency) })
+          const t = totals.get(key(child.name, concurrency)) ?? emptyTotals()
+          add(t, result)
+          totals.set(key(child.name, concurrency), t)
+        }
+      }
+      if (!quick) process.stdout.write(`  round ${round + 1}/${rounds} done, load ${Os.loadavg()[0]!.toFixed(2)}\n`)
+    }
+    for (const child of children) await stopChild(child)
+
+    console.log()
+    console.log(
+      `${"contender".padEnd(20)}${pad("conc", 5)}${pad("calls/s", 9)}${pad("(min–max)", 13)}${pad("p50 ms", 8)}${
+        pad("p99 ms", 8)
+      }${pad("CPU ms/call", 12)}${pad("main ms/call", 13)}${pad("peak RSS MB", 12)}${pad("errors", 7)}`
+    )
+    const summaries = new Map<string, ReturnType<typeof summarize>>()
+    let failed = false
+    for (const concurrency of CONCURRENCIES) {
+      for (const name of names) {
+        const t = totals.get(key(name, concurrency))!
+        const s = summarize(t)
+        summaries.set(key(name, concurrency), s)
+        console.log(
+          `${name.padEnd(20)}${pad(String(concurrency), 5)}${pad(fmt(s.rate), 9)}${
+            pad(`(${fmt(s.minRate)}–${fmt(s.maxRate)})`, 13)
+          }${pad(fmt(s.p50, 2), 8)}${pad(fmt(s.p99, 2), 8)}${pad(fmt(s.cpuMs, 2), 12)}${pad(fmt(s.loopMs, 2), 13)}${
+            pad(fmt(s.maxRssMb), 12)
+          }${pad(String(t.errors), 7)}`
+        )
+        if (t.errors > 0 || t.completed === 0) {
+          failed = true
+          console.log(`  ${name} failed ${t.errors} call(s): ${t.firstError ?? "no call completed"}`)
+        }
+      }
+    }
+    console.log(
+      "CPU ms/call: user+system of the client process, all threads; main ms/call: event-loop busy time per call."
+    )
+
+    const ratio = (a: string, b: string, concurrency: number, field: "rate" | "p50") => {
+      const x = summaries.get(key(a, concurrency))?.[field]
+      const y = summaries.get(key(b, concurrency))?.[field]
+      return x === undefined || y === undefined ? "—" : `${(x / y).toFixed(2)}×`
+    }
+    console.log()
+    for (const sdk of names.filter((n) => n.startsWith("sdk-"))) {
+      const parts = CONCURRENCIES.map((c) =>
+        `c=${c}: ÷ axios-plugin ${ratio(sdk, "axios-plugin", c, "rate")}, ÷ bare-threadpool ${
+          ratio(sdk, "bare-threadpool", c, "rate")
+        }`
+      )
+      console.log(
+        `${sdk.padEnd(16)} calls/s ${parts.join("; ")}; p50 ÷ bare-sync at c=1 ${ratio(sdk, "bare-sync", 1, "p50")}`
+      )
+    }
+    if (names.includes("sdk-lean") && names.includes("sdk-undici")) {
+      console.log(
+        `sdk-lean ÷ sdk-undici calls/s: c=1 ${ratio("sdk-lean", "sdk-undici", 1, "rate")}, c=32 ${
+          ratio("sdk-lean", "sdk-undici", 32, "rate")
+        }`
+      )
+    }
+    console.log("targets: c=32 ≥ 0.85× bare-threadpool (≈ 1.8× axios-plugin); c=1 p50 ≤ 1.15× bare-sync")
+
+    // RSS growth: a fresh process per SDK contender, at concurrency 32, measured after a full GC at each
+    // checkpoint. RSS after GC still moves by ±10 % between probes (V8 and malloc return pages lazily),
+    // so the retained heap is shown next to it: a leak shows in both.
+    for (const name of rssNames) {
+      const child = await bench.startChild(name, ["--expose-gc"])
+      const probes: Array<string> = []
+      let done = 0
+      let errors = 0
+      let firstError: string | undefined
+      const rss: Array<number> = []
+      for (const checkpoint of RSS_CHECKPOINTS) {
+        const result = await child.request<RunResult>({ _tag: "Run", concurrency: 32, calls: checkpoint - done })
+        done = checkpoint
+        errors += result.errors
+        firstError ??= result.firstError
+        const memory = await child.request<MemoryResult>({ _tag: "Memory" })
+        rss.push(memory.rss)
+        probes.push(`${checkpoint}: ${fmt(memory.rss / 2 ** 20)} MB (heap ${fmt(memory.heapUsed / 2 ** 20, 1)})`)
+      }
+      await stopChild(child)
+      if (errors > 0) failed = true
+      console.log(
+        `RSS ${name} after N calls — ${probes.join(", ")}; last ÷ first ${
+          fmt((rss[rss.length - 1]! / rss[0]! - 1) * 100, 1)
+        } % (target within 10 %)${errors > 0 ? `; ${errors} errors: ${firstError}` : ""}`
+      )
+    }
+    console.log(`load average at the end: ${Os.loadavg().map((l) => l.toFixed(2)).join(" ")}`)
+    if (failed) {
+      console.error("bench: a contender failed calls (see above)")
+      process.exitCode = 1
+    }
+  } finally {
+    bench.close()
+  }
+}
+
+await main()
