@@ -416,42 +416,48 @@ export const make = (
               () => Effect.map(send(backup, authorization), (res) => [res, backupUrl!] as const)
             )
           )
-        yield* Effect.annotateCurrentSpan("wechatpay.host", host)
-        return yield* handle(res)
+        return yield* handle(res, host)
       }).pipe(
         Effect.timeoutFail({
           duration: timeout,
           onTimeout: () => new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis })
         }),
-        // A transport error carries the request it failed on: give back the one without Authorization,
-        // so printing or serializing the error can never show the header.
-        Effect.catchTag("RequestError", (error) =>
-          Effect.fail(
-            new HttpClientError.RequestError({
+        Effect.mapError((error) =>
+          error._tag === "RequestError"
+            // A transport error carries the request it failed on: give back the one without Authorization,
+            // so printing or serializing the error can never show the header.
+            ? new HttpClientError.RequestError({
               request: primary,
               reason: error.reason,
               ...(error.cause !== undefined ? { cause: error.cause } : {}),
               ...(error.description !== undefined ? { description: error.description } : {})
             })
-          )),
-        Effect.catchTag("ResponseError", (error) =>
-          Effect.fail(
-            new WeChatPayError.UnexpectedResponse({
+            : error._tag === "ResponseError"
+            ? new WeChatPayError.UnexpectedResponse({
               status: error.response.status,
               description: error.reason === "EmptyBody" ? "an empty body" : "the body could not be read",
               excerpt: ""
             })
-          )),
+            : error
+        ),
         limited
       )
 
-      const handle = (res: HttpClientResponse.HttpClientResponse) =>
+      const handle = (res: HttpClientResponse.HttpClientResponse, host: string) =>
         Effect.gen(function*() {
           const status = res.status
           const requestId: string | undefined = res.headers["request-id"]
-          if (requestId !== undefined) yield* Effect.annotateCurrentSpan("wechatpay.request_id", requestId)
-          const now = yield* Clock.currentTimeMillis
-          const retryAfter = Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
+          yield* Effect.annotateCurrentSpan(
+            requestId === undefined
+              ? { "wechatpay.host": host }
+              : { "wechatpay.host": host, "wechatpay.request_id": requestId }
+          )
+          const success = status >= 200 && status < 300
+          // Only a failure can be retried later or blame a clock: a success needs no time.
+          const now = success ? 0 : yield* Clock.currentTimeMillis
+          const retryAfter = success
+            ? undefined
+            : Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
           const unexpected = (description: string, text = "") =>
             new WeChatPayError.UnexpectedResponse({
               status,
@@ -463,7 +469,7 @@ export const make = (
           const raw = new Uint8Array(
             yield* Effect.mapError(res.arrayBuffer, () => unexpected("the body could not be read to its end"))
           )
-          if (status >= 200 && status < 300) {
+          if (success) {
             // A 2xx answer is data only once its signature verifies.
             yield* verifier.verify({ headers: res.headers, body: raw, status })
             const text = utf8.decode(raw)
