@@ -163,7 +163,7 @@ export const layerConfig = (
   Layer.unwrapEffect(
     Effect.gen(function*() {
       const c = yield* config
-      // Keys are parsed here, once, so a malformed one is reported against its variable.
+      // Layer construction names options; report each failure against the variable it came from.
       const variables: Record<string, string> = {
         mchid: "WECHATPAY_MCHID",
         merchantSerialNo: "WECHATPAY_MERCHANT_SERIAL_NO",
