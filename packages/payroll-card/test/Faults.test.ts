@@ -3,8 +3,8 @@ import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, layer } from "@effect/vitest"
-import { Cause, Effect, Exit, Layer } from "effect"
-import { makeRequest } from "./fixtures.js"
+import { Cause, Effect, Exit, Inspectable, Layer } from "effect"
+import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
 
 /** What one call ended in: "success", or the failure's tag; a defect or a hang fails the test. */
 const outcome = (fault: ReadonlyArray<Simulator.Fault>) =>
@@ -17,6 +17,16 @@ const outcome = (fault: ReadonlyArray<Simulator.Fault>) =>
       Effect.exit
     )
     if (Exit.isSuccess(exit)) return "success"
+    // Whatever went wrong, its error shows no secret, however it is printed.
+    const keys = yield* Sandbox.Sandbox
+    const printed = `${Cause.pretty(exit.cause)} ${Inspectable.stringifyCircular(exit.cause)} ${
+      String(Cause.squash(exit.cause))
+    }`
+    for (
+      const secret of [USER_NAME, ID_CARD_NUMBER, "WECHATPAY2-SHA256-RSA2048", keys.merchantPrivateKey.split("\n")[2]!]
+    ) {
+      assert.notInclude(printed, secret)
+    }
     assert.isFalse(Cause.isDie(exit.cause), Cause.pretty(exit.cause))
     assert.isFalse(Cause.isInterrupted(exit.cause), Cause.pretty(exit.cause))
     const error = Cause.squash(exit.cause) as { readonly _tag: string; readonly reason?: string }
