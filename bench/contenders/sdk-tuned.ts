@@ -1,12 +1,12 @@
 /**
- * Diagnostic (opt-in with `--contenders=sdk-tuned`): a prototype of the hot path the report proposes,
- * built from the SDK's own services (Signer, Encryptor, Verifier, the request and response schemas) and
- * `LeanHttpClient`, so the table shows what the proposed changes reach before anyone makes them:
+ * Diagnostic (opt-in with `--contenders=sdk-tuned`): the SDK's own services (Signer, Encryptor, Verifier,
+ * the request and response schemas) and `LeanHttpClient`, driven by a minimal hand-written pipeline, so
+ * the difference to `sdk-lean` is what `WeChatPayClient` and `PayrollCard.preOrderWithAuth` themselves
+ * cost per call:
  *
- * - one timer per call (the attempt's `Effect.timeoutFail`); the deadline and the retry schedule would
- *   only be entered after a retryable failure, so the success path pays for neither;
- * - no `Effect.fn` span and no span annotations on the hot path;
- * - the request is built once per call with all its headers, `Authorization` added per attempt.
+ * - one timer per call (the attempt's `Effect.timeoutFail`), no retry, failover or deadline handling;
+ * - no `Effect.fn` span and no span annotations;
+ * - no typed error mapping: a non-200 answer is a plain `Error`.
  *
  * It keeps everything else: validation and encryption through `Schema.encode`, signing (inline alone,
  * on the threadpool when calls overlap), signature verification, `Schema.decodeUnknown` of the answer.
