@@ -1,4 +1,4 @@
-import { WeChatPay } from "@effect-wechatpay/core"
+import { LeanHttpClient, WeChatPay } from "@effect-wechatpay/core"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { SandboxServer, Simulator, TestKeys } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient, HttpClient } from "@effect/platform"
@@ -89,10 +89,11 @@ const hostsAnswering = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return { result, hosts }
   })
 
-const transports = [["FetchHttpClient", FetchHttpClient.layer], [
-  "NodeHttpClient.layerUndici",
-  NodeHttpClient.layerUndici
-]] as const
+const transports = [
+  ["FetchHttpClient", FetchHttpClient.layer],
+  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
+  ["LeanHttpClient", LeanHttpClient.layer()]
+] as const
 
 describe("backup host failover", () => {
   for (const [name, transport] of transports) {

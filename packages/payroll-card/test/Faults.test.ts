@@ -1,3 +1,4 @@
+import { LeanHttpClient } from "@effect-wechatpay/core"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient } from "@effect/platform"
@@ -81,7 +82,8 @@ describe("fault injection", () => {
     [
       "loopback, NodeHttpClient.layerUndici",
       Sandbox.layerServer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
-    ]
+    ],
+    ["loopback, LeanHttpClient", Sandbox.layerServer(options).pipe(Layer.provide(LeanHttpClient.layer()))]
   ] as const
   for (const [name, sandbox] of transports) {
     layer(sandbox, { excludeTestServices: true })(name, (it) => {

@@ -1,3 +1,4 @@
+import { LeanHttpClient } from "@effect-wechatpay/core"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Sandbox, SandboxServer, Simulator } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient } from "@effect/platform"
@@ -9,7 +10,8 @@ import { makeRequest } from "./fixtures.js"
 // The whole flow over real sockets, with each of the platform's HTTP clients.
 const transports = [
   ["FetchHttpClient", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici]
+  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
+  ["LeanHttpClient", LeanHttpClient.layer()]
 ] as const
 
 describe("over loopback", () => {
