@@ -5,9 +5,13 @@
  */
 import { Encryptor, WeChatPayClient } from "@effect-wechatpay/core"
 import { Effect, Schema } from "effect"
+import * as GetAuthentication from "./GetAuthentication.js"
+import * as GetRelation from "./GetRelation.js"
 import * as PreOrderWithAuth from "./PreOrderWithAuth.js"
 
 const encodePreOrderWithAuth = Schema.encode(PreOrderWithAuth.PreOrderWithAuthRequest)
+const encodeGetAuthentication = Schema.encode(GetAuthentication.GetAuthenticationRequest)
+const encodeGetRelation = Schema.encode(GetRelation.GetRelationRequest)
 
 /**
  * Pre-orders an identity check that also opens the worker's payroll card and authorises the
@@ -54,6 +58,83 @@ export const preOrderWithAuth = Effect.fn("PayrollCard.preOrderWithAuth")(
     return yield* client.execute(
       { method: "POST", path: PreOrderWithAuth.PATH, body: JSON.stringify(body), wechatpaySerial: encryptor.serialNo },
       PreOrderWithAuth.PreOrderWithAuthResponse
+    )
+  }
+)
+
+/**
+ * Gets the result of an identity check pre-ordered with `preOrderWithAuth` (获取核身结果): poll it after the
+ * worker comes back from the mini program, until `authenticate_state` is no longer `AUTHENTICATE_PROCESSING`.
+ *
+ * The request is validated before anything is sent (an invalid one fails with `ParseError`); the answer is
+ * signature-verified before it is decoded. A number WeChat does not know for this sub-merchant fails with
+ * `ORDER_NOT_EXIST`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schedule } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const result = PayrollCard.getAuthentication({
+ *   authenticate_number: "mcdhehfgisdhfjghed39384564i83",
+ *   sub_mchid: "1900000109"
+ * }).pipe(
+ *   Effect.repeat({
+ *     schedule: Schedule.spaced("3 seconds").pipe(Schedule.upTo("5 minutes")),
+ *     while: (result) => result.authenticate_state === "AUTHENTICATE_PROCESSING"
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const getAuthentication = Effect.fn("PayrollCard.getAuthentication")(
+  function*(request: GetAuthentication.GetAuthenticationRequest) {
+    const client = yield* WeChatPayClient.WeChatPayClient
+    const valid = yield* encodeGetAuthentication(request)
+    yield* Effect.annotateCurrentSpan({
+      "wechatpay.sub_mchid": valid.sub_mchid,
+      "wechatpay.authenticate_number": valid.authenticate_number
+    })
+    return yield* client.execute(
+      { method: "GET", path: GetAuthentication.requestPath(valid) },
+      GetAuthentication.GetAuthenticationResponse
+    )
+  }
+)
+
+/**
+ * Gets whether a worker has opened the payroll card and authorised the sub-merchant (查询微工卡授权关系). A worker
+ * who never authorised it is an answer (`authorize_state: "UNAUTHORIZED"`), not an error.
+ *
+ * The request is validated before anything is sent (an invalid one, or one with neither `appid` nor
+ * `sub_appid`, fails with `ParseError`); the answer is signature-verified before it is decoded.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const authorised = PayrollCard.getRelation({
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111"
+ * }).pipe(Effect.map((relation) => relation.authorize_state === "AUTHORIZED"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const getRelation = Effect.fn("PayrollCard.getRelation")(
+  function*(request: GetRelation.GetRelationRequest) {
+    const client = yield* WeChatPayClient.WeChatPayClient
+    const valid = yield* encodeGetRelation(request)
+    // As in preOrderWithAuth, the worker's openid stays out of the span: it identifies a person.
+    yield* Effect.annotateCurrentSpan({ "wechatpay.sub_mchid": valid.sub_mchid })
+    return yield* client.execute(
+      { method: "GET", path: GetRelation.requestPath(valid) },
+      GetRelation.GetRelationResponse
     )
   }
 )

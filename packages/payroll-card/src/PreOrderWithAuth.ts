@@ -6,6 +6,7 @@
  */
 import { Sensitive } from "@effect-wechatpay/core"
 import { Schema } from "effect"
+import { text } from "./internal/schema.js"
 
 /**
  * The endpoint's path.
@@ -22,19 +23,6 @@ import { Schema } from "effect"
  * @category constants
  */
 export const PATH = "/v3/payroll-card/authentications/pre-order-with-auth"
-
-/**
- * A required string of at most `max` UTF-8 bytes. WeChat documents limits as `string[1,N]`; counting
- * bytes is the stricter reading (a Chinese character is 3), so a request this codec accepts is never
- * refused for its length.
- */
-const text = (max: number) =>
-  Schema.String.pipe(
-    Schema.minLength(1),
-    Schema.filter((s) => Buffer.byteLength(s, "utf8") <= max || `must be at most ${max} bytes of UTF-8`, {
-      jsonSchema: { maxLength: max }
-    })
-  )
 
 /**
  * The worker's employment: long-term, short-term, or cooperation (a contractor).

@@ -9,3 +9,9 @@ export * as PayrollCard from "./PayrollCard.js"
 
 /** @since 0.1.0 */
 export * as PreOrderWithAuth from "./PreOrderWithAuth.js"
+
+/** @since 0.1.0 */
+export * as GetAuthentication from "./GetAuthentication.js"
+
+/** @since 0.1.0 */
+export * as GetRelation from "./GetRelation.js"

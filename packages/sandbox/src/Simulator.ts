@@ -1,10 +1,14 @@
 /**
- * An offline WeChat Pay APIv3 server for `POST /v3/payroll-card/authentications/pre-order-with-auth`.
+ * An offline WeChat Pay APIv3 server for `POST /v3/payroll-card/authentications/pre-order-with-auth` and the two
+ * queries that follow it, `GET /v3/payroll-card/authentications/{authenticate_number}` and
+ * `GET /v3/payroll-card/relations/{openid}`.
  *
  * It checks requests the way WeChat does (signature, clock skew, nonce replay, headers, fields, encrypted fields,
  * idempotency) and signs its answers with the platform key. It is an independent implementation of the protocol on
  * `node:crypto`, sharing no code with `@effect-wechatpay/core`, so the two can test each other. Time comes from
  * Effect's `Clock`, so `TestClock` drives skew and expiry. Faults can be injected to exercise a client's error paths.
+ * Each accepted pre-order opens an identity check that `complete` ends, as the worker would in WeChat's mini program;
+ * a successful check authorises the relation of its worker and sub-merchant.
  *
  * The simulator is transport-agnostic: `handle` turns a request into an `Outcome`, which a transport
  * (`SandboxHttpClient` in memory, `SandboxServer` on a loopback socket) carries out.
@@ -14,10 +18,13 @@
 import { Clock, Context, Data, Duration, Effect, Layer, Option } from "effect"
 import type { KeyObject } from "node:crypto"
 import * as NodeCrypto from "node:crypto"
+import * as Authentications from "./internal/authentications.js"
 import * as Authorization from "./internal/authorization.js"
 import * as crypto from "./internal/crypto.js"
+import type * as Params from "./internal/params.js"
 import * as PreOrderWithAuth from "./internal/preOrderWithAuth.js"
 import * as Problem from "./internal/problem.js"
+import * as Relations from "./internal/relations.js"
 
 /**
  * A request as it arrived: `url` is the path plus `?query` exactly as sent (what the client signed), header names
@@ -254,7 +261,22 @@ export interface Options {
 }
 
 /**
- * What a simulator offers: `handle` for transports; `inject`, `received` and `reset` for tests.
+ * How the worker's identity check ends in the mini program: `SUCCESS`, or `FAILED` (with a reason).
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const outcome: Simulator.CheckOutcome = "FAILED"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CheckOutcome = "SUCCESS" | "FAILED"
+
+/**
+ * What a simulator offers: `handle` for transports; `inject`, `complete`, `received` and `reset` for tests.
  *
  * @example
  * ```ts
@@ -281,9 +303,19 @@ export interface Service {
     fault: Fault,
     options?: { readonly times?: number | undefined; readonly path?: string | undefined }
   ) => Effect.Effect<void>
+  /**
+   * Plays the worker finishing the identity check of a pre-order in the mini program, at `Clock` time. `SUCCESS`
+   * makes the check `AUTHENTICATE_SUCCESS` and authorises the relation of its openid and sub-merchant; `FAILED`
+   * makes it `AUTHENTICATE_FAILED` with `reason`. Dies if no check with that number is still processing.
+   */
+  readonly complete: (
+    authenticateNumber: string,
+    outcome: CheckOutcome,
+    options?: { readonly reason?: string | undefined }
+  ) => Effect.Effect<void>
   /** Every request that reached the simulator, oldest first. */
   readonly received: Effect.Effect<ReadonlyArray<ReceivedRequest>>
-  /** Forgets received requests, pending faults, issued tokens and seen nonces. */
+  /** Forgets received requests, pending faults, issued tokens, seen nonces, identity checks and relations. */
   readonly reset: Effect.Effect<void>
 }
 
@@ -331,8 +363,25 @@ type Verdict =
   | {
     readonly _tag: "Accepted"
     readonly credentials: Authorization.Credentials
-    readonly accepted: PreOrderWithAuth.Accepted
+    /** Records what the request changes and gives the success body; called only if no fault replaces it. */
+    readonly answer: (now: number) => string
   }
+
+type Route =
+  | { readonly _tag: "PreOrderWithAuth"; readonly method: "POST" }
+  | { readonly _tag: "GetAuthentication"; readonly method: "GET"; readonly segment: string }
+  | { readonly _tag: "GetRelation"; readonly method: "GET"; readonly segment: string }
+
+const routeOf = (path: string): Route | undefined => {
+  if (path === PreOrderWithAuth.PATH) return { _tag: "PreOrderWithAuth", method: "POST" }
+  const number = Authentications.segmentOf(path)
+  if (number !== undefined) return { _tag: "GetAuthentication", method: "GET", segment: number }
+  const openid = Relations.segmentOf(path)
+  if (openid !== undefined) return { _tag: "GetRelation", method: "GET", segment: openid }
+  return undefined
+}
+
+const DEFAULT_FAILED_REASON = "身份核验未通过"
 
 const lowerCaseKeys = (headers: Readonly<Record<string, string>>): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -383,6 +432,10 @@ export const make = (options: Options): Effect.Effect<Service> =>
     let faults: Array<PendingFault> = []
     let nonces = new Map<string, number>()
     let issued = new Map<string, Issued>()
+    // Identity checks by authenticate_number (unique per provider; a query must also name their sub_mchid), and
+    // the moment each (sub_mchid, openid) relation was authorised.
+    let checks = new Map<string, Authentications.Record>()
+    let relations = new Map<string, number>()
     let lastPrune = Number.NEGATIVE_INFINITY
 
     const prune = (now: number) => {
@@ -523,13 +576,55 @@ export const make = (options: Options): Effect.Effect<Service> =>
           message: "The Accept header must allow application/json (send Accept: application/json)"
         }))
       }
-      if (path !== PreOrderWithAuth.PATH) return reject(Problem.notFound(request.method, path))
-      if (request.method !== "POST") return reject(Problem.methodNotAllowed(request.method, path, "POST"))
+      const route = routeOf(path)
+      if (route === undefined) return reject(Problem.notFound(request.method, path))
+      if (request.method !== route.method) return reject(Problem.methodNotAllowed(request.method, path, route.method))
 
       const nowSeconds = Math.floor(now / 1000)
       const credentials = authenticate(request, headers, nowSeconds)
       if ("_tag" in credentials) return credentials
 
+      // A GET has no body, so no Content-Type to check: it was signed over an empty BODY line.
+      const query = <A>(checked: Params.Checked<A>, answer: (value: A) => Verdict): Verdict =>
+        checked._tag === "Problem" ? reject(checked.problem, credentials) : answer(checked.value)
+      switch (route._tag) {
+        case "GetAuthentication":
+          return query(Authentications.parse(route.segment, request.url), (wanted) => {
+            const check = checks.get(wanted.authenticate_number)
+            // A number pre-ordered for another sub-merchant is as unknown to this one as a number never used.
+            if (check === undefined || check.sub_mchid !== wanted.sub_mchid) {
+              return reject({
+                status: 404,
+                code: "ORDER_NOT_EXIST",
+                message: `No identity check with authenticate_number ${wanted.authenticate_number} for sub_mchid ` +
+                  `${wanted.sub_mchid}; pre-order it first`
+              }, credentials)
+            }
+            return { _tag: "Accepted", credentials, answer: () => Authentications.render(check, options.mchid) }
+          })
+        case "GetRelation":
+          return query(Relations.parse(route.segment, request.url), (wanted) => ({
+            _tag: "Accepted",
+            credentials,
+            answer: () =>
+              Relations.render(wanted, relations.get(Relations.key(wanted.sub_mchid, wanted.openid)), options.mchid)
+          }))
+        case "PreOrderWithAuth":
+          return preOrder(request, headers, credentials, now)
+      }
+    }
+
+    const preOrder = (
+      request: SimulatedRequest,
+      headers: Record<string, string>,
+      credentials: Authorization.Credentials,
+      now: number
+    ): Verdict => {
+      const reject = (problem: Problem.Problem, nonce: Authorization.Credentials): Verdict => ({
+        _tag: "Rejected",
+        problem,
+        nonce
+      })
       const contentType = headers["content-type"]
       if (contentType === undefined || mediaTypes(contentType)[0] !== "application/json") {
         return reject(
@@ -564,7 +659,39 @@ export const make = (options: Options): Effect.Effect<Service> =>
           }
         }, credentials)
       }
-      return { _tag: "Accepted", credentials, accepted }
+      return { _tag: "Accepted", credentials, answer: (at) => issue(accepted, at) }
+    }
+
+    // The pre-order's effect: a token (the same one while it lives) and an identity check in progress.
+    const issue = (accepted: PreOrderWithAuth.Accepted, now: number): string => {
+      let entry = liveIssue(accepted.authenticate_number, now)
+      if (entry === undefined) {
+        entry = { fingerprint: accepted.fingerprint, token: crypto.alphanumeric(32), issuedAt: now }
+        issued.set(accepted.authenticate_number, entry)
+      }
+      // A repeated pre-order leaves its check as it is; only other fields (after the token expired) start anew.
+      if (checks.get(accepted.authenticate_number)?.fingerprint !== accepted.fingerprint) {
+        checks.set(accepted.authenticate_number, {
+          authenticate_number: accepted.authenticate_number,
+          sub_mchid: accepted.sub_mchid,
+          openid: accepted.openid,
+          source: accepted.launchAppid,
+          project_name: accepted.project_name,
+          employer_name: accepted.employer_name,
+          authenticate_type: accepted.authenticate_type,
+          fingerprint: accepted.fingerprint,
+          state: "AUTHENTICATE_PROCESSING"
+        })
+      }
+      return JSON.stringify({
+        authenticate_number: accepted.authenticate_number,
+        openid: accepted.openid,
+        mchid: options.mchid,
+        sub_mchid: accepted.sub_mchid,
+        token: entry.token,
+        // A repeated request gets the same token, so it also gets what is left of that token's life.
+        expires_in: tokenExpiresIn - Math.floor((now - entry.issuedAt) / 1000)
+      })
     }
 
     const otherSerial = (): string => {
@@ -658,22 +785,10 @@ export const make = (options: Options): Effect.Effect<Service> =>
         })
       }
 
-      const { accepted, credentials } = verdict
+      const { answer, credentials } = verdict
       nonces.set(credentials.nonce, credentials.timestamp)
-      let entry = liveIssue(accepted.authenticate_number, now)
-      if (entry === undefined) {
-        entry = { fingerprint: accepted.fingerprint, token: crypto.alphanumeric(32), issuedAt: now }
-        issued.set(accepted.authenticate_number, entry)
-      }
-      const body = fault?._tag === "EmptyBody" ? "" : JSON.stringify({
-        authenticate_number: accepted.authenticate_number,
-        openid: accepted.openid,
-        mchid: options.mchid,
-        sub_mchid: accepted.sub_mchid,
-        token: entry.token,
-        // A repeated request gets the same token, so it also gets what is left of that token's life.
-        expires_in: tokenExpiresIn - Math.floor((now - entry.issuedAt) / 1000)
-      })
+      const text = answer(now)
+      const body = fault?._tag === "EmptyBody" ? "" : text
       const response = signed(200, body, nowSeconds, undefined, fault)
       if (fault?._tag === "Truncate") {
         const length = Buffer.byteLength(body, "utf8")
@@ -696,12 +811,38 @@ export const make = (options: Options): Effect.Effect<Service> =>
           faults.push({ fault, path: injectOptions?.path, remaining: times })
           return Effect.void
         }),
+      complete: (authenticateNumber, outcome, completeOptions) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const check = checks.get(authenticateNumber)
+          if (check === undefined || check.state !== "AUTHENTICATE_PROCESSING") {
+            return Effect.dieMessage(
+              `Simulator.complete: no identity check with authenticate_number ${authenticateNumber} is processing` +
+                (check === undefined ? " (never pre-ordered)" : ` (already ${check.state})`)
+            )
+          }
+          if (outcome === "SUCCESS") {
+            checks.set(authenticateNumber, { ...check, state: "AUTHENTICATE_SUCCESS", authenticatedAt: now })
+            const key = Relations.key(check.sub_mchid, check.openid)
+            // Authorised once, authorised since: a later check does not move the time.
+            if (!relations.has(key)) relations.set(key, now)
+          } else {
+            checks.set(authenticateNumber, {
+              ...check,
+              state: "AUTHENTICATE_FAILED",
+              authenticatedAt: now,
+              failedReason: completeOptions?.reason ?? DEFAULT_FAILED_REASON
+            })
+          }
+          return Effect.void
+        }),
       received: Effect.sync(() => received.slice()),
       reset: Effect.sync(() => {
         received = []
         faults = []
         nonces = new Map()
         issued = new Map()
+        checks = new Map()
+        relations = new Map()
         lastPrune = Number.NEGATIVE_INFINITY
       })
     })
@@ -777,7 +918,28 @@ export const received: Effect.Effect<ReadonlyArray<ReceivedRequest>, never, Simu
 )
 
 /**
- * Forgets received requests, pending faults, issued tokens and seen nonces.
+ * Plays the worker finishing a pre-order's identity check in the mini program (see `Service.complete`).
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const passed = Simulator.complete("mcdhehfgisdhfjghed39384564i83", "SUCCESS")
+ * const failed = Simulator.complete("mcdhehfgisdhfjghed39384564i84", "FAILED", { reason: "人脸比对未通过" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const complete = (
+  authenticateNumber: string,
+  outcome: CheckOutcome,
+  options?: { readonly reason?: string | undefined }
+): Effect.Effect<void, never, Simulator> =>
+  Effect.flatMap(Simulator, (simulator) => simulator.complete(authenticateNumber, outcome, options))
+
+/**
+ * Forgets received requests, pending faults, issued tokens, seen nonces, identity checks and relations.
  *
  * @example
  * ```ts

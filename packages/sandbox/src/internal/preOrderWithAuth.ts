@@ -39,6 +39,11 @@ export interface Accepted {
   readonly openid: string
   readonly sub_mchid: string
   readonly authenticate_number: string
+  /** The AppID the mini program is opened with: `sub_appid` when given, else `appid`. */
+  readonly launchAppid: string
+  readonly project_name: string
+  readonly employer_name: string
+  readonly authenticate_type: string
   /** SHA-256 over every field, sensitive ones as decrypted plaintext: equal iff the requests are equivalent. */
   readonly fingerprint: string
 }
@@ -255,6 +260,10 @@ export const validate = (
       openid: fields.openid as string,
       sub_mchid: fields.sub_mchid as string,
       authenticate_number: fields.authenticate_number as string,
+      launchAppid: (fields.sub_appid ?? fields.appid) as string,
+      project_name: fields.project_name as string,
+      employer_name: fields.employer_name as string,
+      authenticate_type: fields.authenticate_type as string,
       fingerprint: crypto.fingerprint(JSON.stringify(comparable))
     }
   }

@@ -1,0 +1,220 @@
+/**
+ * 查询微工卡授权关系: `GET /v3/payroll-card/relations/{openid}?sub_mchid=…&appid=…&sub_appid=…` — whether a worker
+ * has opened the payroll card and authorised the sub-merchant.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { text } from "./internal/schema.js"
+
+/**
+ * The path before the `openid` segment.
+ *
+ * @example
+ * ```ts
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const isRelationQuery = (path: string) => path.startsWith(GetRelation.PATH_PREFIX)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PATH_PREFIX = "/v3/payroll-card/relations/"
+
+/**
+ * The request. WeChat checks a given `appid` against the provider and a given `sub_appid` against the
+ * sub-merchant, and requires at least one of them.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const request = Schema.decodeUnknownSync(GetRelation.GetRelationRequest)({
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GetRelationRequest = Schema.Struct({
+  /** The worker's openid under `appid` or `sub_appid` (a path segment). */
+  openid: text(64),
+  /** The sub-merchant (employer) id. */
+  sub_mchid: text(32),
+  /** The service provider's AppID. */
+  appid: Schema.optional(text(32)),
+  /** The sub-merchant's AppID. */
+  sub_appid: Schema.optional(text(32))
+}).pipe(
+  Schema.filter((request) =>
+    request.appid !== undefined || request.sub_appid !== undefined
+      ? undefined
+      : { path: ["sub_appid"], message: "at least one of appid and sub_appid is required" }
+  )
+).annotations({ identifier: "GetRelationRequest" })
+
+/**
+ * A relation query, as the program holds it.
+ *
+ * @example
+ * ```ts
+ * import type { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const request: GetRelation.GetRelationRequest = {
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1900000109",
+ *   appid: "wxprovider000001"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GetRelationRequest = typeof GetRelationRequest.Type
+
+/**
+ * The request target, path plus query, exactly as it is signed and sent: the openid is percent-encoded as a
+ * path segment; the query is `sub_mchid`, then `appid`, then `sub_appid`, each only when present, built by
+ * `URLSearchParams`. Expects a validated request.
+ *
+ * @example
+ * ```ts
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * GetRelation.requestPath({ openid: "o1", sub_mchid: "1900000109", sub_appid: "wxa1" })
+ * // "/v3/payroll-card/relations/o1?sub_mchid=1900000109&sub_appid=wxa1"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const requestPath = (request: GetRelationRequest): string => {
+  const query = new URLSearchParams()
+  query.set("sub_mchid", request.sub_mchid)
+  if (request.appid !== undefined) query.set("appid", request.appid)
+  if (request.sub_appid !== undefined) query.set("sub_appid", request.sub_appid)
+  return `${PATH_PREFIX}${encodeURIComponent(request.openid)}?${query.toString()}`
+}
+
+/**
+ * Whether the worker has authorised the sub-merchant: `UNAUTHORIZED` (never), `AUTHORIZED`, or
+ * `DEAUTHORIZED` (withdrawn; `deauthorize_time` says when). WeChat documents these three in the field's
+ * description (wechatpay-go types the field as a plain string). Strict: payouts depend on this value, so a state
+ * the SDK does not know fails decoding (`UnexpectedResponse`) rather than being mistaken for one it knows.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * Schema.is(GetRelation.AuthorizeState)("AUTHORIZED") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuthorizeState = Schema.Literal("UNAUTHORIZED", "AUTHORIZED", "DEAUTHORIZED")
+
+/**
+ * A worker's authorisation of the sub-merchant.
+ *
+ * @example
+ * ```ts
+ * import type { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const canPay = (state: GetRelation.AuthorizeState) => state === "AUTHORIZED"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthorizeState = typeof AuthorizeState.Type
+
+/**
+ * Whether the worker's payroll card is open (wechatpay-go `PayrollCardRegisterState`): `UNREGISTERED`,
+ * `REGISTERED`, `CLOSED`, and `UNDEFINED`, which the Go enum lists though the field's description does not.
+ * Strict, like the authorisation state.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * Schema.is(GetRelation.RegisterState)("REGISTERED") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RegisterState = Schema.Literal("UNDEFINED", "UNREGISTERED", "REGISTERED", "CLOSED")
+
+/**
+ * The state of a worker's payroll card.
+ *
+ * @example
+ * ```ts
+ * import type { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const isOpen = (state: GetRelation.RegisterState) => state === "REGISTERED"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RegisterState = typeof RegisterState.Type
+
+/**
+ * The answer (wechatpay-go `RelationEntity`). Times are RFC 3339 strings as WeChat sends them
+ * (`2015-05-20T13:29:35+08:00`).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * declare const json: unknown
+ * const relation = Schema.decodeUnknownSync(GetRelation.GetRelationResponse)(json)
+ * const ready = relation.authorize_state === "AUTHORIZED" && relation.register_state === "REGISTERED"
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GetRelationResponse = Schema.Struct({
+  /** The worker's openid. */
+  openid: Schema.String,
+  /** The service provider's merchant id. */
+  mchid: Schema.String,
+  /** The sub-merchant (employer) id. */
+  sub_mchid: Schema.String,
+  authorize_state: AuthorizeState,
+  /** When the worker authorised the sub-merchant. */
+  authorize_time: Schema.optional(Schema.String),
+  /** When the worker withdrew the authorisation. */
+  deauthorize_time: Schema.optional(Schema.String),
+  register_state: RegisterState,
+  /** When the card was opened; absent while it is not. */
+  register_time: Schema.optional(Schema.String),
+  /** When the card was closed; only when `register_state` is `CLOSED`. */
+  close_time: Schema.optional(Schema.String)
+}).annotations({ identifier: "GetRelationResponse" })
+
+/**
+ * A decoded relation.
+ *
+ * @example
+ * ```ts
+ * import type { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const authorised = (relation: GetRelation.GetRelationResponse) => relation.authorize_state === "AUTHORIZED"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GetRelationResponse = typeof GetRelationResponse.Type

@@ -1,0 +1,103 @@
+/**
+ * `GET /v3/payroll-card/authentications/{authenticate_number}?sub_mchid=…` (获取核身结果): the request checks and
+ * the answer. The records themselves live in the simulator: each accepted pre-order opens one, `complete` ends it.
+ *
+ * @internal
+ */
+import * as Params from "./params.js"
+
+/**
+ * The route's path, before the `authenticate_number` segment.
+ *
+ * @internal
+ */
+export const PREFIX = "/v3/payroll-card/authentications/"
+
+// Sibling endpoints under the same prefix that the simulator does not serve: they stay 404, not a query.
+const NOT_A_NUMBER = new Set(["pre-order"])
+
+/**
+ * wechatpay-go `AuthenticationState`.
+ *
+ * @internal
+ */
+export type State = "AUTHENTICATE_PROCESSING" | "AUTHENTICATE_SUCCESS" | "AUTHENTICATE_FAILED"
+
+/**
+ * One identity check, from its pre-order on.
+ *
+ * @internal
+ */
+export interface Record {
+  readonly authenticate_number: string
+  readonly sub_mchid: string
+  readonly openid: string
+  /** The AppID that opened the mini program: `authenticate_source` of a `FROM_MINI_APP` check. */
+  readonly source: string
+  readonly project_name: string
+  readonly employer_name: string
+  readonly authenticate_type: string
+  /** Ties the record to the pre-order's fields: a new pre-order under the same number replaces it. */
+  readonly fingerprint: string
+  readonly state: State
+  readonly authenticatedAt?: number
+  readonly failedReason?: string
+}
+
+/**
+ * The still-encoded `authenticate_number` segment when `path` is this route.
+ *
+ * @internal
+ */
+export const segmentOf = (path: string): string | undefined => {
+  const segment = Params.segmentAfter(path, PREFIX)
+  return segment === undefined || NOT_A_NUMBER.has(segment) ? undefined : segment
+}
+
+/**
+ * Checks the path segment and the query.
+ *
+ * @internal
+ */
+export const parse = (
+  segment: string,
+  url: string
+): Params.Checked<{ readonly authenticate_number: string; readonly sub_mchid: string }> => {
+  const decoded = Params.decodeSegment("authenticate_number", segment)
+  if (decoded._tag === "Problem") return decoded
+  const number = Params.text("authenticate_number", decoded.value, {
+    location: "path",
+    required: true,
+    maxBytes: 64,
+    pattern: { regexp: /^[A-Za-z0-9]+$/, issue: "must contain only letters and digits" }
+  })
+  if (number._tag === "Problem") return number
+  const subMchid = Params.text("sub_mchid", Params.queryOf(url).get("sub_mchid"), {
+    location: "query",
+    required: true,
+    maxBytes: 32
+  })
+  if (subMchid._tag === "Problem") return subMchid
+  return Params.ok({ authenticate_number: number.value!, sub_mchid: subMchid.value! })
+}
+
+/**
+ * The answer body, fields in wechatpay-go `AuthenticationEntity` order; optional ones only when set.
+ *
+ * @internal
+ */
+export const render = (record: Record, mchid: string): string =>
+  JSON.stringify({
+    mchid,
+    sub_mchid: record.sub_mchid,
+    openid: record.openid,
+    authenticate_scene: "FROM_MINI_APP",
+    authenticate_source: record.source,
+    project_name: record.project_name,
+    employer_name: record.employer_name,
+    authenticate_state: record.state,
+    ...(record.authenticatedAt === undefined ? {} : { authenticate_time: Params.rfc3339(record.authenticatedAt) }),
+    authenticate_number: record.authenticate_number,
+    ...(record.failedReason === undefined ? {} : { authenticate_failed_reason: record.failedReason }),
+    authenticate_type: record.authenticate_type
+  })

@@ -1,0 +1,137 @@
+/**
+ * Checks of path segments and query parameters, for the GET routes.
+ *
+ * @internal
+ */
+import type { Problem } from "./problem.js"
+import { paramError } from "./problem.js"
+
+/**
+ * A checked value, or the 400 answer saying what is wrong with it.
+ *
+ * @internal
+ */
+export type Checked<A> = { readonly _tag: "Ok"; readonly value: A } | {
+  readonly _tag: "Problem"
+  readonly problem: Problem
+}
+
+/**
+ * Wraps a value that passed its checks.
+ *
+ * @internal
+ */
+export const ok = <A>(value: A): Checked<A> => ({ _tag: "Ok", value })
+
+/**
+ * Wraps a problem.
+ *
+ * @internal
+ */
+export const problem = <A = never>(p: Problem): Checked<A> => ({ _tag: "Problem", problem: p })
+
+/**
+ * The segment after `prefix` when `path` is exactly `prefix` plus one non-empty segment, still percent-encoded.
+ *
+ * @internal
+ */
+export const segmentAfter = (path: string, prefix: string): string | undefined => {
+  if (!path.startsWith(prefix)) return undefined
+  const segment = path.slice(prefix.length)
+  return segment === "" || segment.includes("/") ? undefined : segment
+}
+
+/**
+ * The query parameters of a request target (empty when it has none).
+ *
+ * @internal
+ */
+export const queryOf = (url: string): URLSearchParams => {
+  const index = url.indexOf("?")
+  return new URLSearchParams(index === -1 ? "" : url.slice(index + 1))
+}
+
+/**
+ * Checks one string parameter: present when required, non-empty, at most `maxBytes` of UTF-8, matching `pattern`.
+ * Returns `undefined` for an absent optional parameter.
+ *
+ * @internal
+ */
+export const text = (
+  field: string,
+  value: string | null | undefined,
+  rule: {
+    readonly location: "query" | "path"
+    readonly required: boolean
+    readonly maxBytes: number
+    readonly pattern?: { readonly regexp: RegExp; readonly issue: string }
+  }
+): Checked<string | undefined> => {
+  if (value === null || value === undefined) {
+    return rule.required
+      ? problem(paramError({
+        field,
+        issue: "required",
+        location: rule.location,
+        message: `Missing required ${rule.location} parameter ${field}`
+      }))
+      : ok(undefined)
+  }
+  if (value.length === 0) {
+    return problem(paramError({
+      field,
+      value,
+      issue: "must not be empty",
+      location: rule.location,
+      message: `Parameter ${field} must not be empty`
+    }))
+  }
+  // Byte limits, as for body fields: WeChat counts UTF-8 bytes.
+  const bytes = Buffer.byteLength(value, "utf8")
+  if (bytes > rule.maxBytes) {
+    return problem(paramError({
+      field,
+      value,
+      issue: `too long: ${bytes} bytes, at most ${rule.maxBytes}`,
+      location: rule.location,
+      message: `Parameter ${field} is ${bytes} bytes long (UTF-8), more than the maximum ${rule.maxBytes}`
+    }))
+  }
+  if (rule.pattern !== undefined && !rule.pattern.regexp.test(value)) {
+    return problem(paramError({
+      field,
+      value,
+      issue: rule.pattern.issue,
+      location: rule.location,
+      message: `Parameter ${field} ${rule.pattern.issue}`
+    }))
+  }
+  return ok(value)
+}
+
+/**
+ * Decodes a percent-encoded path segment; a malformed escape is a 400 naming `field`.
+ *
+ * @internal
+ */
+export const decodeSegment = (field: string, segment: string): Checked<string> => {
+  try {
+    return ok(decodeURIComponent(segment))
+  } catch {
+    return problem(paramError({
+      field,
+      value: segment,
+      issue: "malformed percent-encoding",
+      location: "path",
+      message: `Path parameter ${field} is not valid percent-encoded UTF-8`
+    }))
+  }
+}
+
+/**
+ * A `Clock` time as WeChat writes times: RFC 3339 in Beijing time, `2015-05-20T13:29:35+08:00`.
+ *
+ * @internal
+ */
+export const rfc3339 = (millis: number): string =>
+  `${new Date(Math.floor(millis / 1000) * 1000 + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`
