@@ -20,6 +20,15 @@ import * as Https from "node:https"
 import { Readable } from "node:stream"
 
 /**
+ * How the lean client pools its connections.
+ *
+ * @example
+ * ```ts
+ * import type { LeanHttpClient } from "@effect-wechatpay/core"
+ *
+ * const options: LeanHttpClient.Options = { keepAlive: true, maxSockets: 64 }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
