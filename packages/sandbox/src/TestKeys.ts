@@ -9,7 +9,7 @@ import * as Crypto from "node:crypto"
 import * as crypto from "./internal/crypto.js"
 
 /**
- * An RSA key pair as PEM: SPKI (`-----BEGIN PUBLIC KEY-----`) and PKCS#8 (`-----BEGIN PRIVATE KEY-----`),
+ * An RSA key pair as PEM: the public key as SPKI and the private key as PKCS#8,
  * the formats WeChat Pay hands out.
  *
  * @example
