@@ -495,34 +495,37 @@ export const make = (
 
       const deadlineError = () =>
         new WeChatPayError.RequestTimeout({ scope: "Deadline", timeoutMillis: deadlineMillis })
-      const retried = (first: CallError | undefined) => {
-        if (schedule === undefined) return first === undefined ? attempt : Effect.fail(first)
-        // The first failure is replayed into the schedule, so its backoff (and Retry-After) applies.
-        let replay = first
-        const again = Effect.suspend(() => {
-          if (replay === undefined) return attempt
-          const error = replay
-          replay = undefined
-          return Effect.fail(error)
-        })
-        return Effect.retry(again, { schedule, while: isRetryable })
-      }
-      const calls = firstAttemptWithinDeadline
+      const calls = !firstAttemptWithinDeadline
+        ? Effect.timeoutFail(
+          schedule === undefined ? attempt : Effect.retry(attempt, { schedule, while: isRetryable }),
+          {
+            duration: deadline,
+            onTimeout: deadlineError
+          }
+        )
+        // The attempt's own timeout ends within the deadline: without retries, it is the only timer needed.
+        : schedule === undefined
+        ? attempt
         // The success path pays for one timer, the attempt's: the deadline and the retry schedule
         // start only after a retryable failure, with what is left of the deadline.
-        ? Effect.flatMap(Clock.currentTimeMillis, (started) =>
-          Effect.catchIf(
-            attempt,
-            (error) => schedule !== undefined && isRetryable(error),
-            (first) =>
-              Effect.flatMap(Clock.currentTimeMillis, (now) => {
-                const remaining = deadlineMillis - (now - started)
-                return remaining <= 0
-                  ? Effect.fail(deadlineError())
-                  : Effect.timeoutFail(retried(first), { duration: remaining, onTimeout: deadlineError })
+        : Effect.flatMap(Clock.currentTimeMillis, (started) =>
+          Effect.catchIf(attempt, isRetryable, (first) =>
+            Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              const remaining = deadlineMillis - (now - started)
+              if (remaining <= 0) return Effect.fail(deadlineError())
+              // The first failure is replayed into the schedule, so its backoff (and Retry-After) applies.
+              let replay: CallError | undefined = first
+              const again = Effect.suspend(() => {
+                if (replay === undefined) return attempt
+                const error = replay
+                replay = undefined
+                return Effect.fail(error)
               })
-          ))
-        : Effect.timeoutFail(retried(undefined), { duration: deadline, onTimeout: deadlineError })
+              return Effect.timeoutFail(Effect.retry(again, { schedule, while: isRetryable }), {
+                duration: remaining,
+                onTimeout: deadlineError
+              })
+            })))
       return Effect.suspend(() => {
         inFlight++
         return Effect.ensuring(
