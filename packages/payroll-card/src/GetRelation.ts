@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { text } from "./internal/schema.js"
+import { atLeastOneAppId, text } from "./internal/schema.js"
 
 /**
  * The path before the `openid` segment.
@@ -51,11 +51,7 @@ export const GetRelationRequest = Schema.Struct({
   /** The sub-merchant's AppID. */
   sub_appid: Schema.optional(text(32))
 }).pipe(
-  Schema.filter((request) =>
-    request.appid !== undefined || request.sub_appid !== undefined
-      ? undefined
-      : { path: ["sub_appid"], message: "at least one of appid and sub_appid is required" }
-  )
+  Schema.filter(atLeastOneAppId)
 ).annotations({ identifier: "GetRelationRequest" })
 
 /**

@@ -6,7 +6,7 @@
  */
 import { Sensitive } from "@effect-wechatpay/core"
 import { Schema } from "effect"
-import { text } from "./internal/schema.js"
+import { atLeastOneAppId, text } from "./internal/schema.js"
 
 /**
  * The endpoint's path.
@@ -153,11 +153,7 @@ export const PreOrderWithAuthRequest = Schema.Struct({
   employment_type: EmploymentType,
   authenticate_type: AuthenticateType
 }).pipe(
-  Schema.filter((request) =>
-    request.appid !== undefined || request.sub_appid !== undefined
-      ? undefined
-      : { path: ["sub_appid"], message: "at least one of appid and sub_appid is required" }
-  )
+  Schema.filter(atLeastOneAppId)
 ).annotations({ identifier: "PreOrderWithAuthRequest" })
 
 /**

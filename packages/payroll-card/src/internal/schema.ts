@@ -19,3 +19,17 @@ export const text = (max: number) =>
       jsonSchema: { maxLength: max }
     })
   )
+
+/**
+ * WeChat needs an AppID to resolve the `openid` against: at least one of `appid` and `sub_appid`.
+ *
+ * @internal
+ */
+export const atLeastOneAppId = <
+  A extends { readonly appid?: string | undefined; readonly sub_appid?: string | undefined }
+>(
+  request: A
+) =>
+  request.appid !== undefined || request.sub_appid !== undefined
+    ? undefined
+    : { path: ["sub_appid"], message: "at least one of appid and sub_appid is required" }
