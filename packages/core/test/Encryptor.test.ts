@@ -1,18 +1,27 @@
 import { Encryptor, Sensitive } from "@effect-wechatpay/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
+import * as NodeCrypto from "node:crypto"
 import { Rsa } from "wechatpay-axios-plugin"
 import * as crypto from "../src/internal/crypto.js"
 import * as Vectors from "./fixtures/WechatpayGo.js"
 import { generateKeyPair } from "./utils/keys.js"
 
 describe("Encryptor", () => {
-  it("decrypts wechatpay-go's published OAEP ciphertext (SHA-1, never SHA-256)", () => {
-    assert.strictEqual(
-      crypto.oaepDecrypt(crypto.parsePrivateKey(Vectors.privateKeyPem), Vectors.oaepCiphertext),
-      Vectors.oaepPlaintext
-    )
-  })
+  it.effect("uses the parameters of wechatpay-go's published OAEP ciphertext (SHA-1, never SHA-256)", () =>
+    Effect.gen(function*() {
+      const privateKey = NodeCrypto.createPrivateKey(Vectors.privateKeyPem)
+      const decrypt = (ciphertext: string) =>
+        NodeCrypto.privateDecrypt(
+          { key: privateKey, padding: NodeCrypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+          Buffer.from(ciphertext, "base64")
+        ).toString("utf8")
+      // The published ciphertext opens with these parameters …
+      assert.strictEqual(decrypt(Vectors.oaepCiphertext), Vectors.oaepPlaintext)
+      // … and so does ours, under the vector's key.
+      const encryptor = yield* Encryptor.make({ serialNo: "PUB_KEY_ID_1", publicKey: Vectors.publicKeyPem })
+      assert.strictEqual(decrypt(yield* encryptor.encrypt(Redacted.make(Vectors.oaepPlaintext))), Vectors.oaepPlaintext)
+    }))
 
   it.effect("encrypts so that the independent implementation decrypts it", () =>
     Effect.gen(function*() {

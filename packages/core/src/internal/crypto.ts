@@ -89,13 +89,6 @@ export const oaepEncrypt = (key: Crypto.KeyObject, plaintext: string): string =>
     Buffer.from(plaintext, "utf8")
   ).toString("base64")
 
-/** The inverse of {@link oaepEncrypt}, for WeChat's side (the sandbox) and callbacks. */
-export const oaepDecrypt = (key: Crypto.KeyObject, ciphertext: string): string =>
-  Crypto.privateDecrypt(
-    { key, padding: Crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
-    Buffer.from(ciphertext, "base64")
-  ).toString("utf8")
-
 /** The largest plaintext RSA-OAEP-SHA1 can carry for a key: k − 2·hLen − 2 bytes (214 for RSA-2048). */
 export const oaepMaxPlaintextBytes = (key: Crypto.KeyObject): number =>
   ((key.asymmetricKeyDetails?.modulusLength ?? 2048) >> 3) - 2 * 20 - 2
