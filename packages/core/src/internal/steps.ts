@@ -105,12 +105,14 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
       Effect.all([
         FiberRef.get(Call.currentRoute),
         FiberRef.get(Headers.currentRedactedNames),
-        FiberRef.get(HttpClient.currentTracerPropagation)
+        FiberRef.get(HttpClient.currentTracerPropagation),
+        FiberRef.get(Call.currentAttempt)
       ]),
-      ([declared, redacted, propagate]) =>
+      ([declared, redacted, propagate, attempt]) =>
         Effect.useSpan(`http.client ${request.method}`, { kind: "client", captureStackTrace: false }, (span) => {
           span.attribute("http.request.method", request.method)
           span.attribute("url.template", Call.routeOf(declared, request.url.slice(baseUrl.length)))
+          if (attempt > 1) span.attribute("wechatpay.attempt", attempt)
           const headers = Headers.redact(request.headers, withAuthorization(redacted))
           for (const name in headers) span.attribute(`http.request.header.${name}`, String(headers[name]))
           const traced = propagate ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span)) : request
@@ -192,6 +194,7 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
       if (Option.isNone(body)) {
         return yield* unexpected("an error answer that is not WeChat's JSON", text, retryAfter)
       }
+      yield* Effect.annotateCurrentSpan("wechatpay.code", body.value.code)
       const skew = body.value.code === "SIGN_ERROR" ? Http.clockSkewSeconds(res.headers["date"], now) : undefined
       return yield* Effect.fail(WeChatPayError.fromBody(body.value, {
         status,
