@@ -98,6 +98,7 @@ const build = (name) => {
     version: manifest.version,
     description: manifest.description,
     license: manifest.license,
+    ...(manifest.homepage ? { homepage: manifest.homepage } : {}),
     ...(manifest.repository ? { repository: manifest.repository } : {}),
     ...(manifest.keywords ? { keywords: manifest.keywords } : {}),
     type: "module",
