@@ -34,6 +34,9 @@ for (const name of packages) {
   const [packed] = JSON.parse(
     execFileSync(npm, ["pack", "--json", "--pack-destination", scratch], { cwd: dist, encoding: "utf8" })
   )
+  // Built files only: a TypeScript source in node_modules would be type-checked under the user's flags.
+  const sources = packed.files.filter((file) => /\.(ts|tsx|mts|cts)$/.test(file.path) && !/\.d\.ts$/.test(file.path))
+  if (sources.length > 0) throw new Error(`${packed.name} packs sources: ${sources.map((f) => f.path).join(", ")}`)
   tarballs.push(packed)
 }
 
