@@ -1,7 +1,8 @@
 /**
- * An offline WeChat Pay APIv3 server for `POST /v3/payroll-card/authentications/pre-order-with-auth` and the two
- * queries that follow it, `GET /v3/payroll-card/authentications/{authenticate_number}` and
- * `GET /v3/payroll-card/relations/{openid}`.
+ * An offline WeChat Pay APIv3 server for the payroll-card family: `POST /v3/payroll-card/tokens`, the two pre-orders
+ * `POST /v3/payroll-card/authentications/pre-order-with-auth` and `…/pre-order`, the queries that follow them
+ * (`GET /v3/payroll-card/authentications/{authenticate_number}`, the paged `GET /v3/payroll-card/authentications`,
+ * `GET /v3/payroll-card/relations/{openid}`) and `POST /v3/payroll-card/transfer-batches`.
  *
  * It checks requests the way WeChat does (signature, clock skew, nonce replay, headers, fields, encrypted fields,
  * idempotency) and signs its answers with the platform key. It is an independent implementation of the protocol on
@@ -198,8 +199,9 @@ export interface Options {
    */
   readonly maxNonces?: number | undefined
   /**
-   * How many idempotency records (the token issued per `authenticate_number` while it lives) are kept; when one is
-   * forgotten early, a repeat of its pre-order gets a fresh token. Default 10000.
+   * How many idempotency records of each kind are kept: the token issued per `authenticate_number` while it lives
+   * (when one is forgotten early, a repeat of its pre-order gets a fresh token), and the transfer batch accepted per
+   * `out_batch_no` (when one is forgotten, a repeat is accepted as a new batch). Default 10000.
    */
   readonly maxIdempotencyRecords?: number | undefined
 }

@@ -1,5 +1,7 @@
 /**
- * Body rules of `POST /v3/payroll-card/authentications/pre-order-with-auth` (核身预下单（流程中完成授权）).
+ * Body rules of `POST /v3/payroll-card/authentications/pre-order-with-auth` (核身预下单（流程中完成授权）) and of
+ * `POST /v3/payroll-card/authentications/pre-order` (核身预下单), which has the same fields without the encrypted ones
+ * and `employment_type`. No length limits: wechatpay-go `services/payrollcard/models.go` documents none.
  *
  * @internal
  */
@@ -28,7 +30,14 @@ export const EMPLOYMENT_TYPES = ["LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT"
  *
  * @internal
  */
-export const AUTHENTICATE_TYPES = ["SIGN_IN", "INSURANCE", "CONTRACT"] as const
+export const AUTHENTICATE_TYPES = ["NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"] as const
+
+/**
+ * The pre-order route (for workers who already authorised the sub-merchant).
+ *
+ * @internal
+ */
+export const PRE_ORDER_PATH = "/v3/payroll-card/authentications/pre-order"
 
 /**
  * A request that passed validation. Only what the answer needs is kept; the decrypted name and id number
@@ -44,7 +53,10 @@ export interface Accepted {
   readonly launchAppid: string
   readonly project_name: string
   readonly employer_name: string
-  readonly authenticate_type: string
+  /** Optional in both pre-orders (`omitempty` in wechatpay-go). */
+  readonly authenticate_type: string | undefined
+  /** Required until the worker has authorised the sub-merchant ("未授权必填，授权过，非必填"): the route checks. */
+  readonly employment_type: string | undefined
   /** SHA-256 over every field, sensitive ones as decrypted plaintext: equal iff the requests are equivalent. */
   readonly fingerprint: string
 }
@@ -56,30 +68,28 @@ const ENCRYPTED = ["user_name", "id_card_number"] as const
 interface Rule {
   readonly field: string
   readonly required: boolean
-  readonly maxBytes?: number
   readonly pattern?: { readonly regexp: RegExp; readonly issue: string }
   readonly oneOf?: ReadonlyArray<string>
 }
 
 // Table order of DESIGN.md §4, so the first problem reported is the one a reader of the docs expects.
 const RULES: ReadonlyArray<Rule> = [
-  { field: "openid", required: true, maxBytes: 64 },
-  { field: "appid", required: false, maxBytes: 32 },
-  { field: "sub_mchid", required: true, maxBytes: 32 },
-  { field: "sub_appid", required: false, maxBytes: 32 },
+  { field: "openid", required: true },
+  { field: "appid", required: false },
+  { field: "sub_mchid", required: true },
+  { field: "sub_appid", required: false },
   {
     field: "authenticate_number",
     required: true,
-    maxBytes: 64,
     pattern: { regexp: /^[A-Za-z0-9]+$/, issue: "must contain only letters and digits" }
   },
-  { field: "project_name", required: true, maxBytes: 128 },
-  { field: "employer_name", required: true, maxBytes: 128 }
+  { field: "project_name", required: true },
+  { field: "employer_name", required: true }
 ]
 
 const ENUMS: ReadonlyArray<Rule> = [
-  { field: "employment_type", required: true, oneOf: EMPLOYMENT_TYPES },
-  { field: "authenticate_type", required: true, oneOf: AUTHENTICATE_TYPES }
+  { field: "employment_type", required: false, oneOf: EMPLOYMENT_TYPES },
+  { field: "authenticate_type", required: false, oneOf: AUTHENTICATE_TYPES }
 ]
 
 const problem = (p: Problem): Result => Either.left(p)
@@ -112,17 +122,6 @@ const checkPlain = (body: Record<string, unknown>, rule: Rule): Problem | undefi
       issue: "must not be empty",
       location: "body",
       message: `Field ${rule.field} must not be empty`
-    })
-  }
-  // WeChat counts string limits in UTF-8 bytes (its messages say 字节数), which matters for Chinese names.
-  const bytes = Buffer.byteLength(value, "utf8")
-  if (rule.maxBytes !== undefined && bytes > rule.maxBytes) {
-    return paramError({
-      field: rule.field,
-      value,
-      issue: `too long: ${bytes} bytes, at most ${rule.maxBytes}`,
-      location: "body",
-      message: `Field ${rule.field} is ${bytes} bytes long (UTF-8), more than the maximum ${rule.maxBytes}`
     })
   }
   if (rule.pattern !== undefined && !rule.pattern.regexp.test(value)) {
@@ -168,6 +167,41 @@ const checkEncrypted = (body: Record<string, unknown>, field: string, key: KeyOb
   return plaintext
 }
 
+const noAppId = paramError({
+  field: "appid",
+  issue: "appid or sub_appid is required",
+  location: "body",
+  message: "At least one of appid and sub_appid is required"
+})
+
+/**
+ * Parses a body that must be a JSON object.
+ *
+ * @internal
+ */
+export const parseObject = (rawBody: string): Either.Either<Record<string, unknown>, Problem> => {
+  let body: unknown
+  try {
+    body = JSON.parse(rawBody)
+  } catch {
+    return Either.left(paramError({
+      field: "body",
+      issue: "invalid JSON",
+      location: "body",
+      message: "The request body is not valid JSON"
+    }))
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return Either.left(paramError({
+      field: "body",
+      issue: "must be a JSON object",
+      location: "body",
+      message: "The request body must be a JSON object"
+    }))
+  }
+  return Either.right(body as Record<string, unknown>)
+}
+
 /**
  * Validates the raw body and the `Wechatpay-Serial` header, decrypting the sensitive fields.
  *
@@ -182,26 +216,9 @@ export const validate = (
   wechatpaySerial: string | undefined,
   platform: { readonly privateKey: KeyObject; readonly publicKeyId: string }
 ): Result => {
-  let body: unknown
-  try {
-    body = JSON.parse(rawBody)
-  } catch {
-    return problem(paramError({
-      field: "body",
-      issue: "invalid JSON",
-      location: "body",
-      message: "The request body is not valid JSON"
-    }))
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return problem(paramError({
-      field: "body",
-      issue: "must be a JSON object",
-      location: "body",
-      message: "The request body must be a JSON object"
-    }))
-  }
-  const fields = body as Record<string, unknown>
+  const parsed = parseObject(rawBody)
+  if (Either.isLeft(parsed)) return Either.left(parsed.left)
+  const fields = parsed.right
 
   // Checked before decrypting: with the wrong serial the client encrypted with a key WeChat cannot name.
   if (ENCRYPTED.some((field) => fields[field] !== undefined)) {
@@ -229,14 +246,7 @@ export const validate = (
     const p = checkPlain(fields, rule)
     if (p !== undefined) return problem(p)
   }
-  if (fields.appid == null && fields.sub_appid == null) {
-    return problem(paramError({
-      field: "appid",
-      issue: "appid or sub_appid is required",
-      location: "body",
-      message: "At least one of appid and sub_appid is required"
-    }))
-  }
+  if (fields.appid == null && fields.sub_appid == null) return problem(noAppId)
   const plaintexts: Array<string> = []
   for (const field of ENCRYPTED) {
     const p = checkEncrypted(fields, field, platform.privateKey)
@@ -259,7 +269,44 @@ export const validate = (
     launchAppid: (fields.sub_appid ?? fields.appid) as string,
     project_name: fields.project_name as string,
     employer_name: fields.employer_name as string,
-    authenticate_type: fields.authenticate_type as string,
+    authenticate_type: fields.authenticate_type as string | undefined,
+    employment_type: fields.employment_type as string | undefined,
     fingerprint: crypto.fingerprint(JSON.stringify(comparable))
   })
 }
+
+const PRE_ORDER_ENUMS: ReadonlyArray<Rule> = [{
+  field: "authenticate_type",
+  required: false,
+  oneOf: AUTHENTICATE_TYPES
+}]
+
+/**
+ * Validates the raw body of a pre-order for an authorised worker: the plain fields of pre-order-with-auth.
+ *
+ * @example
+ * ```ts
+ * validatePreOrder(rawBody)
+ * ```
+ * @internal
+ */
+export const validatePreOrder = (rawBody: string): Result =>
+  Either.flatMap(parseObject(rawBody), (fields) => {
+    for (const rule of [...RULES, ...PRE_ORDER_ENUMS]) {
+      const p = checkPlain(fields, rule)
+      if (p !== undefined) return problem(p)
+    }
+    if (fields.appid == null && fields.sub_appid == null) return problem(noAppId)
+    const comparable = ["pre-order", ...[...RULES, ...PRE_ORDER_ENUMS].map((rule) => fields[rule.field] ?? null)]
+    return Either.right({
+      openid: fields.openid as string,
+      sub_mchid: fields.sub_mchid as string,
+      authenticate_number: fields.authenticate_number as string,
+      launchAppid: (fields.sub_appid ?? fields.appid) as string,
+      project_name: fields.project_name as string,
+      employer_name: fields.employer_name as string,
+      authenticate_type: fields.authenticate_type as string | undefined,
+      employment_type: undefined,
+      fingerprint: crypto.fingerprint(JSON.stringify(comparable))
+    })
+  })

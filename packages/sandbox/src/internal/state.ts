@@ -13,6 +13,7 @@ import { WINDOW_SECONDS } from "./authorization.js"
 import { FaultQueue } from "./faultQueue.js"
 import * as Relations from "./relations.js"
 import { BoundedMap } from "./store.js"
+import type * as TransferBatches from "./transferBatches.js"
 
 /**
  * How many records of each kind a simulator keeps; the oldest is forgotten first.
@@ -62,6 +63,8 @@ export class State {
   readonly checks: BoundedMap<string, Authentications.Record>
   /** When each (sub_mchid, openid) relation was authorised, by `Relations.key`. */
   readonly relations: BoundedMap<string, number>
+  /** Accepted transfer batches by `out_batch_no`, the idempotency key (bounded by the idempotency limit). */
+  readonly batches: BoundedMap<string, TransferBatches.Batch>
   private lastPrune = Number.NEGATIVE_INFINITY
 
   constructor(readonly limits: Limits, readonly tokenExpiresIn: number) {
@@ -69,6 +72,7 @@ export class State {
     this.issued = new BoundedMap(limits.idempotency)
     this.checks = new BoundedMap(limits.checks)
     this.relations = new BoundedMap(limits.relations)
+    this.batches = new BoundedMap(limits.idempotency)
   }
 
   /** Remembers a request, forgetting the oldest beyond the limit. */
@@ -129,6 +133,7 @@ export class State {
     this.issued.clear()
     this.checks.clear()
     this.relations.clear()
+    this.batches.clear()
     this.lastPrune = Number.NEGATIVE_INFINITY
   }
 }
