@@ -10,7 +10,7 @@ import * as Body from "./body.js"
 import * as crypto from "./crypto.js"
 import type { Handler } from "./handler.js"
 import { requireJson } from "./handler.js"
-import { EMPLOYMENT_TYPES, parseObject } from "./preOrderWithAuth.js"
+import { EMPLOYMENT_TYPES } from "./preOrderWithAuth.js"
 
 /**
  * The route's path.
@@ -18,6 +18,8 @@ import { EMPLOYMENT_TYPES, parseObject } from "./preOrderWithAuth.js"
  * @internal
  */
 export const PATH = "/v3/payroll-card/tokens"
+
+const ENCRYPTED = ["user_name", "id_card_number"]
 
 /**
  * Serves the route.
@@ -27,17 +29,14 @@ export const PATH = "/v3/payroll-card/tokens"
 export const handle: Handler = ({ headers, request, settings }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
-    const fields = yield* parseObject(request.body)
-    if (fields.user_name !== undefined || fields.id_card_number !== undefined) {
-      yield* Body.serial(headers["wechatpay-serial"], settings.platformPublicKeyId, "user_name and id_card_number")
-    }
+    const fields = yield* Body.parseObject(request.body)
+    yield* Body.checkSerial(fields, ENCRYPTED, headers["wechatpay-serial"], settings.platformPublicKeyId)
     const openid = (yield* Body.text(fields, "openid", { required: true }))!
     yield* Body.text(fields, "appid", { required: false })
     const subMchid = (yield* Body.text(fields, "sub_mchid", { required: true }))!
     yield* Body.text(fields, "sub_appid", { required: false })
     yield* Body.someAppId(fields)
-    yield* Body.encrypted(fields, "user_name", settings.platformPrivateKey)
-    yield* Body.encrypted(fields, "id_card_number", settings.platformPrivateKey)
+    for (const field of ENCRYPTED) yield* Body.checkEncrypted(fields, field, settings.platformPrivateKey)
     yield* Body.oneOf(fields, "employment_type", EMPLOYMENT_TYPES, false)
     return () =>
       JSON.stringify({

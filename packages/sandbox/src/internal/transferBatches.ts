@@ -15,7 +15,7 @@ import * as crypto from "./crypto.js"
 import type { Handler } from "./handler.js"
 import { requireJson } from "./handler.js"
 import * as Params from "./params.js"
-import { EMPLOYMENT_TYPES, parseObject } from "./preOrderWithAuth.js"
+import { EMPLOYMENT_TYPES } from "./preOrderWithAuth.js"
 import type { Problem } from "./problem.js"
 import { paramError } from "./problem.js"
 
@@ -66,7 +66,7 @@ const bodyProblem = (field: string, issue: string, value?: unknown): Problem =>
 export const handle: Handler = ({ headers, now, request, settings, state }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
-    const fields = yield* parseObject(request.body)
+    const fields = yield* Body.parseObject(request.body)
     const list = fields.transfer_detail_list
     const details: ReadonlyArray<Record<string, unknown>> = Array.isArray(list) ? list : []
     if (details.some((detail) => typeof detail === "object" && detail !== null && detail.user_name != null)) {
@@ -112,7 +112,7 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
       yield* Body.text(detail, "openid", { required: true, label: label("openid") })
       const name = detail.user_name == null
         ? null
-        : yield* Body.encrypted(detail, "user_name", settings.platformPrivateKey, label("user_name"))
+        : yield* Body.checkEncrypted(detail, "user_name", settings.platformPrivateKey, label("user_name"))
       if (name === null && amount >= NAME_REQUIRED_FROM) {
         return yield* Either.left(bodyProblem(label("user_name"), "is required for an amount of 2,000 yuan or more"))
       }
