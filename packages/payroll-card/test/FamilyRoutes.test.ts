@@ -137,6 +137,21 @@ describe("the payroll-card family against the simulator", () => {
         yield* authorise("first1")
         const again = yield* PayrollCard.preOrderWithAuth({ ...noType, authenticate_number: "second1" })
         assert.strictEqual(again.authenticate_number, "second1")
+        // "如填写，需要校验和初次填写的一致性": when given again, it must be the first one.
+        const other = yield* Effect.flip(
+          PayrollCard.preOrderWithAuth({
+            ...noType,
+            authenticate_number: "third1",
+            employment_type: "SHORT_TERM_EMPLOYMENT"
+          })
+        )
+        assert.strictEqual(other._tag, "PARAM_ERROR")
+        const same = yield* PayrollCard.preOrderWithAuth({
+          ...noType,
+          authenticate_number: "third1",
+          employment_type: "LONG_TERM_EMPLOYMENT"
+        })
+        assert.strictEqual(same.authenticate_number, "third1")
 
         const first = yield* preOrder(preOrderRequest("po1"))
         assert.strictEqual(first.authenticate_number, "po1")

@@ -36,6 +36,8 @@ export interface Record {
   readonly employer_name: string
   /** As pre-ordered; optional there, so absent here when it was not given. */
   readonly authenticate_type: string | undefined
+  /** As pre-ordered with auth; a successful check records it as the worker's first employment type. */
+  readonly employment_type?: string | undefined
   /** Ties the record to the pre-order's fields: a new pre-order under the same number replaces it. */
   readonly fingerprint: string
   readonly state: State

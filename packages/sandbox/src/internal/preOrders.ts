@@ -55,6 +55,7 @@ const issue = (accepted: PreOrderWithAuth.Accepted, now: number, state: State, s
       project_name: accepted.project_name,
       employer_name: accepted.employer_name,
       authenticate_type: accepted.authenticate_type,
+      employment_type: accepted.employment_type,
       fingerprint: accepted.fingerprint,
       state: "AUTHENTICATE_PROCESSING"
     })
@@ -71,9 +72,9 @@ const issue = (accepted: PreOrderWithAuth.Accepted, now: number, state: State, s
 }
 
 /**
- * 核身预下单（流程中完成授权）. `employment_type` is "未授权必填，授权过，非必填" (wechatpay-go
- * `PreOrderAuthenticationWithAuthRequest.EmploymentType`): required while the worker has not authorised the
- * sub-merchant, optional after.
+ * 核身预下单（流程中完成授权）. `employment_type` is "未授权必填，授权过，非必填，如填写，需要校验和初次填写的一致性"
+ * (wechatpay-go `PreOrderAuthenticationWithAuthRequest.EmploymentType`): required while the worker has not
+ * authorised the sub-merchant, optional after, and when given it must equal the first one.
  *
  * @internal
  */
@@ -90,6 +91,16 @@ export const preOrderWithAuth: Handler = ({ headers, now, request, settings, sta
         issue: "required until the worker has authorised the sub-merchant",
         location: "body",
         message: "Missing employment_type: it is required while the worker has not authorised the sub-merchant"
+      }))
+    }
+    const first = state.employmentTypes.get(Relations.key(accepted.sub_mchid, accepted.openid))
+    if (accepted.employment_type !== undefined && first !== undefined && accepted.employment_type !== first) {
+      return yield* Either.left(Problem.paramError({
+        field: "employment_type",
+        value: accepted.employment_type,
+        issue: `must equal the employment_type first given for this worker (${first})`,
+        location: "body",
+        message: `employment_type ${accepted.employment_type} differs from the ${first} first given for this worker`
       }))
     }
     yield* idempotent(accepted, state, now)
