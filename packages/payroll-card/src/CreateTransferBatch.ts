@@ -6,16 +6,16 @@
  * (`CreateTransferBatch`: encrypted fields, so `Wechatpay-Serial`) and wechatpay-java
  * `service/payrollcard/model/CreateTransferBatchRequest.java`, `TransferDetailInput.java`.
  *
- * The client-side checks are exactly the ones those sources state about the request alone: `total_amount`
- * equals the sum of the details, `total_num` their count, at most 3,000 details, each remark at most 32
- * characters, and `user_name` on every detail or on none. Rules that depend on amounts (a name is required from
- * 2,000 fen up) or on WeChat's state are WeChat's to answer.
+ * The client-side checks are exactly those the sources state about the request alone: sum, count, at most 3,000
+ * details, remarks of at most 32 characters, names on all details or none. Rules that depend on amounts (a name
+ * from 2,000 yuan up) or on WeChat's state are WeChat's to answer.
  *
  * @since 0.1.0
  */
 import { Sensitive } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { Required } from "./internal/schema.js"
+import { atMostCharacters, batchRules } from "./internal/transferBatch.js"
 import { EmploymentType } from "./PreOrderWithAuth.js"
 
 /**
@@ -97,11 +97,7 @@ export const MAX_DETAILS = 3000
  */
 export const MAX_REMARK_CHARACTERS = 32
 
-const Remark = Required.pipe(
-  Schema.filter((value) =>
-    [...value].length <= MAX_REMARK_CHARACTERS || `must be at most ${MAX_REMARK_CHARACTERS} characters`
-  )
-)
+const Remark = Required.pipe(Schema.filter(atMostCharacters(MAX_REMARK_CHARACTERS)))
 
 /**
  * Which authorisation of the sub-merchant the batch pays under (wechatpay-go `AuthType`): information,
@@ -264,36 +260,6 @@ export const TransferDetailInput = Schema.Struct({
  */
 export type TransferDetailInput = typeof TransferDetailInput.Type
 
-type BatchTotals = {
-  readonly total_amount: number
-  readonly total_num: number
-  readonly transfer_detail_list: ReadonlyArray<{ readonly transfer_amount: number; readonly user_name?: unknown }>
-}
-
-// The batch rules of the sources, on the batch as the program holds it: checked before anything is encrypted.
-const batchRules = (batch: BatchTotals) => {
-  const details = batch.transfer_detail_list
-  const issues: Array<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }> = []
-  const sum = details.reduce((total, detail) => total + detail.transfer_amount, 0)
-  if (batch.total_amount !== sum) {
-    issues.push({
-      path: ["total_amount"],
-      message: `total_amount must equal the sum of the details' transfer_amount (${sum})`
-    })
-  }
-  if (batch.total_num !== details.length) {
-    issues.push({ path: ["total_num"], message: `total_num must equal the number of details (${details.length})` })
-  }
-  const named = details.filter((detail) => detail.user_name !== undefined).length
-  if (named !== 0 && named !== details.length) {
-    issues.push({
-      path: ["transfer_detail_list"],
-      message: `user_name must be given on all details or on none (given on ${named} of ${details.length})`
-    })
-  }
-  return issues
-}
-
 /**
  * The request (wechatpay-go `CreateTransferBatchRequest`). Amounts are in fen. `sub_appid` is needed for the
  * information authorisations and `sp_appid` for the funds one (both optional here: which one applies is
@@ -301,7 +267,6 @@ const batchRules = (batch: BatchTotals) => {
  *
  * @example
  * ```ts
- * import { Redacted } from "effect"
  * import type { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
  *
  * const request: CreateTransferBatch.CreateTransferBatchRequest = {
@@ -313,14 +278,7 @@ const batchRules = (batch: BatchTotals) => {
  *   batch_remark: "2019年1月深圳分部报销单",
  *   total_amount: 200000,
  *   total_num: 1,
- *   transfer_detail_list: [{
- *     out_detail_no: "x23zy545Bd5436",
- *     transfer_amount: 200000,
- *     transfer_remark: "2020年4月报销",
- *     openid: "o-MYE42l80oelYMDE34nYD456Xoy",
- *     user_name: Redacted.make("张三")
- *   }],
- *   employment_type: "LONG_TERM_EMPLOYMENT",
+ *   transfer_detail_list: [{ out_detail_no: "d1", transfer_amount: 200000, transfer_remark: "四月", openid: "o1" }],
  *   employment_scene: "LOGISTICS"
  * }
  * ```
@@ -374,9 +332,8 @@ export const CreateTransferBatchRequest = Schema.Struct({
 export type CreateTransferBatchRequest = typeof CreateTransferBatchRequest.Type
 
 /**
- * The answer (wechatpay-go `TransferBatchEntity`): WeChat's `batch_id` for the batch (required: the program keeps
- * it), the echoed `out_batch_no` (required) and `create_time` (RFC 3339; it only informs, so it may be absent).
- * Extra fields are ignored.
+ * The answer (wechatpay-go `TransferBatchEntity`): `batch_id` (required: the program keeps it), the echoed
+ * `out_batch_no` (required) and `create_time` (RFC 3339, informational: may be absent). Extra fields are ignored.
  *
  * @example
  * ```ts
@@ -385,8 +342,7 @@ export type CreateTransferBatchRequest = typeof CreateTransferBatchRequest.Type
  *
  * const batch = Schema.decodeUnknownSync(CreateTransferBatch.TransferBatchEntity)({
  *   out_batch_no: "plfk2020042013",
- *   batch_id: "1030000071100999991182020050700019480001",
- *   create_time: "2015-05-20T13:29:35+08:00"
+ *   batch_id: "1030000071100999991182020050700019480001"
  * })
  * ```
  *
@@ -405,7 +361,6 @@ export const TransferBatchEntity = Schema.Struct({
  * @example
  * ```ts
  * import type { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
- *
  * const remember = (entity: CreateTransferBatch.TransferBatchEntity) => [entity.out_batch_no, entity.batch_id]
  * ```
  *
@@ -435,7 +390,6 @@ export const CreateTransferBatchResponse = TransferBatchEntity
  * @example
  * ```ts
  * import type { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
- *
  * const id = (response: CreateTransferBatch.CreateTransferBatchResponse) => response.batch_id
  * ```
  *
