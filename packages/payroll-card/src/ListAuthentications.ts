@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import type { SchemaAST } from "effect"
-import { Clock, Effect, ParseResult, Schema } from "effect"
+import { Clock, Effect, Option, ParseResult, Schema } from "effect"
 import { AuthenticateState, AuthenticationEntity } from "./GetAuthentication.js"
 import { atLeastOneAppId, Required } from "./internal/schema.js"
 
@@ -320,3 +320,33 @@ export const ListAuthenticationsResponse = Schema.Struct({
  * @category models
  */
 export type ListAuthenticationsResponse = typeof ListAuthenticationsResponse.Type
+
+/**
+ * The request for the page after `page`, or `None` when `page` was the last: for paging with
+ * `Stream.paginateEffect`. It stops on an empty page too, so an answer whose `total_count` promises more than
+ * WeChat then sends cannot loop forever.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option, Stream } from "effect"
+ * import { ListAuthentications } from "@effect-wechatpay/payroll-card"
+ *
+ * declare const list: (
+ *   request: ListAuthentications.ListAuthenticationsRequest
+ * ) => Effect.Effect<ListAuthentications.ListAuthenticationsResponse>
+ * const all = (first: ListAuthentications.ListAuthenticationsRequest) =>
+ *   Stream.paginateEffect(first, (request) =>
+ *     Effect.map(list(request), (page) => [page.data, ListAuthentications.nextPage(request, page)] as const)
+ *   ).pipe(Stream.flattenIterables)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const nextPage = (
+  request: ListAuthenticationsRequest,
+  page: ListAuthenticationsResponse
+): Option.Option<ListAuthenticationsRequest> => {
+  const offset = page.offset + page.data.length
+  return page.data.length === 0 || offset >= page.total_count ? Option.none() : Option.some({ ...request, offset })
+}

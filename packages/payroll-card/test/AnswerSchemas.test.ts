@@ -5,7 +5,7 @@ import * as CreateTransferBatch from "@effect-wechatpay/payroll-card/CreateTrans
 import * as ListAuthentications from "@effect-wechatpay/payroll-card/ListAuthentications"
 import * as PreOrder from "@effect-wechatpay/payroll-card/PreOrder"
 import { assert, describe, it } from "@effect/vitest"
-import { Either, Schema } from "effect"
+import { Either, Option, Schema } from "effect"
 
 /**
  * Recorded-style answers: the field values of WeChat's documentation pages and of wechatpay-go's
@@ -235,5 +235,34 @@ describe("answers: as tolerant as WeChat's additions, as strict as the program's
       limit: 0
     })
     assert.deepStrictEqual(page.data, [])
+  })
+
+  it("nextPage: the next offset while pages remain; none after the last page or on an empty one", () => {
+    const request = {
+      openid: "o1",
+      sub_mchid: "1111111",
+      appid: "wxa1",
+      authenticate_date: "2020-12-25",
+      limit: 10
+    }
+    const page = (offset: number, count: number, total: number) =>
+      Schema.decodeUnknownSync(ListAuthentications.ListAuthenticationsResponse)({
+        data: Array.from({ length: count }, (_, n) => ({ ...AUTHENTICATION, authenticate_number: `n${offset + n}` })),
+        total_count: total,
+        offset,
+        limit: count
+      })
+    assert.deepStrictEqual(
+      ListAuthentications.nextPage(request, page(0, 10, 23)),
+      Option.some({ ...request, offset: 10 })
+    )
+    assert.deepStrictEqual(
+      ListAuthentications.nextPage({ ...request, offset: 10 }, page(10, 10, 23)),
+      Option.some({ ...request, offset: 20 })
+    )
+    assert.isTrue(Option.isNone(ListAuthentications.nextPage({ ...request, offset: 20 }, page(20, 3, 23))))
+    assert.isTrue(Option.isNone(ListAuthentications.nextPage(request, page(0, 0, 0))))
+    // A total that promises more than WeChat sends must not loop.
+    assert.isTrue(Option.isNone(ListAuthentications.nextPage({ ...request, offset: 30 }, page(30, 0, 99))))
   })
 })

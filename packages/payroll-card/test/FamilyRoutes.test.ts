@@ -6,7 +6,7 @@ import * as ListAuthentications from "@effect-wechatpay/payroll-card/ListAuthent
 import * as PreOrder from "@effect-wechatpay/payroll-card/PreOrder"
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted, Schema, TestClock } from "effect"
+import { Chunk, Effect, Redacted, Schema, Stream, TestClock } from "effect"
 import { Rsa } from "wechatpay-axios-plugin"
 import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
 
@@ -56,18 +56,16 @@ const listAuthentications = (request: ListAuthentications.ListAuthenticationsReq
     )
   })
 
-/** Every check of a day, page by page, as a program (or a future `streamAuthentications`) would read them. */
+/**
+ * Every page of a day, as a `Stream` built the way `streamAuthentications` can be: `Stream.paginateEffect` with the
+ * module's `nextPage`.
+ */
 const allPages = (request: ListAuthentications.ListAuthenticationsRequest) =>
-  Effect.gen(function*() {
-    const pages: Array<ListAuthentications.ListAuthenticationsResponse> = []
-    let offset = 0
-    for (;;) {
-      const page = yield* listAuthentications({ ...request, offset })
-      pages.push(page)
-      offset += page.data.length
-      if (page.data.length === 0 || offset >= page.total_count) return pages
-    }
-  })
+  Stream.paginateEffect(
+    request,
+    (current) =>
+      Effect.map(listAuthentications(current), (page) => [page, ListAuthentications.nextPage(current, page)] as const)
+  ).pipe(Stream.runCollect, Effect.map(Chunk.toArray))
 
 // 2020-12-25 12:00 in Beijing.
 const NOON = Date.UTC(2020, 11, 25, 4)
