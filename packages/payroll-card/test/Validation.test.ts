@@ -30,11 +30,12 @@ describe("request validation: one error for every call, nothing sent", () => {
         assert.strictEqual(error._tag, "RequestValidationError")
         if (error._tag !== "RequestValidationError") return
         assert.deepStrictEqual(error.issues.map((i) => i.path), ["authenticate_number", "employment_type"])
-        assert.include(error.message, "authenticate_number: authenticate_number must be 1–64 letters and digits")
+        assert.include(error.message, "authenticate_number: authenticate_number must be letters and digits")
         assert.include(
           error.message,
-          "employment_type: Expected \"LONG_TERM_EMPLOYMENT\" | \"SHORT_TERM_EMPLOYMENT\" | \"COOPERATION_EMPLOYMENT\", actual \"X\""
+          "employment_type: Expected \"LONG_TERM_EMPLOYMENT\" | \"SHORT_TERM_EMPLOYMENT\" | \"COOPERATION_EMPLOYMENT\""
         )
+        assert.include(error.message, "actual \"X\"")
         assert.include(error.message, "POST /v3/payroll-card/authentications/pre-order-with-auth")
         assert.isBelow(error.message.length, 400)
         assert.notInclude(error.message, "\n")

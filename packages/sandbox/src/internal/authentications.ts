@@ -4,17 +4,15 @@
  *
  * @internal
  */
+import { Either } from "effect"
 import * as Params from "./params.js"
 
 /**
- * The route's path, before the `authenticate_number` segment.
+ * The route's path pattern.
  *
  * @internal
  */
-export const PREFIX = "/v3/payroll-card/authentications/"
-
-// Sibling endpoints under the same prefix that the simulator does not serve: they stay 404, not a query.
-const NOT_A_NUMBER = new Set(["pre-order"])
+export const PATH = "/v3/payroll-card/authentications/{authenticate_number}"
 
 /**
  * wechatpay-go `AuthenticationState`.
@@ -36,22 +34,15 @@ export interface Record {
   readonly source: string
   readonly project_name: string
   readonly employer_name: string
-  readonly authenticate_type: string
+  /** As pre-ordered; optional there, so absent here when it was not given. */
+  readonly authenticate_type: string | undefined
+  /** As pre-ordered with auth; a successful check records it as the worker's first employment type. */
+  readonly employment_type?: string | undefined
   /** Ties the record to the pre-order's fields: a new pre-order under the same number replaces it. */
   readonly fingerprint: string
   readonly state: State
   readonly authenticatedAt?: number
   readonly failedReason?: string
-}
-
-/**
- * The still-encoded `authenticate_number` segment when `path` is this route.
- *
- * @internal
- */
-export const segmentOf = (path: string): string | undefined => {
-  const segment = Params.segmentAfter(path, PREFIX)
-  return segment === undefined || NOT_A_NUMBER.has(segment) ? undefined : segment
 }
 
 /**
@@ -62,24 +53,20 @@ export const segmentOf = (path: string): string | undefined => {
 export const parse = (
   segment: string,
   url: string
-): Params.Checked<{ readonly authenticate_number: string; readonly sub_mchid: string }> => {
-  const decoded = Params.decodeSegment("authenticate_number", segment)
-  if (decoded._tag === "Problem") return decoded
-  const number = Params.text("authenticate_number", decoded.value, {
-    location: "path",
-    required: true,
-    maxBytes: 64,
-    pattern: { regexp: /^[A-Za-z0-9]+$/, issue: "must contain only letters and digits" }
+): Params.Checked<{ readonly authenticate_number: string; readonly sub_mchid: string }> =>
+  Either.gen(function*() {
+    const decoded = yield* Params.decodeSegment("authenticate_number", segment)
+    const number = yield* Params.text("authenticate_number", decoded, {
+      location: "path",
+      required: true,
+      pattern: { regexp: /^[A-Za-z0-9]+$/, issue: "must contain only letters and digits" }
+    })
+    const subMchid = yield* Params.text("sub_mchid", Params.queryOf(url).get("sub_mchid"), {
+      location: "query",
+      required: true
+    })
+    return { authenticate_number: number!, sub_mchid: subMchid! }
   })
-  if (number._tag === "Problem") return number
-  const subMchid = Params.text("sub_mchid", Params.queryOf(url).get("sub_mchid"), {
-    location: "query",
-    required: true,
-    maxBytes: 32
-  })
-  if (subMchid._tag === "Problem") return subMchid
-  return Params.ok({ authenticate_number: number.value!, sub_mchid: subMchid.value! })
-}
 
 /**
  * The answer body, fields in wechatpay-go `AuthenticationEntity` order; optional ones only when set.
@@ -99,5 +86,5 @@ export const render = (record: Record, mchid: string): string =>
     ...(record.authenticatedAt === undefined ? {} : { authenticate_time: Params.rfc3339(record.authenticatedAt) }),
     authenticate_number: record.authenticate_number,
     ...(record.failedReason === undefined ? {} : { authenticate_failed_reason: record.failedReason }),
-    authenticate_type: record.authenticate_type
+    ...(record.authenticate_type === undefined ? {} : { authenticate_type: record.authenticate_type })
   })

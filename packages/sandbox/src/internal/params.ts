@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { Either } from "effect"
 import type { Problem } from "./problem.js"
 import { paramError } from "./problem.js"
 
@@ -11,24 +12,21 @@ import { paramError } from "./problem.js"
  *
  * @internal
  */
-export type Checked<A> = { readonly _tag: "Ok"; readonly value: A } | {
-  readonly _tag: "Problem"
-  readonly problem: Problem
-}
+export type Checked<A> = Either.Either<A, Problem>
 
 /**
  * Wraps a value that passed its checks.
  *
  * @internal
  */
-export const ok = <A>(value: A): Checked<A> => ({ _tag: "Ok", value })
+export const ok = <A>(value: A): Checked<A> => Either.right(value)
 
 /**
  * Wraps a problem.
  *
  * @internal
  */
-export const problem = <A = never>(p: Problem): Checked<A> => ({ _tag: "Problem", problem: p })
+export const problem = <A = never>(p: Problem): Checked<A> => Either.left(p)
 
 /**
  * The segment after `prefix` when `path` is exactly `prefix` plus one non-empty segment, still percent-encoded.
@@ -52,7 +50,8 @@ export const queryOf = (url: string): URLSearchParams => {
 }
 
 /**
- * Checks one string parameter: present when required, non-empty, at most `maxBytes` of UTF-8, matching `pattern`.
+ * Checks one string parameter: present when required, non-empty, matching `pattern`. No length limits: the
+ * sources (wechatpay-go `services/payrollcard/models.go`) document none, so none is invented here.
  * Returns `undefined` for an absent optional parameter.
  *
  * @internal
@@ -63,7 +62,6 @@ export const text = (
   rule: {
     readonly location: "query" | "path"
     readonly required: boolean
-    readonly maxBytes: number
     readonly pattern?: { readonly regexp: RegExp; readonly issue: string }
   }
 ): Checked<string | undefined> => {
@@ -84,17 +82,6 @@ export const text = (
       issue: "must not be empty",
       location: rule.location,
       message: `Parameter ${field} must not be empty`
-    }))
-  }
-  // Byte limits, as for body fields: WeChat counts UTF-8 bytes.
-  const bytes = Buffer.byteLength(value, "utf8")
-  if (bytes > rule.maxBytes) {
-    return problem(paramError({
-      field,
-      value,
-      issue: `too long: ${bytes} bytes, at most ${rule.maxBytes}`,
-      location: rule.location,
-      message: `Parameter ${field} is ${bytes} bytes long (UTF-8), more than the maximum ${rule.maxBytes}`
     }))
   }
   if (rule.pattern !== undefined && !rule.pattern.regexp.test(value)) {

@@ -1,0 +1,89 @@
+/**
+ * The simulator's route table: which WeChat Pay APIv3 calls it serves and how.
+ *
+ * A handler runs after the engine has checked the common headers (`User-Agent`, `Accept`) and authenticated the
+ * request (signature, clock, nonce). It checks what is particular to its call and either fails with the
+ * `Problem` WeChat would answer, or succeeds with an `Answer`: a thunk that records what the request changes and
+ * renders the success body. The engine calls the thunk only when no injected fault replaces the answer, then signs
+ * the body as WeChat does.
+ *
+ * To add a route:
+ * 1. Write its checks and its answer's rendering in a module of its own beside this one (see `relations.ts` for a
+ *    query, `preOrderWithAuth.ts` for a body with encrypted fields), returning `Either` with a `Problem` on the left.
+ *    `params.ts` checks path and query parameters; `body.ts` parses a JSON body, checks plain fields by `Rule`,
+ *    `Wechatpay-Serial` and decrypts encrypted fields. A body route starts with `requireJson(headers)`.
+ * 2. Add `{ method, path: "/v3/…/{param}", handle }` to `ROUTES`; `context.params` holds each `{param}` still
+ *    percent-encoded (decode it with `Params.decodeSegment` so a bad escape names the field). If the path was listed
+ *    in `UNSERVED`, remove it there.
+ * 3. Keep new records in `State` as a `BoundedMap` with a limit in `Limits` (and `Simulator.Options`), and test the
+ *    route through a transport as `test/Queries.test.ts` does.
+ * Everything a handler does must stay synchronous: the engine relies on it to make check-and-record atomic.
+ *
+ * @internal
+ */
+import { Either } from "effect"
+import * as AuthenticationList from "./authenticationList.js"
+import * as Authentications from "./authentications.js"
+import type { Handler } from "./handler.js"
+import * as PreOrders from "./preOrders.js"
+import * as PreOrderWithAuth from "./preOrderWithAuth.js"
+import * as Problem from "./problem.js"
+import * as Relations from "./relations.js"
+import * as Router from "./router.js"
+import * as Tokens from "./tokens.js"
+import * as TransferBatches from "./transferBatches.js"
+
+export type { Answer, Context, Handler, Settings } from "./handler.js"
+export { acceptedTypes, requireJson } from "./handler.js"
+
+// A GET has no body, so no Content-Type to check: it was signed over an empty BODY line.
+const getAuthentication: Handler = ({ params, request, settings, state }) =>
+  Either.flatMap(Authentications.parse(params.authenticate_number, request.url), (wanted) => {
+    const check = state.checks.get(wanted.authenticate_number)
+    // A number pre-ordered for another sub-merchant is as unknown to this one as a number never used.
+    if (check === undefined || check.sub_mchid !== wanted.sub_mchid) {
+      return Either.left<Problem.Problem>({
+        status: 404,
+        code: "ORDER_NOT_EXIST",
+        message: `No identity check with authenticate_number ${wanted.authenticate_number} for sub_mchid ` +
+          `${wanted.sub_mchid}; pre-order it first`
+      })
+    }
+    return Either.right(() => Authentications.render(check, settings.mchid))
+  })
+
+const getRelation: Handler = ({ params, request, settings, state }) =>
+  Either.map(
+    Relations.parse(params.openid, request.url),
+    (wanted) => () =>
+      Relations.render(wanted, state.relations.get(Relations.key(wanted.sub_mchid, wanted.openid)), settings.mchid)
+  )
+
+/**
+ * Every route the simulator serves.
+ *
+ * @internal
+ */
+export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
+  { method: "POST", path: PreOrderWithAuth.PATH, handle: PreOrders.preOrderWithAuth },
+  { method: "POST", path: PreOrderWithAuth.PRE_ORDER_PATH, handle: PreOrders.preOrder },
+  { method: "GET", path: Authentications.PATH, handle: getAuthentication },
+  { method: "GET", path: Relations.PATH, handle: getRelation },
+  { method: "POST", path: Tokens.PATH, handle: Tokens.handle },
+  { method: "GET", path: AuthenticationList.PATH, handle: AuthenticationList.handle },
+  { method: "POST", path: TransferBatches.PATH, handle: TransferBatches.handle }
+]
+
+/**
+ * WeChat paths beside served ones that are not served yet: 404, never a sibling's `{param}`.
+ *
+ * @internal
+ */
+export const UNSERVED: ReadonlyArray<string> = []
+
+/**
+ * The compiled table.
+ *
+ * @internal
+ */
+export const router = Router.make(ROUTES, UNSERVED)
