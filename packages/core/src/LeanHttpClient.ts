@@ -24,7 +24,7 @@ import { Readable } from "node:stream"
  *
  * @example
  * ```ts
- * import type { LeanHttpClient } from "@effect-wechatpay/core"
+ * import type * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
  *
  * const options: LeanHttpClient.Options = { keepAlive: true, maxSockets: 64 }
  * ```
