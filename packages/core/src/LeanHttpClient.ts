@@ -28,7 +28,14 @@ import { Context, Effect, FiberRef, Layer, Stream } from "effect"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import { Readable } from "node:stream"
-import { makeResolver, requestError, type Resolved, urlAttributes, writeBody } from "./internal/leanRequest.js"
+import {
+  headerAttributes,
+  makeResolver,
+  requestError,
+  type Resolved,
+  urlAttributes,
+  writeBody
+} from "./internal/leanRequest.js"
 import * as internal from "./internal/leanResponse.js"
 
 /**
@@ -209,8 +216,7 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
             span.attribute("http.request.method", request.method)
             const url = urlAttributes(resolved)
             for (const name in url) span.attribute(name, url[name])
-            const headers = Headers.redact(request.headers, redactedNames)
-            for (const name in headers) span.attribute(`http.request.header.${name}`, String(headers[name]))
+            headerAttributes(span, "http.request.header.", request.headers, redactedNames)
             const sent = fiber.getFiberRef(HttpClient.currentTracerPropagation)
               ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
               : request
@@ -218,8 +224,7 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
               Effect.withParentSpan(span),
               Effect.tap((response) => {
                 span.attribute("http.response.status_code", response.status)
-                const headers = Headers.redact(response.headers, redactedNames)
-                for (const name in headers) span.attribute(`http.response.header.${name}`, String(headers[name]))
+                headerAttributes(span, "http.response.header.", response.headers, redactedNames)
               })
             )
           }

@@ -76,6 +76,7 @@ describe("LeanHttpClient tracing", () => {
       })
       // Headers in `Headers.currentRedactedNames` (authorization by default) never reach a span.
       assert.notInclude(JSON.stringify(attributes), "must-not-be-an-attribute")
+      assert.strictEqual(attributes["http.request.header.authorization"], "<redacted>")
       // The server sees the http.client span as the remote parent: W3C traceparent, same trace.
       assert.strictEqual(seen[0]!.traceparent, `00-${span!.traceId}-${span!.spanId}-01`)
     }))

@@ -5,7 +5,8 @@
  * @internal
  */
 import { HttpClientError, UrlParams } from "@effect/platform"
-import type { HttpClientRequest } from "@effect/platform"
+import type { Headers, HttpClientRequest } from "@effect/platform"
+import type { Tracer } from "effect"
 import { Option } from "effect"
 import type * as Http from "node:http"
 import type * as Https from "node:https"
@@ -121,6 +122,31 @@ export const urlAttributes = (resolved: Resolved): Record<string, string | numbe
     "url.path": question === -1 ? resolved.path : resolved.path.slice(0, question),
     "url.scheme": resolved.protocol.slice(0, -1),
     ...(query === "" ? {} : { "url.query": query })
+  }
+}
+
+/**
+ * Sets `prefix + name` span attributes for each header, as `HttpClient.make` does, with the value of a
+ * name in `redacted` shown as `<redacted>` (what `String` of a `Redacted` prints), without allocating a
+ * `Redacted` per header.
+ *
+ * @internal
+ */
+export const headerAttributes = (
+  span: Tracer.Span,
+  prefix: string,
+  headers: Headers.Headers,
+  redacted: ReadonlyArray<string | RegExp>
+): void => {
+  for (const name in headers) {
+    let hidden = false
+    for (const key of redacted) {
+      if (typeof key === "string" ? key.toLowerCase() === name : key.test(name)) {
+        hidden = true
+        break
+      }
+    }
+    span.attribute(prefix + name, hidden ? "<redacted>" : headers[name])
   }
 }
 
