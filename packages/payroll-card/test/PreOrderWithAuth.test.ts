@@ -139,7 +139,13 @@ describe("PayrollCard.preOrderWithAuth", () => {
             assert.isString(error.requestId)
           }
           if (error._tag === "UnknownApiError") assert.strictEqual(error.code, "SOMETHING_NEW")
-          assert.strictEqual(error.message, `simulated ${code}`)
+          // WeChat's raw text is a field; the message says what a person needs to act on.
+          if ("wechatMessage" in error) assert.strictEqual(error.wechatMessage, `simulated ${code}`)
+          const requestId = "requestId" in error ? error.requestId : undefined
+          assert.strictEqual(
+            error.message,
+            `${code} (HTTP ${status}) on POST /v3/payroll-card/authentications/pre-order-with-auth: simulated ${code} (Request-ID ${requestId}; after 1 attempt)`
+          )
           assert.strictEqual((yield* Simulator.received).length, 1, `${code} is not retried`)
         }
       }))
