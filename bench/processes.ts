@@ -204,8 +204,8 @@ export interface Bench {
 }
 
 // A slot's calls are bounded by the process's best rate so far at that concurrency, with this margin.
-const RATE_MARGIN = 1.5
-const EXTRA_CALLS = 200
+const RATE_MARGIN = 3
+const EXTRA_CALLS = 500
 // Before a process has run at a concurrency: more than any contender reaches on these machines.
 const UNKNOWN_RATE = 10_000
 
