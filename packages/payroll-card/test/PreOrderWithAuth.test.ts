@@ -88,7 +88,7 @@ describe("PayrollCard.preOrderWithAuth", () => {
         assert.strictEqual((yield* Simulator.received).length, 3)
       }))
 
-    it.effect("invalid requests fail with ParseError and nothing reaches the simulator", () =>
+    it.effect("invalid requests fail with RequestValidationError and nothing reaches the simulator", () =>
       Effect.gen(function*() {
         yield* Simulator.reset
         const invalid: ReadonlyArray<readonly [string, unknown]> = [
@@ -110,7 +110,7 @@ describe("PayrollCard.preOrderWithAuth", () => {
           const error = yield* Effect.flip(
             PayrollCard.preOrderWithAuth(request as PreOrderWithAuth.PreOrderWithAuthRequest)
           )
-          assert.strictEqual(error._tag, "ParseError", label)
+          assert.strictEqual(error._tag, "RequestValidationError", label)
           const text = `${error.message} ${String(error)} ${JSON.stringify(error)}`
           assert.notInclude(text, USER_NAME, label)
           assert.notInclude(text, ID_CARD_NUMBER, label)

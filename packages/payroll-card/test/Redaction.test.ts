@@ -80,9 +80,9 @@ describe("secrets never leave", () => {
         const request = makeRequest()
         yield* call(request) // success
         yield* call({ ...request, id_card_number: Redacted.make("110101199003074477") }) // INVALID_REQUEST
-        yield* call({ ...makeRequest(), user_name: USER_NAME }) // ParseError: a plain string where Redacted belongs
-        yield* call(makeRequest({ user_name: Redacted.make(USER_NAME.repeat(40)) })) // ParseError: too long to encrypt
-        yield* call(makeRequest({ employment_type: "X" as never })) // ParseError
+        yield* call({ ...makeRequest(), user_name: USER_NAME }) // RequestValidationError: a plain string where Redacted belongs
+        yield* call(makeRequest({ user_name: Redacted.make(USER_NAME.repeat(40)) })) // RequestValidationError: too long to encrypt
+        yield* call(makeRequest({ employment_type: "X" as never })) // RequestValidationError
         for (
           const fault of [
             Simulator.Fault.ApiError({ code: "PARAM_ERROR" }),

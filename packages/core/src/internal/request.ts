@@ -2,8 +2,8 @@
  * What a request is signed over, taken from the request exactly as it will be sent: its target (path and
  * query, however the query was given) and its body bytes (whatever body helper made them).
  */
-import { HttpBody, HttpClientError, HttpClientRequest, UrlParams } from "@effect/platform"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { HttpBody, HttpClientError, HttpClientRequest } from "@effect/platform"
+import { Chunk, Effect, Stream } from "effect"
 
 // Resolves relative request URLs; never contacted, and never part of what is sent.
 const PLACEHOLDER = "http://placeholder.invalid"
@@ -35,12 +35,13 @@ export const target = (
   }
   const relative = url.origin === PLACEHOLDER && !/^[a-z][a-z0-9+.-]*:/i.test(request.url)
   const path = `${url.pathname}${url.search}`
-  const rebuilt = HttpClientRequest.setUrl(
-    HttpClientRequest.setUrlParams(request, UrlParams.empty),
-    relative ? path : `${url.origin}${path}`
+  // A fresh request: urlParams can only be merged into, not cleared, and the fragment is never sent.
+  const rebuilt = HttpClientRequest.make(request.method)(relative ? path : `${url.origin}${path}`).pipe(
+    HttpClientRequest.setHeaders(request.headers),
+    HttpClientRequest.setBody(request.body)
   )
   return Effect.succeed({
-    request: Option.isSome(request.hash) ? HttpClientRequest.removeHash(rebuilt) : rebuilt,
+    request: rebuilt,
     target: path,
     relative
   })
