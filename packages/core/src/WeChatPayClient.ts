@@ -387,9 +387,12 @@ export const make = (
             return Effect.catchIf(
               primary,
               (error) => error.reason === "Transport" && Http.isConnectFailure(error.cause),
-              () =>
-                Effect.logDebug("WeChat Pay: primary host unreachable, sending the same request to the backup host")
-                  .pipe(
+              (error) =>
+                Effect.flatMap(FiberRef.get(Call.currentAttempt), (attempt) =>
+                  Effect.logDebug("WeChat Pay: primary host unreachable, sending the same request to the backup host")
+                    .pipe(
+                      Effect.annotateLogs({ attempt, host: backupUrl, cause: Http.causeCode(error.cause) ?? "unknown" })
+                    )).pipe(
                     Effect.zipRight(
                       transport.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length)))
                     ),
@@ -472,18 +475,14 @@ export const make = (
           })
         ))
 
-    const attemptTimeout = <A>(effect: Effect.Effect<A, CallError>) =>
+    // Signing is done by then: the timeout bounds the exchange, from sending to the verified answer.
+    const attemptTimeout = <A>(effect: Effect.Effect<A, CallError>, request: HttpClientRequest.HttpClientRequest) =>
       Effect.catchTag(Effect.timeout(effect, timeout), "TimeoutException", () =>
-        Effect.flatMap(FiberRef.get(Call.currentAttempt), (attempts) =>
-          Effect.flatMap(FiberRef.get(Call.currentRoute), (route) =>
-            Effect.fail(
-              new WeChatPayError.RequestTimeout({
-                scope: "Attempt",
-                timeoutMillis,
-                attempts,
-                ...(route !== undefined ? { route } : {})
-              })
-            ))))
+        Effect.flatMap(
+          contextOf(request.method, request.url.slice(baseUrl.length)),
+          (context) =>
+            Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
+        ))
 
     const client: HttpClient.HttpClient.With<CallError> = HttpClient.makeWith(
       Effect.flatMap(send),
@@ -527,7 +526,7 @@ export const make = (
       HttpClient.transformResponse((effect) =>
         Effect.locallyWith(effect, Headers.currentRedactedNames, withAuthorization)
       ),
-      HttpClient.transformResponse(attemptTimeout),
+      HttpClient.transform(attemptTimeout),
       HttpClient.transformResponse(accounted)
     )
 
@@ -605,9 +604,7 @@ export const make = (
         )
         return Effect.flatMap(FiberRef.get(Call.currentRoute), (route) =>
           Deadline.retryWithin(attempt, {
-            schedule: backoff === undefined ? undefined : schedule(() =>
-              attempts
-            ),
+            schedule: backoff === undefined ? undefined : schedule(() => attempts),
             while: isRetryable,
             deadlineMillis,
             attemptMillis: timeoutMillis,

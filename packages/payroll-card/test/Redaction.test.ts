@@ -120,6 +120,16 @@ describe("secrets never leave", () => {
         assert.isTrue(errors.some((e) => (e as { _tag?: string })._tag === "RequestTimeout"))
         const printed = errors.map((e) => `${String(e)} ${Inspectable.stringifyCircular(e)} ${Inspectable.format(e)}`)
 
+        // What they show is what a person needs to act on: code, status, route, Request-ID, attempts.
+        const pretty = exits.flatMap((exit) => Exit.isFailure(exit) ? [Cause.pretty(exit.cause)] : []).join("\n")
+        assert.match(
+          pretty,
+          /PARAM_ERROR \(HTTP 400\) on POST \/v3\/payroll-card\/authentications\/pre-order-with-auth: .*\(Request-ID \S+; after 1 attempt\)/
+        )
+        assert.match(pretty, /ResponseVerificationError: BadSignature \(HTTP 200\) on POST \/v3\/payroll-card\/\S+: /)
+        assert.match(pretty, /RequestValidationError: invalid request on POST \S+, nothing sent: user_name: /)
+        assert.match(pretty, /UnexpectedResponse: HTTP 502 on POST \S+: an error answer that is not WeChat's JSON/)
+
         const everything = `${sink.rendered()}\n${printed.join("\n")}`
         assert.isAbove(sink.spans.length, 10)
         assert.include(everything, "PayrollCard.preOrderWithAuth") // the spans are there …

@@ -31,6 +31,10 @@ describe("timeouts, deadlines and Retry-After, on the TestClock", () => {
       if (error._tag === "RequestTimeout") {
         assert.strictEqual(error.scope, "Attempt")
         assert.strictEqual(error.timeoutMillis, 2000)
+        assert.strictEqual(
+          error.message,
+          "POST /v3/payroll-card/authentications/pre-order-with-auth: attempt 1 got no complete answer within 2000 ms"
+        )
       }
     }).pipe(Effect.provide(Sandbox.layer({ timeout: "2 seconds", retry: false }))))
 
@@ -58,7 +62,13 @@ describe("timeouts, deadlines and Retry-After, on the TestClock", () => {
       }
       const error = yield* Effect.flip(Fiber.join(fiber))
       assert.strictEqual(error._tag, "RequestTimeout")
-      if (error._tag === "RequestTimeout") assert.strictEqual(error.scope, "Deadline")
+      if (error._tag === "RequestTimeout") {
+        assert.strictEqual(error.scope, "Deadline")
+        assert.strictEqual(
+          error.message,
+          "POST /v3/payroll-card/authentications/pre-order-with-auth did not complete within its 5000 ms deadline (after 3 attempts)"
+        )
+      }
       // 2 s + backoff + 2 s + backoff, then the 5 s deadline strikes during the third attempt.
       assert.strictEqual((yield* Simulator.received).length, 3)
     }).pipe(
