@@ -203,8 +203,11 @@ export interface Bench {
   readonly close: () => void
 }
 
-// A slot's calls are bounded by the process's best rate so far at that concurrency, with this margin.
+// A slot's calls are bounded by the process's best rate so far at that concurrency, with this margin, and
+// by at least MIN_RATE: a warm-up's rate (cold JIT, a short run) can be far below what the slots reach.
+// Answers prepared and not used are served in the process's next slot, or to the next process.
 const RATE_MARGIN = 3
+const MIN_RATE = 4_000
 const EXTRA_CALLS = 500
 // Before a process has run at a concurrency: more than any contender reaches on these machines.
 const UNKNOWN_RATE = 10_000
@@ -272,9 +275,8 @@ export const start = async (programs: Programs, childEnv: NodeJS.ProcessEnv = {}
             child.send(command)
           })
         const run = async (command: Extract<Command, { _tag: "Run" }>) => {
-          const bound = command.calls ?? Math.ceil(
-                (rates.get(command.concurrency) ?? UNKNOWN_RATE) * RATE_MARGIN * (command.durationMs ?? 0) / 1000
-              ) + EXTRA_CALLS
+          const expected = Math.max((rates.get(command.concurrency) ?? UNKNOWN_RATE) * RATE_MARGIN, MIN_RATE)
+          const bound = command.calls ?? Math.ceil(expected * (command.durationMs ?? 0) / 1000) + EXTRA_CALLS
           await ask({ _tag: "Prepare", from: sequence, to: sequence + bound }, "Prepared")
           const result = await request<RunResult>(command)
           sequence = result.nextSequence
