@@ -10,8 +10,9 @@
  * result. So answers are PRE-SIGNED off the measured path. Every contender sends the same, known
  * sequence of requests (call `n` is `plainFields(n)`, numbered from 0 in each contender process), so
  * before each slot the runner sends `Prepare { from, to }` and the server signs the answers to calls
- * `from … to − 1` that it does not hold yet (or holds from more than {@link FRESH_MS} ago, so that no
- * answer is served near the end of the clients' 5-minute window), on libuv's threadpool while no
+ * `from … to − 1` that it does not hold yet (or holds from more than {@link FRESH_MS} ago, so that none
+ * turns stale during the slot: answers are served up to {@link SERVABLE_MS} after signing, within the
+ * clients' 5-minute window), on libuv's threadpool while no
  * contender runs. A request outside the prepared set is still answered correctly, signed on the spot,
  * and counted in the `Stats` reply, so the runner can say when that happened.
  *
@@ -46,7 +47,9 @@ export type ServerReply =
     readonly cpu: NodeJS.CpuUsage
   }
 
-/** An answer is served only if it was signed less than this long ago (clients allow 5 minutes of skew). */
+/** An answer is served only if it was signed less than this long ago (clients allow 5 minutes of skew)… */
+const SERVABLE_MS = 270_000
+/** … and `Prepare` re-signs those older than this, so that none turns stale during the slot that follows. */
 const FRESH_MS = 200_000
 
 const keys = loadKeys()
@@ -119,8 +122,8 @@ const signOnThreadpool = (ids: Identifiers): Promise<Signed> => {
   )
 }
 
-const isFresh = (signed: Signed | undefined, now: number): signed is Signed =>
-  signed !== undefined && now - signed.signedAt < FRESH_MS
+const isFresh = (signed: Signed | undefined, now: number, maxAgeMs: number): signed is Signed =>
+  signed !== undefined && now - signed.signedAt < maxAgeMs
 
 /** Signs the answers to calls `from … to − 1` that are missing or stale, a few at a time per thread. */
 const prepare = async (from: number, to: number) => {
@@ -129,7 +132,7 @@ const prepare = async (from: number, to: number) => {
   const todo: Array<Identifiers> = []
   for (let n = from; n < to; n++) {
     const ids = plainFields(n)
-    if (!isFresh(answers.get(keyOf(ids)), now)) todo.push(ids)
+    if (!isFresh(answers.get(keyOf(ids)), now, FRESH_MS)) todo.push(ids)
   }
   let next = 0
   const worker = async () => {
@@ -174,7 +177,7 @@ const server = Http.createServer({ keepAliveTimeout: 600_000, requestTimeout: 0 
     const ids = { authenticate_number, openid, sub_mchid }
     const key = keyOf(ids)
     let answer = answers.get(key)
-    if (!isFresh(answer, Date.now())) {
+    if (!isFresh(answer, Date.now(), SERVABLE_MS)) {
       signedOnPath++
       answer = signNow(ids)
       answers.set(key, answer)
