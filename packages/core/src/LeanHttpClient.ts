@@ -17,7 +17,8 @@
  *
  * It never follows redirects (a 3xx is an answer like any other), and it reads at most
  * `HttpIncomingMessage.MaxBodySize` bytes of a body, or {@link DEFAULT_MAX_BODY_SIZE} when that is not
- * set: a longer body fails with {@link ResponseBodyTooLarge} and its connection is closed.
+ * set: a longer body fails with {@link ResponseBodyTooLarge} and its connection is closed. It sends no
+ * `Accept-Encoding` and inflates nothing, so a compressed body is the bytes that came, bounded the same way.
  *
  * @since 0.1.0
  */

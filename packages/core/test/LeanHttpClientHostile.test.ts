@@ -3,6 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Either, Option, Stream } from "effect"
 import * as Http from "node:http"
 import * as Net from "node:net"
+import * as Zlib from "node:zlib"
 import * as LeanHttpClient from "../src/LeanHttpClient.js"
 
 const MB = 2 ** 20
@@ -166,6 +167,30 @@ describe("LeanHttpClient against a hostile server", () => {
       // The default client reads it whole.
       const plain = yield* LeanHttpClient.make()
       assert.isTrue(Either.isRight(yield* Effect.either(Effect.flatMap(plain.get(url), (r) => r.text))))
+    }))
+
+  it.scopedLive("a gzip bomb stays the bytes that came: nothing is inflated, no Accept-Encoding is sent", () =>
+    Effect.gen(function*() {
+      // 16 MB of zeros, ≈ 16 kB gzipped: inflated, it would pass the limit four times over.
+      const bomb = Zlib.gzipSync(Buffer.alloc(16 * MB))
+      const acceptEncoding: Array<string | undefined> = []
+      const server = yield* Effect.acquireRelease(
+        Effect.async<Http.Server>((resume) => {
+          const http = Http.createServer((request, response) => {
+            acceptEncoding.push(request.headers["accept-encoding"])
+            response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
+            response.end(bomb)
+          })
+          http.listen(0, "127.0.0.1", () => resume(Effect.succeed(http)))
+        }),
+        (http) => Effect.sync(() => http.close())
+      )
+      const client = yield* LeanHttpClient.make()
+      const response = yield* client.get(`http://127.0.0.1:${(server.address() as Net.AddressInfo).port}/v3/x`)
+      const body = new Uint8Array(yield* response.arrayBuffer)
+      assert.strictEqual(body.length, bomb.length)
+      assert.deepStrictEqual([body[0], body[1]], [0x1f, 0x8b])
+      assert.deepStrictEqual(acceptEncoding, [undefined])
     }))
 
   it.scopedLive("a redirect is an answer, never followed: the other host receives nothing", () =>
