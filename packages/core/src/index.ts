@@ -2,6 +2,9 @@
  * WeChat Pay APIv3 for Effect: request signing, sensitive-field encryption, response verification and
  * typed errors, as Layer services.
  *
+ * The transport is the user's `HttpClient` (`NodeHttpClient.layerUndici` is the recommended one). The
+ * lean node:http transport is opt-in, from its own subpath: `@effect-wechatpay/core/LeanHttpClient`.
+ *
  * @since 0.1.0
  */
 
@@ -13,9 +16,6 @@ export * as Endpoint from "./Endpoint.js"
 
 /** @since 0.1.0 */
 export * as Encryptor from "./Encryptor.js"
-
-/** @since 0.1.0 */
-export * as LeanHttpClient from "./LeanHttpClient.js"
 
 /** @since 0.1.0 */
 export * as Sensitive from "./Sensitive.js"

@@ -61,8 +61,8 @@ describe("any other APIv3 call through WeChatPayClient.httpClient", () => {
         const token = yield* preOrder({
           ...request,
           sub_appid: request.sub_appid!,
-          employment_type: request.employment_type ?? "LONG_TERM_EMPLOYMENT",
-          authenticate_type: request.authenticate_type ?? "SIGN_IN"
+          employment_type: request.employment_type!,
+          authenticate_type: request.authenticate_type!
         })
         assert.strictEqual(token.authenticate_number, request.authenticate_number)
         const [received] = yield* Simulator.received

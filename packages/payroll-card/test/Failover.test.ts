@@ -1,4 +1,5 @@
-import { LeanHttpClient, WeChatPay } from "@effect-wechatpay/core"
+import { WeChatPay } from "@effect-wechatpay/core"
+import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { SandboxServer, Simulator, TestKeys } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient, HttpClient } from "@effect/platform"

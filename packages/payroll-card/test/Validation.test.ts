@@ -33,7 +33,7 @@ describe("request validation: one error for every call, nothing sent", () => {
         assert.include(error.message, "authenticate_number: authenticate_number must be letters and digits")
         assert.include(
           error.message,
-          "employment_type: Expected \"LONG_TERM_EMPLOYMENT\" | \"SHORT_TERM_EMPLOYMENT\" | \"COOPERATION_EMPLOYMENT\""
+          "employment_type: Expected \"LONG_TERM_EMPLOYMENT\" | \"SHORT_TERM_EMPLOYMENT\" | \"COOPERATION_EMPLOYMENT\" | undefined, actual \"X\""
         )
         assert.include(error.message, "actual \"X\"")
         assert.include(error.message, "POST /v3/payroll-card/authentications/pre-order-with-auth")
