@@ -9,7 +9,7 @@
 import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Scope } from "effect"
-import { Context, Duration, Effect, FiberRef, Layer, RateLimiter, Schema } from "effect"
+import { Context, Duration, Effect, Layer, RateLimiter, Schema } from "effect"
 import * as Call from "./internal/call.js"
 import * as Deadline from "./internal/deadline.js"
 import * as Check from "./internal/options.js"
@@ -347,7 +347,7 @@ export const make = (
             ++attempts
           )
         )
-        return Effect.flatMap(FiberRef.get(Call.currentRoute), (route) =>
+        return Effect.withFiberRuntime<A, CallError, R>((fiber) =>
           Deadline.retryWithin(attempt, {
             schedule: backoff === undefined ? undefined : steps.schedule(backoff, retry?.attempts ?? 3, () => attempts),
             while: Steps.isRetryable,
@@ -358,10 +358,11 @@ export const make = (
                 scope: "Deadline",
                 timeoutMillis: deadlineMillis,
                 method: request.method,
-                route: Call.routeOf(route, request.path),
+                route: Call.routeOf(fiber.getFiberRef(Call.currentRoute), request.path),
                 attempts
               })
-          }))
+          })
+        )
       })
       return request.route === undefined ? call : Effect.locally(call, Call.currentRoute, request.route)
     }
