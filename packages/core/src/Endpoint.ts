@@ -7,7 +7,8 @@
  * `RequestValidationError` listing each bad field), encrypts its sensitive fields and names their key in
  * `Wechatpay-Serial`, percent-encodes the path parameters (refusing `""`, `.` and `..`, which the URL parser
  * would resolve into another route), and runs through `WeChatPayClient.execute`, so it is signed, verified,
- * decoded and retried like every call. Spans, errors and logs name the route template, never its values.
+ * bound to its request (each `echo` field the request sent must come back equal), decoded and retried like
+ * every call. Spans, errors and logs name the route template, never its values.
  *
  * @since 0.1.0
  */
@@ -238,6 +239,14 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
       for (const key of Object.keys(encoded)) if (!outOfBody.has(key)) fields[key] = encoded[key]
       body = JSON.stringify(fields)
     }
+    // The answer must echo what this request sent (a field the request left out binds nothing).
+    let echo: Record<string, string | number | boolean> | undefined
+    for (const name of endpoint.echo) {
+      const value = encoded[name]
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+        ;(echo ??= {})[name] = value
+      }
+    }
     const encryptor = endpoint.encrypted ? yield* Effect.serviceOption(Encryptor.Encryptor) : Option.none()
     return yield* client.execute(
       {
@@ -245,6 +254,7 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
         path,
         body,
         route: endpoint.path,
+        echo,
         wechatpaySerial: Option.isSome(encryptor) ? encryptor.value.serialNo : undefined
       },
       response

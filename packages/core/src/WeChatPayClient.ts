@@ -80,6 +80,11 @@ export interface ApiRequest {
   readonly wechatpaySerial?: string | undefined
   /** The route template named in errors, spans and logs instead of the path (`/v3/…/relations/{openid}`). */
   readonly route?: string | undefined
+  /**
+   * Answer fields that must equal the request's (`{ sub_mchid: "1900000109" }`): a verified answer whose field
+   * is missing or differs is another request's answer, and fails as `ResponseVerificationError` `EchoMismatch`.
+   */
+  readonly echo?: Readonly<Record<string, string | number | boolean>> | undefined
 }
 
 /**
@@ -233,7 +238,28 @@ export interface Options {
   readonly deadline?: Duration.DurationInput | undefined
   /** Optional client-side limits on concurrency and rate. */
   readonly rateLimit?: RateLimitOptions | undefined
+  /**
+   * The most bytes an answer's body may hold, inflated or not (default {@link DEFAULT_MAX_BODY_SIZE}). A longer
+   * answer fails as `UnexpectedResponse` saying the limit, and nothing more of it is read.
+   */
+  readonly maxBodySize?: number | undefined
 }
+
+/**
+ * The default most bytes an answer's body may hold: 4 MiB, far above any WeChat Pay JSON answer (a few kB),
+ * far below what would hurt a server.
+ *
+ * @example
+ * ```ts
+ * import type { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const options: WeChatPayClient.Options = { maxBodySize: 1024 * 1024 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024
 
 /**
  * Builds the pipeline. It asks for an `HttpClient` and never provides one: the user picks the
@@ -280,6 +306,8 @@ export const make = (
     yield* Check.positive("retry.attempts", retry?.attempts, true)
     yield* Check.positive("rateLimit.maxInFlight", options.rateLimit?.maxInFlight, true)
     yield* Check.positive("rateLimit.perSecond", options.rateLimit?.perSecond, false)
+    yield* Check.positive("maxBodySize", options.maxBodySize, true)
+    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE
     const backoff = retry === undefined
       ? undefined
       : yield* Check.duration("retry.base", retry.base, Duration.millis(200))
@@ -308,7 +336,7 @@ export const make = (
       return semaphore === undefined ? rated : semaphore.withPermits(1)(rated)
     }
 
-    const steps = Steps.make({ baseUrl, backupUrl, verifier, httpClient, timeout })
+    const steps = Steps.make({ baseUrl, backupUrl, verifier, httpClient, timeout, maxBodySize })
     const client: HttpClient.HttpClient.With<CallError> = HttpClient.makeWith(
       Effect.flatMap(steps.send),
       Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
@@ -342,7 +370,7 @@ export const make = (
         let attempts = 0
         const attempt = Effect.suspend(() =>
           Effect.locally(
-            Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode)),
+            Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode, request.echo)),
             Call.currentAttempt,
             ++attempts
           )
@@ -351,6 +379,7 @@ export const make = (
           Deadline.retryWithin(attempt, {
             schedule: backoff === undefined ? undefined : steps.schedule(backoff, retry?.attempts ?? 3, () => attempts),
             while: Steps.isRetryable,
+            waitMillis: Steps.waitMillisOf,
             deadlineMillis,
             attemptMillis: timeoutMillis,
             onDeadline: () =>

@@ -1,66 +1,10 @@
 import { HttpClientError, HttpIncomingMessage } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Either, Option, Stream } from "effect"
+import { Effect, Either, Option, Stream } from "effect"
 import * as Http from "node:http"
 import * as Net from "node:net"
-import * as Zlib from "node:zlib"
 import * as LeanHttpClient from "../src/LeanHttpClient.js"
-
-const MB = 2 ** 20
-// What a server may push before it sees the connection closed: the limit plus the sockets' buffers.
-const FEW_MB = 16 * MB
-
-interface Hostile {
-  readonly url: string
-  /** Bytes the server handed to its socket. */
-  readonly written: () => number
-  /** Completes when the client closed the connection. */
-  readonly closed: Deferred.Deferred<number>
-  readonly requests: () => number
-}
-
-/**
- * A raw TCP server that answers every request with `head` and then pushes `body(n)` chunks, up to
- * 512 MB, as fast as the client reads them, until the connection closes.
- */
-const hostile = (head: string, frame: (chunk: Buffer) => Buffer = (chunk) => chunk) =>
-  Effect.acquireRelease(
-    Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
-      let written = 0
-      let requests = 0
-      const closed = Deferred.unsafeMake<number>(undefined as never)
-      const server = Net.createServer((socket) => {
-        socket.on("error", () => {})
-        socket.once("close", () => Deferred.unsafeDone(closed, Effect.succeed(written)))
-        socket.once("data", () => {
-          requests++
-          socket.write(head)
-          const chunk = frame(Buffer.alloc(64 * 1024, "a"))
-          const pump = () => {
-            while (!socket.destroyed && written < 512 * MB) {
-              written += chunk.length
-              if (!socket.write(chunk)) return void socket.once("drain", pump)
-            }
-          }
-          pump()
-        })
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as Net.AddressInfo
-        resume(Effect.succeed({
-          url: `http://127.0.0.1:${port}`,
-          written: () => written,
-          closed,
-          requests: () => requests,
-          server
-        }))
-      })
-    }),
-    ({ server }) => Effect.sync(() => server.close())
-  )
-
-const chunked = (chunk: Buffer) =>
-  Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])
+import { chunked, closedEarly, gzipBomb, hostile, MB, redirecting } from "./utils/hostile.js"
 
 const tooLarge = (error: unknown) => {
   assert.instanceOf(error, HttpClientError.ResponseError)
@@ -68,15 +12,6 @@ const tooLarge = (error: unknown) => {
   assert.instanceOf(cause, LeanHttpClient.ResponseBodyTooLarge)
   return cause as LeanHttpClient.ResponseBodyTooLarge
 }
-
-/** The server saw the connection closed, soon, after at most a few MB. */
-const closedEarly = (server: Hostile) =>
-  Effect.gen(function*() {
-    const written = yield* Deferred.await(server.closed).pipe(
-      Effect.timeoutFail({ duration: "1 second", onTimeout: () => new Error("the connection stayed open") })
-    )
-    assert.isAtMost(written, FEW_MB)
-  })
 
 // Real sockets and real time. Each test must finish well within a second: the hostile server has 512 MB.
 describe("LeanHttpClient against a hostile server", () => {
@@ -172,21 +107,9 @@ describe("LeanHttpClient against a hostile server", () => {
   it.scopedLive("a gzip bomb stays the bytes that came: nothing is inflated, no Accept-Encoding is sent", () =>
     Effect.gen(function*() {
       // 16 MB of zeros, ≈ 16 kB gzipped: inflated, it would pass the limit four times over.
-      const bomb = Zlib.gzipSync(Buffer.alloc(16 * MB))
-      const acceptEncoding: Array<string | undefined> = []
-      const server = yield* Effect.acquireRelease(
-        Effect.async<Http.Server>((resume) => {
-          const http = Http.createServer((request, response) => {
-            acceptEncoding.push(request.headers["accept-encoding"])
-            response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
-            response.end(bomb)
-          })
-          http.listen(0, "127.0.0.1", () => resume(Effect.succeed(http)))
-        }),
-        (http) => Effect.sync(() => http.close())
-      )
+      const { acceptEncoding, bomb, url } = yield* gzipBomb()
       const client = yield* LeanHttpClient.make()
-      const response = yield* client.get(`http://127.0.0.1:${(server.address() as Net.AddressInfo).port}/v3/x`)
+      const response = yield* client.get(`${url}/v3/x`)
       const body = new Uint8Array(yield* response.arrayBuffer)
       assert.strictEqual(body.length, bomb.length)
       assert.deepStrictEqual([body[0], body[1]], [0x1f, 0x8b])
@@ -196,18 +119,9 @@ describe("LeanHttpClient against a hostile server", () => {
   it.scopedLive("a redirect is an answer, never followed: the other host receives nothing", () =>
     Effect.gen(function*() {
       const other = yield* hostile("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-      const server = yield* Effect.acquireRelease(
-        Effect.async<Http.Server>((resume) => {
-          const http = Http.createServer((_, response) => {
-            response.writeHead(302, { location: `${other.url}/v3/certificates`, "content-length": "0" })
-            response.end()
-          })
-          http.listen(0, "127.0.0.1", () => resume(Effect.succeed(http)))
-        }),
-        (http) => Effect.sync(() => http.close())
-      )
+      const server = yield* redirecting(`${other.url}/v3/certificates`)
       const client = yield* LeanHttpClient.make()
-      const response = yield* client.get(`http://127.0.0.1:${(server.address() as Net.AddressInfo).port}/v3/certs`)
+      const response = yield* client.get(`${server.url}/v3/certs`)
       assert.strictEqual(response.status, 302)
       assert.strictEqual(response.headers["location"], `${other.url}/v3/certificates`)
       yield* Effect.sleep("50 millis")

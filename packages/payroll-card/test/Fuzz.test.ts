@@ -126,7 +126,9 @@ const SerialMode = mode<{ readonly _tag: "Lowercase" | "Padded" }>(
 const NonceMode = mode<never>()
 
 const encode = (json: unknown) => JSON.stringify(json)
-const successBody = Arbitrary.make(PreOrderWithAuth.PreOrderWithAuthResponse)
+/** What every request below sends and a WeChat answer echoes: an answer that does not is another request's. */
+const ECHO = { authenticate_number: "fuzz0001", openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58", sub_mchid: "1900000109" }
+const successBody = Arbitrary.make(PreOrderWithAuth.PreOrderWithAuthResponse).map((body) => ({ ...body, ...ECHO }))
 const errorBody = fc.record(
   {
     code: fc.oneof(
@@ -341,7 +343,7 @@ describe("fuzz: arbitrary answers", () => {
             status: answer.status,
             headers: answer.headers
           })
-          const exit = yield* Effect.exit(PayrollCard.preOrderWithAuth(makeRequest()))
+          const exit = yield* Effect.exit(PayrollCard.preOrderWithAuth(makeRequest(ECHO)))
           assert.isUndefined(next, "exactly one request was sent")
 
           const is2xx = answer.status >= 200 && answer.status < 300
@@ -378,6 +380,11 @@ describe("fuzz: arbitrary answers", () => {
               assert.isTrue(applicable.has(error.reason), `${error.reason}, expected one of ${Array.from(applicable)}`)
               refusals.set(error.reason, (refusals.get(error.reason) ?? 0) + 1)
             }
+          } else if (Option.isSome(responseOf(answer.body))) {
+            // A well-formed, signed answer is refused only when it does not echo the request.
+            const response = Option.getOrThrow(responseOf(answer.body))
+            assert.isTrue((Object.keys(ECHO) as Array<keyof typeof ECHO>).some((k) => response[k] !== ECHO[k]))
+            assert.strictEqual(error._tag === "ResponseVerificationError" && error.reason, "EchoMismatch")
           } else {
             signedButRefused++
             assert.strictEqual(error._tag, "UnexpectedResponse", String(error))
@@ -407,10 +414,8 @@ describe("fuzz: arbitrary answers", () => {
         yield* TestClock.setTime(NOW_MILLIS)
         const keys = yield* Keys
         const body = encode({
-          authenticate_number: "a1",
-          openid: "o",
+          ...ECHO,
           mchid: "m",
-          sub_mchid: "s",
           token: "t",
           expires_in: 1
         })
@@ -424,7 +429,7 @@ describe("fuzz: arbitrary answers", () => {
             date: undefined
           })
           next = new Response(answer.body, { status: 200, headers: answer.headers })
-          const exit = yield* Effect.exit(PayrollCard.preOrderWithAuth(makeRequest()))
+          const exit = yield* Effect.exit(PayrollCard.preOrderWithAuth(makeRequest(ECHO)))
           if (Math.abs(seconds) < 300) {
             assert.isTrue(Exit.isSuccess(exit), `${seconds} s`)
           } else {
@@ -471,7 +476,7 @@ describe("fuzz: arbitrary answers", () => {
           })
           assert.isTrue(validlySigned(keys, answer))
           next = new Response(answer.body, { status, headers: answer.headers })
-          const exit = yield* Effect.exit(PayrollCard.preOrderWithAuth(makeRequest()))
+          const exit = yield* Effect.exit(PayrollCard.preOrderWithAuth(makeRequest(ECHO)))
           assert.isTrue(Exit.isFailure(exit), "a body that is not the response was returned as data")
           if (Exit.isFailure(exit)) {
             assert.strictEqual(Cause.defects(exit.cause).length, 0, Cause.pretty(exit.cause))

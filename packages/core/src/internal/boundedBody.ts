@@ -27,7 +27,14 @@ export const read = (
 ): Effect.Effect<Uint8Array, TooLarge | HttpClientError.ResponseError> => {
   const length = response.headers["content-length"]
   const declared = length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined
-  if (declared !== undefined && declared > maxBytes) return Effect.fail(new TooLarge(maxBytes, declared))
+  if (declared !== undefined && declared > maxBytes) {
+    // Open the body and let go of it at once: the transport cancels it and closes the connection, rather than
+    // keep a socket that still has that much to send.
+    return Effect.zipRight(
+      Effect.ignore(Stream.runDrain(Stream.take(response.stream, 1))),
+      Effect.fail(new TooLarge(maxBytes, declared))
+    )
+  }
   const encoding = response.headers["content-encoding"]
   if (declared !== undefined && (encoding === undefined || IDENTITY.test(encoding))) {
     return Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer))
@@ -51,7 +58,30 @@ export const read = (
           offset += chunk.length
         }
         return body
-      })
+      }),
+      // No body at all (a 204, or a transport that gives none) reads as an empty one, as `arrayBuffer` does.
+      Effect.catchIf(
+        (error): error is HttpClientError.ResponseError =>
+          error._tag === "ResponseError" && error.reason === "EmptyBody",
+        () => Effect.succeed(new Uint8Array(0))
+      )
     )
   })
+}
+
+/** Why a body was not read whole: it passed the limit, on the SDK's count or the transport's. */
+export const describe = (cause: unknown): string | undefined => {
+  if (cause instanceof TooLarge) {
+    return `the answer exceeds the ${cause.limit}-byte limit${
+      cause.declared !== undefined ? ` (Content-Length ${cause.declared})` : ""
+    }; nothing more was read`
+  }
+  // LeanHttpClient's own limit (`ResponseBodyTooLarge`), which may be lower than the client's.
+  if (typeof cause === "object" && cause !== null && (cause as { _tag?: unknown })._tag === "ResponseBodyTooLarge") {
+    const { declared, limit } = cause as { readonly limit?: unknown; readonly declared?: unknown }
+    return `the answer exceeds the ${typeof limit === "number" ? limit : "transport's"}-byte limit${
+      typeof declared === "number" ? ` (Content-Length ${declared})` : ""
+    }; nothing more was read`
+  }
+  return undefined
 }

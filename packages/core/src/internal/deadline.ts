@@ -6,6 +6,9 @@
  * although the deadline can only matter once an attempt has failed: each attempt has its own, shorter,
  * timeout. So the first attempt runs alone; after a retryable failure, the deadline timer starts with what is
  * left of it, and the failure is replayed into the schedule so that its backoff (and `Retry-After`) applies.
+ *
+ * An error that asks for a wait (`Retry-After`) longer than what is left of the deadline is not retried: it
+ * fails the call at once, as itself, rather than turning into a timeout after a wait that cannot succeed.
  */
 import type { Schedule } from "effect"
 import { Clock, Effect } from "effect"
@@ -19,18 +22,30 @@ export interface Options<E> {
   /** The timeout of one attempt: when it is not shorter than the deadline, the deadline is timed from the start. */
   readonly attemptMillis: number
   readonly onDeadline: () => E
+  /** How long an error asks to wait before the next attempt (`Retry-After`), in milliseconds, if it says. */
+  readonly waitMillis?: ((error: E) => number | undefined) | undefined
 }
 
 /** Runs `attempt`, retrying it per `options.schedule` while `options.while` holds, within the deadline. */
 export const retryWithin = <A, E, R>(attempt: Effect.Effect<A, E, R>, options: Options<E>): Effect.Effect<A, E, R> => {
-  const { deadlineMillis, onDeadline, schedule } = options
+  const { deadlineMillis, onDeadline, schedule, waitMillis } = options
   const within = <A2, R2>(effect: Effect.Effect<A2, E, R2>, millis: number) =>
     Effect.timeoutFail(effect, { duration: millis, onTimeout: onDeadline })
+  /** Whether the wait `error` asks for ends before the deadline of a call that started at `started`. */
+  const fits = (error: E, started: number, now: number) => {
+    const wait = waitMillis?.(error)
+    return wait === undefined || wait < deadlineMillis - (now - started)
+  }
+  const retryWhile = (started: number) => (error: E) =>
+    options.while(error) &&
+    (waitMillis === undefined || Effect.map(Clock.currentTimeMillis, (now) => fits(error, started, now)))
   if (options.attemptMillis >= deadlineMillis) {
-    return within(
-      schedule === undefined ? attempt : Effect.retry(attempt, { schedule: schedule(), while: options.while }),
-      deadlineMillis
-    )
+    return schedule === undefined
+      ? within(attempt, deadlineMillis)
+      : Effect.flatMap(
+        Clock.currentTimeMillis,
+        (started) => within(Effect.retry(attempt, { schedule: schedule(), while: retryWhile(started) }), deadlineMillis)
+      )
   }
   // One attempt ends within the deadline on its own: without retries it is the only timer needed.
   if (schedule === undefined) return attempt
@@ -41,6 +56,7 @@ export const retryWithin = <A, E, R>(attempt: Effect.Effect<A, E, R>, options: O
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const remaining = deadlineMillis - (now - started)
           if (remaining <= 0) return Effect.fail(onDeadline())
+          if (!fits(first, started, now)) return Effect.fail(first)
           let replay: E | undefined = first
           const again = Effect.suspend(() => {
             if (replay === undefined) return attempt
@@ -48,7 +64,7 @@ export const retryWithin = <A, E, R>(attempt: Effect.Effect<A, E, R>, options: O
             replay = undefined
             return Effect.fail(error)
           })
-          return within(Effect.retry(again, { schedule: schedule(), while: options.while }), remaining)
+          return within(Effect.retry(again, { schedule: schedule(), while: retryWhile(started) }), remaining)
         }))
   )
 }

@@ -46,7 +46,9 @@ export const notes = (...parts: ReadonlyArray<string | undefined>): string => {
 /**
  * Why a response's signature was not accepted: `MissingHeaders` (a `Wechatpay-*` header absent or
  * malformed), `UnknownSerial` (no platform key for `Wechatpay-Serial`), `StaleTimestamp` (300 s or more
- * from `Clock`), `BadSignature`, or `SignatureProbe` (WeChat's deliberate `WECHATPAY/SIGNTEST/` signature).
+ * from `Clock`), `BadSignature`, or `SignatureProbe` (WeChat's deliberate `WECHATPAY/SIGNTEST/` signature); for
+ * an answer whose signature verified: `EchoMismatch` (a field that echoes the request is missing or differs: the
+ * answer to another request) or `Replayed` (its `Wechatpay-Nonce` was already accepted within the window).
  *
  * @example
  * ```ts
@@ -64,7 +66,9 @@ export const VerificationFailure = Schema.Literal(
   "UnknownSerial",
   "StaleTimestamp",
   "BadSignature",
-  "SignatureProbe"
+  "SignatureProbe",
+  "EchoMismatch",
+  "Replayed"
 )
 
 /**

@@ -4,24 +4,44 @@
  * mapping, attempt timeout, and for `execute` decoding and the retry schedule.
  */
 import type { HttpClientResponse } from "@effect/platform"
-import { Headers, HttpClient, HttpClientError, HttpClientRequest, HttpTraceContext } from "@effect/platform"
+import {
+  FetchHttpClient,
+  Headers,
+  HttpClient,
+  HttpClientError,
+  HttpClientRequest,
+  HttpTraceContext
+} from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import { Clock, Duration, Effect, FiberRef, Option, Schedule, Schema } from "effect"
+import { Clock, Context, Duration, Effect, FiberRef, Option, Schedule, Schema } from "effect"
 import * as Verifier from "../Verifier.js"
 import type { CallError } from "../WeChatPayClient.js"
 import * as WeChatPayError from "../WeChatPayError.js"
+import * as Bounded from "./boundedBody.js"
 import * as Call from "./call.js"
+import * as Echo from "./echo.js"
 import * as Http from "./http.js"
+import * as Replay from "./replay.js"
 import * as Buffered from "./response.js"
+import { sanitize } from "./text.js"
 import { version } from "./version.js"
 
-/** The longest `Retry-After` honoured: past it, the deadline decides. */
-const MAX_RETRY_AFTER_SECONDS = 60
+/** The longest `Retry-After` believed (a day): a wait past the call's deadline fails the call at once anyway. */
+const MAX_RETRY_AFTER_SECONDS = 86_400
+
+/** Verified answers remembered for replay detection; past it the oldest are forgotten first. */
+const MAX_REMEMBERED_NONCES = 100_000
 
 export const isRetryable = (error: CallError): boolean =>
   error._tag === "RequestError" ? error.reason === "Transport" : error.retryable
 
 const retryAfterOf = (error: CallError): number | undefined => "retryAfter" in error ? error.retryAfter : undefined
+
+/** How long an error asks to wait before the next attempt, in milliseconds (its `Retry-After`). */
+export const waitMillisOf = (error: CallError): number | undefined => {
+  const after = retryAfterOf(error)
+  return after === undefined ? undefined : after * 1000
+}
 
 /** What a log line calls the failure: WeChat's code, or the tag (and reason) of anything else. */
 const codeOf = (error: CallError): string =>
@@ -72,9 +92,23 @@ export const refuseAbsolute = (request: HttpClientRequest.HttpClientRequest) =>
     )
     : Effect.succeed(request)
 
-/** `Accept` and `User-Agent`, as WeChat asks. */
+/**
+ * `Accept` and `User-Agent`, as WeChat asks, and `Accept-Encoding: identity`: a compressed answer could inflate
+ * far past its size on the wire (the body limit also counts inflated bytes, for a server that ignores this).
+ */
 export const defaultHeaders = (request: HttpClientRequest.HttpClientRequest) =>
-  HttpClientRequest.setHeaders(request, { accept: "application/json", "user-agent": userAgent })
+  HttpClientRequest.setHeaders(request, {
+    accept: "application/json",
+    "accept-encoding": "identity",
+    "user-agent": userAgent
+  })
+
+/** What the SDK's requests give `fetch` (with the caller's own `RequestInit`): a redirect is an answer, not followed. */
+const manualRedirect = (context: Context.Context<never>): globalThis.RequestInit => {
+  const init = Context.getOption(context as Context.Context<FetchHttpClient.RequestInit>, FetchHttpClient.RequestInit)
+  return Option.isSome(init) ? { ...init.value, redirect: "manual" } : MANUAL_REDIRECT
+}
+const MANUAL_REDIRECT: globalThis.RequestInit = { redirect: "manual" }
 
 /**
  * The platform's spans and ours record request headers: Authorization stays redacted even if the program
@@ -91,11 +125,15 @@ export interface Config {
   /** The user's transport. */
   readonly httpClient: HttpClient.HttpClient
   readonly timeout: Duration.Duration
+  /** The most bytes an answer's body may hold, inflated or not. */
+  readonly maxBodySize: number
 }
 
 /** The steps, bound to one client's configuration. */
-export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Config) => {
+export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, verifier }: Config) => {
   const timeoutMillis = Duration.toMillis(timeout)
+  // One memory of verified nonces for the client, shared by its fibers: the window is the Verifier's.
+  const nonces = Replay.make({ windowSeconds: Verifier.MAX_SKEW_SECONDS, maxEntries: MAX_REMEMBERED_NONCES })
   // The platform's client span records `url.full`, identifiers included: the SDK's requests get their own span,
   // named by the route template, and still carry `traceparent`.
   const transport = HttpClient.withTracerDisabledWhen(httpClient, () => true)
@@ -125,7 +163,12 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
             if (requestId !== undefined) span.attribute("wechatpay.request_id", requestId)
             return response
           }
-          const primary = Effect.map(transport.execute(traced), answered(baseUrl))
+          // fetch follows redirects unless told not to; the other transports never do.
+          const init = manualRedirect(fiber.currentContext)
+          const primary = Effect.map(
+            Effect.provideService(transport.execute(traced), FetchHttpClient.RequestInit, init),
+            answered(baseUrl)
+          )
           if (backupUrl === undefined) return primary
           // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
           return Effect.catchIf(
@@ -135,7 +178,11 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
               Effect.logDebug("WeChat Pay: primary host unreachable, sending the same request to the backup host").pipe(
                 Effect.annotateLogs({ attempt, host: backupUrl, cause: Http.causeCode(error.cause) ?? "unknown" }),
                 Effect.zipRight(
-                  transport.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length)))
+                  Effect.provideService(
+                    transport.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length))),
+                    FetchHttpClient.RequestInit,
+                    init
+                  )
                 ),
                 Effect.map(answered(backupUrl))
               )
@@ -169,8 +216,11 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
             )
         )
       const raw = yield* Effect.catchAll(
-        Buffered.bytes(res),
-        () => unexpected("the body could not be read to its end")
+        Bounded.read(res, maxBodySize),
+        (error) =>
+          unexpected(
+            Bounded.describe(error._tag === "TooLarge" ? error : error.cause) ?? "the body could not be read to its end"
+          )
       )
       if (success) {
         yield* Effect.catchAll(verifier.verify({ headers: res.headers, body: raw, status }), (error) =>
@@ -185,11 +235,36 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
                 ...context
               })
             )))
+        // Verified, so the nonce and timestamp are there: the same signed answer is data once.
+        const now = yield* Clock.currentTimeMillis
+        if (!nonces.admit(res.headers["wechatpay-nonce"]!, Number(res.headers["wechatpay-timestamp"]), now)) {
+          return yield* Effect.flatMap(
+            contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
+            (context) =>
+              Effect.fail(
+                new WeChatPayError.ResponseVerificationError({
+                  reason: "Replayed",
+                  description: "this signed answer (its Wechatpay-Nonce) was already accepted: a replayed copy",
+                  status,
+                  ...(requestId !== undefined ? { requestId } : {}),
+                  ...context
+                })
+              )
+          )
+        }
         return Buffered.replay(res, raw)
       }
       const now = yield* Clock.currentTimeMillis
       const retryAfter = Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
       const text = utf8.decode(raw)
+      const location = res.headers["location"]
+      if (status >= 300 && status < 400 && location !== undefined) {
+        return yield* unexpected(
+          `a redirect to ${JSON.stringify(sanitize(location, 200))}, not followed`,
+          text,
+          retryAfter
+        )
+      }
       const body = Option.flatMap(parseJson(text), decodeErrorBody)
       if (Option.isNone(body)) {
         return yield* unexpected("an error answer that is not WeChat's JSON", text, retryAfter)
@@ -235,7 +310,9 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
       Effect.fail(
         new WeChatPayError.UnexpectedResponse({
           status: error.response.status,
-          description: error.reason === "EmptyBody" ? "an empty body" : "the body could not be read",
+          description: error.reason === "EmptyBody"
+            ? "an empty body"
+            : Bounded.describe(error.cause) ?? "the body could not be read",
           excerpt: "",
           ...context
         })
@@ -267,9 +344,10 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
 
   const decodeAnswer = <A, R>(
     res: HttpClientResponse.HttpClientResponse,
-    decode: (u: unknown) => Effect.Effect<A, unknown, R>
+    decode: (u: unknown) => Effect.Effect<A, unknown, R>,
+    echo: Readonly<Record<string, unknown>> | undefined
   ): Effect.Effect<A, CallError, R> =>
-    Effect.flatMap(Effect.orDie(res.text), (text) => {
+    Effect.flatMap(Effect.orDie(res.text), (text): Effect.Effect<A, CallError, R> => {
       const fail = (description: string) =>
         Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
           Effect.fail(
@@ -285,10 +363,34 @@ export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Conf
       if (Option.isNone(json)) {
         return fail("a success whose body is not JSON")
       }
-      return Effect.catchAll(
+      // Decoded first, so that an answer off the schema is that; a well-formed one must then echo the request.
+      const decoded = Effect.catchAll(
         decode(json.value),
         () => fail("a success whose body does not match the response schema")
       )
+      if (echo === undefined) return decoded
+      return Effect.flatMap(decoded, (value) => {
+        const unbound = Echo.mismatch(json.value, echo)
+        if (unbound !== undefined) {
+          return Effect.flatMap(
+            contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
+            (context) =>
+              Effect.fail(
+                new WeChatPayError.ResponseVerificationError({
+                  reason: "EchoMismatch",
+                  // The field's name only: its value may identify a person.
+                  description: `the answer's ${unbound.name} ${
+                    unbound.missing ? "is missing" : "differs from the request's"
+                  }: it answers another request`,
+                  status: res.status,
+                  ...(res.headers["request-id"] !== undefined ? { requestId: res.headers["request-id"] } : {}),
+                  ...context
+                })
+              )
+          )
+        }
+        return Effect.succeed(value)
+      })
     })
 
   return { send, answer, sanitizeRequestError, unreadable, attemptTimeout, schedule, decodeAnswer }

@@ -1,0 +1,125 @@
+/**
+ * Hostile loopback servers, real sockets: an answer that never ends, a `Content-Length` lie, a gzip bomb, a
+ * redirect to a second server. Shared by the transport's tests and the client's.
+ */
+import { assert } from "@effect/vitest"
+import { Deferred, Effect } from "effect"
+import * as Http from "node:http"
+import * as Net from "node:net"
+import * as Zlib from "node:zlib"
+
+export const MB = 2 ** 20
+/** What a server may push before it sees the connection closed: the limit plus the sockets' buffers. */
+export const FEW_MB = 16 * MB
+
+export interface Hostile {
+  readonly url: string
+  /** Bytes the server handed to its socket. */
+  readonly written: () => number
+  /** Completes when the client closed the connection. */
+  readonly closed: Deferred.Deferred<number>
+  readonly requests: () => number
+}
+
+/**
+ * A raw TCP server that answers every request with `head` and then pushes 64 kB chunks (framed by `frame`),
+ * up to 512 MB, as fast as the client reads them, until the connection closes.
+ */
+export const hostile = (head: string, frame: (chunk: Buffer) => Buffer = (chunk) => chunk) =>
+  Effect.acquireRelease(
+    Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
+      let written = 0
+      let requests = 0
+      const closed = Deferred.unsafeMake<number>(undefined as never)
+      const server = Net.createServer((socket) => {
+        socket.on("error", () => {})
+        socket.once("close", () => Deferred.unsafeDone(closed, Effect.succeed(written)))
+        socket.once("data", () => {
+          requests++
+          socket.write(head)
+          const chunk = frame(Buffer.alloc(64 * 1024, "a"))
+          const pump = () => {
+            while (!socket.destroyed && written < 512 * MB) {
+              written += chunk.length
+              if (!socket.write(chunk)) return void socket.once("drain", pump)
+            }
+          }
+          pump()
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as Net.AddressInfo
+        resume(Effect.succeed({
+          url: `http://127.0.0.1:${port}`,
+          written: () => written,
+          closed,
+          requests: () => requests,
+          server
+        }))
+      })
+    }),
+    ({ server }) => Effect.sync(() => server.close())
+  )
+
+/** One chunk of a `Transfer-Encoding: chunked` body. */
+export const chunked = (chunk: Buffer) =>
+  Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])
+
+/** A 512 MB chunked 200. */
+export const endless = () =>
+  hostile("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", chunked)
+
+/** A 200 that declares `declared` bytes and then sends 512 MB. */
+export const lying = (declared: number) =>
+  hostile(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`)
+
+/** The server saw the connection closed, within a second, after at most a few MB. */
+export const closedEarly = (server: Hostile) =>
+  Effect.gen(function*() {
+    const written = yield* Deferred.await(server.closed).pipe(
+      Effect.timeoutFail({ duration: "1 second", onTimeout: () => new Error("the connection stayed open") })
+    )
+    assert.isAtMost(written, FEW_MB)
+  })
+
+/** An `node:http` server answering with `handler`, closed with the scope. */
+export const httpServer = (handler: Http.RequestListener) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly server: Http.Server }>((resume) => {
+      const server = Http.createServer(handler)
+      server.listen(0, "127.0.0.1", () =>
+        resume(Effect.succeed({
+          url: `http://127.0.0.1:${(server.address() as Net.AddressInfo).port}`,
+          server
+        })))
+    }),
+    ({ server }) =>
+      Effect.sync(() => {
+        server.closeAllConnections()
+        server.close()
+      })
+  )
+
+/**
+ * A gzip bomb: `inflated` bytes of zeros gzipped (16 MB is ≈ 16 kB on the wire), sent with
+ * `Content-Encoding: gzip` whatever the request's `Accept-Encoding` said, which is recorded.
+ */
+export const gzipBomb = (inflated = 16 * MB) => {
+  const bomb = Zlib.gzipSync(Buffer.alloc(inflated))
+  const acceptEncoding: Array<string | undefined> = []
+  return Effect.map(
+    httpServer((request, response) => {
+      acceptEncoding.push(request.headers["accept-encoding"])
+      response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
+      response.end(bomb)
+    }),
+    ({ url }) => ({ url, bomb, acceptEncoding })
+  )
+}
+
+/** A server that answers every request with a 302 to `location`. */
+export const redirecting = (location: string) =>
+  httpServer((_, response) => {
+    response.writeHead(302, { location, "content-length": "0" })
+    response.end()
+  })
