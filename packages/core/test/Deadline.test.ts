@@ -77,4 +77,31 @@ describe("retryWithin", () => {
       yield* TestClock.adjust("1 second")
       assert.strictEqual(yield* Effect.flip(Fiber.join(fiber)), "deadline")
     }))
+
+  it.effect("a wait asked for (Retry-After) past what is left of the deadline: that error, at once", () =>
+    Effect.gen(function*() {
+      type Asking = Failure & { readonly waitMillis?: number }
+      const waiting = {
+        ...options,
+        waitMillis: (e: Asking | "deadline") => e === "deadline" ? undefined : e.waitMillis
+      }
+      // On the first failure: nothing is left for a 1 s wait.
+      const first = scripted([{ retryable: true, n: 1, waitMillis: 1000 } as Asking])
+      assert.deepStrictEqual(yield* Effect.flip(retryWithin(first.attempt, waiting)), {
+        retryable: true,
+        n: 1,
+        waitMillis: 1000
+      })
+      assert.deepStrictEqual(first.starts, [0])
+      // On a later one: 100 ms in, 900 ms are left, and 850 ms fit but 950 ms do not.
+      const later = scripted([
+        { retryable: true, n: 1 },
+        { retryable: true, n: 2, waitMillis: 850 } as Asking,
+        { retryable: true, n: 3, waitMillis: 950 } as Asking
+      ])
+      const fiber = yield* Effect.fork(retryWithin(later.attempt, { ...waiting, deadlineMillis: 1100 }))
+      yield* TestClock.adjust("200 millis")
+      assert.deepStrictEqual(yield* Effect.flip(Fiber.join(fiber)), { retryable: true, n: 3, waitMillis: 950 })
+      assert.deepStrictEqual(later.starts, [0, 100, 200])
+    }))
 })

@@ -239,3 +239,19 @@ for (const [name, transport] of transports) {
     )
   })
 }
+
+describe("WeChatPayClient on LeanHttpClient with a lower limit of its own", () => {
+  it.scopedLive(
+    "the transport's ResponseBodyTooLarge surfaces as UnexpectedResponse saying its limit",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* endless()
+        const { services } = yield* clientOn(LeanHttpClient.layer({ maxBodySize: 65_536 }), server.url)
+        const error = yield* failure(Effect.provide(certificates, services))
+        assert.strictEqual(error._tag, "UnexpectedResponse", error.message)
+        assert.include(error.message, "65536-byte limit")
+        yield* closedEarly(server)
+      }),
+    { timeout: 10_000 }
+  )
+})
