@@ -12,23 +12,31 @@ describe("internal/replay", () => {
     assert.isFalse(guard.admit("a", T0, (T0 + 299) * 1000))
   })
 
-  it("forgets a nonce once its answer would be refused as stale anyway", () => {
+  it("remembers a nonce for at least two windows after it was admitted, and forgets it within four", () => {
     const guard = Replay.make({ windowSeconds: 300, maxEntries: 1000 })
-    guard.admit("a", T0, T0 * 1000)
-    guard.admit("b", T0 + 100, (T0 + 100) * 1000)
+    guard.admit("a", T0 + 299, T0 * 1000)
+    for (const later of [1, 300, 599]) {
+      assert.isFalse(guard.admit("a", T0 + 299, (T0 + later) * 1000), `${later} s later`)
+    }
+    // Refused as stale anyway from T0 + 599 s; after four windows nothing of it is left.
+    guard.admit("b", T0 + 600, (T0 + 600) * 1000)
+    guard.admit("c", T0 + 1200, (T0 + 1200) * 1000)
     assert.strictEqual(guard.size(), 2)
-    // At T0 + 301 s, "a" (expiring at T0 + 300 s) is dropped; "b" is still remembered.
-    assert.isTrue(guard.admit("c", T0 + 301, (T0 + 301) * 1000))
-    assert.strictEqual(guard.size(), 2)
-    assert.isFalse(guard.admit("b", T0 + 100, (T0 + 301) * 1000))
+    assert.isTrue(guard.admit("a", T0 + 1200, (T0 + 1201) * 1000))
   })
 
   it("keeps at most maxEntries, dropping the oldest first", () => {
-    const guard = Replay.make({ windowSeconds: 300, maxEntries: 3 })
+    const guard = Replay.make({ windowSeconds: 300, maxEntries: 4 })
     for (let i = 0; i < 10; i++) assert.isTrue(guard.admit(`n${i}`, T0, T0 * 1000 + i))
-    assert.isAtMost(guard.size(), 3)
+    assert.isAtMost(guard.size(), 4)
     // The newest are still refused as replays.
     assert.isFalse(guard.admit("n9", T0, T0 * 1000 + 10))
     assert.isFalse(guard.admit("n8", T0, T0 * 1000 + 10))
+  })
+
+  it("tells 100,000 distinct nonces apart", () => {
+    const guard = Replay.make({ windowSeconds: 300, maxEntries: 400_000 })
+    for (let i = 0; i < 100_000; i++) assert.isTrue(guard.admit(`${i.toString(36).toUpperCase()}F3A9C0`, T0, T0 * 1000))
+    assert.strictEqual(guard.size(), 100_000)
   })
 })
