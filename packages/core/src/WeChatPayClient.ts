@@ -337,21 +337,18 @@ export const make = (
     }
 
     const steps = Steps.make({ baseUrl, backupUrl, verifier, httpClient, timeout, maxBodySize })
+    // Each step below is one layer of the client, which every call goes through: the steps that belong
+    // together are one function each, so that a call pays for four layers rather than nine.
     const client: HttpClient.HttpClient.With<CallError> = HttpClient.makeWith(
       Effect.flatMap(steps.send),
       Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
     ).pipe(
-      HttpClient.mapRequestEffect(Steps.refuseAbsolute),
-      HttpClient.mapRequest(Steps.defaultHeaders),
-      HttpClient.mapRequestEffect((request) => Signer.signRequest(signer, request, { offload: inFlight > 1 })),
-      HttpClient.mapRequest(HttpClientRequest.prependUrl(baseUrl)),
-      HttpClient.transformResponse(Effect.flatMap(steps.answer)),
-      HttpClient.transformResponse(
-        Effect.catchTags({ RequestError: steps.sanitizeRequestError, ResponseError: steps.unreadable })
-      ),
-      HttpClient.transformResponse(Steps.redactAuthorization),
+      // Refuse an absolute URL, add the default headers, sign over what is sent, then prefix the host.
+      HttpClient.mapRequestEffect((request) => steps.prepare(signer, request, inFlight > 1)),
+      // Verify a 2xx answer or type the failure; transport errors lose the path's identifiers.
+      HttpClient.transformResponse(steps.verified),
       HttpClient.transform(steps.attemptTimeout),
-      HttpClient.transformResponse(accounted)
+      HttpClient.transformResponse((effect) => Steps.redactAuthorization(accounted(effect)))
     )
 
     const execute = <A, I, R>(

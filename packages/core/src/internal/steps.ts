@@ -14,6 +14,7 @@ import {
 } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Clock, Context, Duration, Effect, FiberRef, Option, Schedule, Schema } from "effect"
+import * as Signer from "../Signer.js"
 import * as Verifier from "../Verifier.js"
 import type { CallError } from "../WeChatPayClient.js"
 import * as WeChatPayError from "../WeChatPayError.js"
@@ -190,6 +191,15 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
         })
       }
     )
+
+  /** Refuses an absolute URL, adds the default headers, signs over what is sent, then prefixes the host. */
+  const prepare = (signer: Signer.Service, request: HttpClientRequest.HttpClientRequest, offload: boolean) =>
+    ABSOLUTE.test(request.url)
+      ? refuseAbsolute(request)
+      : Effect.map(
+        Signer.signRequest(signer, defaultHeaders(request), { offload }),
+        (signed) => HttpClientRequest.prependUrl(signed, baseUrl)
+      )
 
   /** A 2xx answer is returned only once verified; any other becomes its typed error. */
   const answer = (res: HttpClientResponse.HttpClientResponse) =>
@@ -393,5 +403,14 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
       })
     })
 
-  return { send, answer, sanitizeRequestError, unreadable, attemptTimeout, schedule, decodeAnswer }
+  /** The answer step and the mapping of the transport's own errors, as one layer of the client. */
+  const verified = (
+    effect: Effect.Effect<
+      HttpClientResponse.HttpClientResponse,
+      HttpClientError.RequestError | HttpClientError.ResponseError
+    >
+  ) =>
+    Effect.catchTags(Effect.flatMap(effect, answer), { RequestError: sanitizeRequestError, ResponseError: unreadable })
+
+  return { send, prepare, verified, schedule, attemptTimeout, decodeAnswer }
 }
