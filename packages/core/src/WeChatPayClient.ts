@@ -365,12 +365,10 @@ export const make = (
       }
       const call = Effect.suspend(() => {
         let attempts = 0
+        const once = Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode, request.echo))
+        // The first attempt is the ref's initial value: setting a fiber ref copies the fiber's refs, twice.
         const attempt = Effect.suspend(() =>
-          Effect.locally(
-            Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode, request.echo)),
-            Call.currentAttempt,
-            ++attempts
-          )
+          ++attempts === 1 ? once : Effect.locally(once, Call.currentAttempt, attempts)
         )
         return Effect.withFiberRuntime<A, CallError, R>((fiber) =>
           Deadline.retryWithin(attempt, {

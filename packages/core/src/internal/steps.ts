@@ -116,7 +116,12 @@ const MANUAL_REDIRECT: globalThis.RequestInit = { redirect: "manual" }
  * changed the redacted names.
  */
 export const redactAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.locallyWith(effect, Headers.currentRedactedNames, withAuthorization)
+  // Set only when the program took it out: a fiber ref set per call copies the fiber's refs, twice.
+  Effect.withFiberRuntime<A, E, R>((fiber) =>
+    fiber.getFiberRef(Headers.currentRedactedNames).includes("authorization")
+      ? effect
+      : Effect.locallyWith(effect, Headers.currentRedactedNames, withAuthorization)
+  )
 
 /** What the steps need to know. */
 export interface Config {
