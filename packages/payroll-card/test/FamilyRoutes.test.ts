@@ -115,6 +115,16 @@ describe("the payroll-card family against the simulator", () => {
         assert.strictEqual(changed._tag, "INVALID_REQUEST")
         const sent = (yield* Simulator.received).filter((r) => r.url === PreOrder.path)
         for (const r of sent) assert.isUndefined(r.headers["wechatpay-serial"])
+        // Refused before sending: an empty required field, an unknown authenticate_type.
+        const count = (yield* Simulator.received).length
+        const empty = yield* Effect.flip(preOrder({ ...preOrderRequest("po2"), project_name: "" }))
+        assert.strictEqual(empty._tag, "RequestValidationError")
+        if (empty._tag === "RequestValidationError") {
+          assert.deepStrictEqual(empty.issues.map((issue) => issue.path), ["project_name"])
+        }
+        const type = yield* Effect.flip(preOrder({ ...preOrderRequest("po2"), authenticate_type: "FACE" as never }))
+        assert.strictEqual(type._tag, "RequestValidationError")
+        assert.strictEqual((yield* Simulator.received).length, count)
         const check = yield* PayrollCard.getAuthentication({ authenticate_number: "po1", sub_mchid: WORKER.sub_mchid })
         assert.strictEqual(check.authenticate_state, "AUTHENTICATE_PROCESSING")
         assert.strictEqual(check.authenticate_type, "NORMAL")
