@@ -5,6 +5,8 @@
  *   npm run example                      # no WECHATPAY_* variables: against the sandbox, in process
  *   WECHATPAY_MCHID=… npm run example    # with them: against the real API (see README)
  *
+ * It exits non-zero when the call fails. The whole flow (token → … → transfer batch) is examples/payroll-card-flow.ts.
+ *
  * With real credentials, the request's own fields come from PAYROLL_OPENID, PAYROLL_SUB_MCHID,
  * PAYROLL_APPID or PAYROLL_SUB_APPID, PAYROLL_USER_NAME and PAYROLL_ID_CARD_NUMBER.
  */
@@ -55,12 +57,11 @@ const program = Effect.gen(function*() {
   yield* Console.log("next, in the caller's mini program:")
   yield* Console.log(`  wx.navigateToMiniProgram({ appId: "${target.appId}", path: "${target.path}" })`)
 }).pipe(
-  // Every WeChat error code is its own tag; the message never carries a secret.
-  Effect.catchTags({
-    PARAM_ERROR: (e) => Console.error(`rejected: ${e}`),
-    INVALID_REQUEST: (e) => Console.error(`authenticate_number reused with other fields: ${e}`),
-    SIGN_ERROR: (e) => Console.error(`check the merchant key, serial and this host's clock: ${e}`)
-  })
+  // Every WeChat error code is its own tag; the message never carries a secret. A hint is printed, the error is
+  // kept: runMain then prints it and exits with code 1.
+  Effect.tapErrorTag("PARAM_ERROR", () => Console.error("rejected: check the request's fields")),
+  Effect.tapErrorTag("INVALID_REQUEST", () => Console.error("authenticate_number reused with other fields")),
+  Effect.tapErrorTag("SIGN_ERROR", () => Console.error("check the merchant key, serial and this host's clock"))
 )
 
 // Against the real API the keys come from WECHATPAY_* variables; otherwise a sandbox is started on a
