@@ -101,9 +101,9 @@ export const endpoints = {
  * Pre-orders an identity check that also opens the worker's payroll card and authorises the
  * sub-merchant in the same flow (核身预下单（流程中完成授权）).
  *
- * The request is validated and its sensitive fields encrypted before anything is sent (an invalid
- * request fails with `RequestValidationError`, naming each bad field and never an encrypted value); the answer is signature-verified before it is decoded. WeChat's
- * error codes arrive as tagged errors (`PARAM_ERROR`, `SIGN_ERROR`, …).
+ * The request is validated and its sensitive fields encrypted before anything is sent (an invalid request fails
+ * with `RequestValidationError`, naming each bad field and never an encrypted value); the answer is
+ * signature-verified before it is decoded. WeChat's error codes arrive as tagged errors (`PARAM_ERROR`, …).
  *
  * @example
  * ```ts
@@ -262,7 +262,8 @@ export const listAuthentications = Endpoint.toCall(endpoints.listAuthentications
 /**
  * Every identity check of a worker's day, over all pages: {@link listAuthentications} from `request.offset`
  * (default 0), then the page after each (`ListAuthentications.nextPage`) until the last or an empty one. Pages are
- * fetched as the stream is pulled; a failed page fails the stream with that call's error.
+ * fetched as the stream is pulled; a failed page fails the stream with that call's error. The page calls' spans
+ * are children of one `PayrollCard.streamAuthentications` span.
  *
  * @example
  * ```ts
@@ -280,14 +281,16 @@ export const listAuthentications = Endpoint.toCall(endpoints.listAuthentications
  * @since 0.1.0
  * @category payroll card
  */
-export const streamAuthentications = (
-  request: ListAuthentications.ListAuthenticationsRequest
-) =>
+export const streamAuthentications = (request: ListAuthentications.ListAuthenticationsRequest) =>
   Stream.paginateEffect(request, (current) =>
     Effect.map(
       listAuthentications(current),
       (page) => [page.data, ListAuthentications.nextPage(current, page)] as const
-    )).pipe(Stream.flattenIterables)
+    )).pipe(
+      Stream.flattenIterables,
+      // One span over the pages; each page's call has its own span (and its safe fields) inside it.
+      Stream.withSpan("PayrollCard.streamAuthentications")
+    )
 
 /**
  * Pays workers through the payroll card in one batch (发起批量转账, `POST /v3/payroll-card/transfer-batches`;

@@ -135,6 +135,10 @@ describe("the new calls keep secrets and persons off spans, logs and errors", ()
           "wechatpay.sub_mchid": WORKER.sub_mchid,
           "wechatpay.authenticate_date": "2020-12-25"
         })
+        const [stream] = sink.spans.filter((span) => span.name === "PayrollCard.streamAuthentications")
+        const pages = sink.spans.filter((span) => span.name === "PayrollCard.listAuthentications")
+        assert.isDefined(stream)
+        assert.strictEqual(pages[0]!.parent._tag === "Some" && pages[0]!.parent.value.spanId, stream!.spanId)
         assert.deepInclude(attributes("PayrollCard.createTransferBatch")[0], {
           "wechatpay.sub_mchid": WORKER.sub_mchid,
           "wechatpay.out_batch_no": "plfk2020042013"
