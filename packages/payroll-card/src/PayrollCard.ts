@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Endpoint } from "@effect-wechatpay/core"
+import { Endpoint, type WeChatPayClient } from "@effect-wechatpay/core"
 import { Clock, Duration, Effect, Schema, Stream } from "effect"
 import * as CreateToken from "./CreateToken.js"
 import * as CreateTransferBatch from "./CreateTransferBatch.js"
@@ -281,7 +281,9 @@ export const listAuthentications = Endpoint.toCall(endpoints.listAuthentications
  * @since 0.1.0
  * @category payroll card
  */
-export const streamAuthentications = (request: ListAuthentications.ListAuthenticationsRequest) =>
+export const streamAuthentications = (
+  request: ListAuthentications.ListAuthenticationsRequest
+): Stream.Stream<GetAuthentication.AuthenticationEntity, Endpoint.Error, WeChatPayClient.WeChatPayClient> =>
   Stream.paginateEffect(request, (current) =>
     Effect.map(
       listAuthentications(current),
