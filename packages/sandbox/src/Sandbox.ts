@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
+import { type PlatformCertificates, WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
 import { HttpClient } from "@effect/platform"
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as SandboxHttpClient from "./SandboxHttpClient.js"
@@ -108,7 +108,9 @@ const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<Services, WeChatPayError.InvalidOptionError> =>
+export const layer = (
+  options: Options = {}
+): Layer.Layer<Services, WeChatPayError.InvalidOptionError | PlatformCertificates.CertificateError> =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
       const keys = yield* Sandbox
@@ -139,7 +141,7 @@ export const layerServer = (
   options: Options & SandboxServer.Options = {}
 ): Layer.Layer<
   Services | SandboxServer.SandboxServer,
-  WeChatPayError.InvalidOptionError | SandboxServer.SandboxServerError,
+  WeChatPayError.InvalidOptionError | PlatformCertificates.CertificateError | SandboxServer.SandboxServerError,
   HttpClient.HttpClient
 > =>
   Layer.unwrapEffect(

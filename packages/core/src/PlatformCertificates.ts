@@ -1,0 +1,446 @@
+/**
+ * WeChat Pay platform certificates, downloaded from `GET /v3/certificates`: each `encrypt_certificate` is
+ * decrypted with the APIv3 key (AEAD_AES_256_GCM), parsed with node's `X509Certificate`, checked for its
+ * validity dates, and the download is accepted only when its own signature verifies with the certificates it
+ * carries (as wechatpay-go's `core/downloader` does). The service keeps them by serial, refreshes them on a
+ * schedule in a scoped fiber, and re-downloads at most once a minute when asked for a serial it does not know.
+ *
+ * @since 0.1.0
+ */
+import { Headers, HttpClient, HttpClientRequest } from "@effect/platform"
+import type { Scope } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Redacted, Schema } from "effect"
+import * as Crypto from "node:crypto"
+import * as Aead from "./Aead.js"
+import * as Http from "./internal/http.js"
+import { normalizeSerial, verifyWith } from "./internal/verify.js"
+import { version } from "./internal/version.js"
+import * as Signer from "./Signer.js"
+
+/**
+ * Why certificates could not be had. `NoCertificates` is WeChat's 404 `无可用的平台证书`: the merchant has a
+ * WeChat Pay public key instead, and its message says to configure it. No reason ever carries the APIv3 key,
+ * a decrypted certificate or the `Authorization` header.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * declare const build: Effect.Effect<void, PlatformCertificates.CertificateError>
+ * const handled = build.pipe(
+ *   Effect.catchTag("CertificateError", (e) =>
+ *     e.reason === "NoCertificates" ? Effect.dieMessage(e.message) : Effect.fail(e))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CertificateError extends Schema.TaggedError<CertificateError>(
+  "@effect-wechatpay/core/CertificateError"
+)("CertificateError", {
+  reason: Schema.Literal("NoCertificates", "Transport", "Status", "Malformed", "Decryption", "Unverified", "Expired"),
+  /** Why, in words; never contains a key, a certificate or a signature. */
+  description: Schema.String,
+  status: Schema.optional(Schema.Number),
+  requestId: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    return this.reason === "NoCertificates"
+      ? "this merchant has no platform certificates (404 无可用的平台证书): configure the WeChat Pay public key " +
+        "(platformPublicKeyId and platformPublicKey, or WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY)"
+      : `${this.reason}: ${this.description}`
+  }
+}
+
+/**
+ * One platform certificate: its serial (upper-case hex, as WeChat shows it), validity and public key.
+ *
+ * @example
+ * ```ts
+ * import type { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const isValidAt = (c: PlatformCertificates.Certificate, millis: number) =>
+ *   c.validFrom <= millis && millis < c.validTo
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Certificate {
+  readonly serialNo: string
+  /** Milliseconds since the epoch. */
+  readonly validFrom: number
+  /** Milliseconds since the epoch. */
+  readonly validTo: number
+  readonly publicKey: Crypto.KeyObject
+  readonly pem: string
+}
+
+/**
+ * The path certificates are downloaded from.
+ *
+ * @example
+ * ```ts
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const url = `https://api.mch.weixin.qq.com${PlatformCertificates.PATH}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PATH = "/v3/certificates"
+
+/**
+ * Parses a PEM certificate with node's `X509Certificate`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * declare const pem: string
+ * const serial = Effect.map(PlatformCertificates.parse(pem), (c) => c.serialNo)
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parse = (pem: string): Effect.Effect<Certificate, CertificateError> =>
+  Effect.try({
+    try: () => {
+      const x509 = new Crypto.X509Certificate(pem)
+      const publicKey = x509.publicKey
+      if (publicKey.asymmetricKeyType !== "rsa") throw new Error("not an RSA certificate")
+      return {
+        serialNo: normalizeSerial(x509.serialNumber),
+        validFrom: Date.parse(x509.validFrom),
+        validTo: Date.parse(x509.validTo),
+        publicKey,
+        pem
+      }
+    },
+    catch: () => new CertificateError({ reason: "Malformed", description: "not a PEM RSA X.509 certificate" })
+  })
+
+const EncryptedCertificate = Schema.Struct({
+  serial_no: Schema.String,
+  effective_time: Schema.optional(Schema.String),
+  expire_time: Schema.optional(Schema.String),
+  encrypt_certificate: Schema.Struct({
+    algorithm: Schema.optional(Schema.String),
+    nonce: Schema.String,
+    associated_data: Schema.optional(Schema.String),
+    ciphertext: Schema.String
+  })
+})
+const DownloadBody = Schema.parseJson(Schema.Struct({ data: Schema.Array(EncryptedCertificate) }))
+const decodeBody = Schema.decodeUnknown(DownloadBody, { onExcessProperty: "ignore" })
+const ErrorBody = Schema.parseJson(Schema.Struct({ code: Schema.String, message: Schema.optional(Schema.String) }))
+const decodeErrorBody = Schema.decodeUnknownOption(ErrorBody)
+
+const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; certificates)`
+
+/**
+ * What {@link download} needs.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const options: PlatformCertificates.DownloadOptions = {
+ *   baseUrl: "https://api.mch.weixin.qq.com",
+ *   apiV3Key: Redacted.make("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb")
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DownloadOptions {
+  readonly baseUrl: string
+  /** The APIv3 key (32 bytes) that decrypts `encrypt_certificate`. */
+  readonly apiV3Key: Redacted.Redacted<string>
+  /** Keys the download may also be signed with (the WeChat Pay public key in mixed mode), by upper-case serial. */
+  readonly trusted?: ReadonlyMap<string, Crypto.KeyObject> | undefined
+}
+
+/**
+ * Downloads, decrypts and checks the platform certificates once; expired ones are left out.
+ *
+ * Signed with the `Signer` and sent through the platform `HttpClient` directly, so it works on every transport.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const serials = PlatformCertificates.download({
+ *   baseUrl: "https://api.mch.weixin.qq.com",
+ *   apiV3Key: Redacted.make("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb")
+ * }).pipe(Effect.map((certificates) => certificates.map((c) => c.serialNo)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category downloading
+ */
+export const download = Effect.fn("PlatformCertificates.download")(function*(options: DownloadOptions) {
+  const signer = yield* Signer.Signer
+  const httpClient = yield* HttpClient.HttpClient
+  const authorization = yield* signer.authorize({ method: "GET", target: PATH, body: "" })
+  const request = HttpClientRequest.get(options.baseUrl.replace(/\/+$/, "") + PATH, {
+    headers: { accept: "application/json", "user-agent": userAgent, authorization: Redacted.value(authorization) }
+  })
+  const fail = (reason: CertificateError["reason"], description: string, status?: number, requestId?: string) =>
+    new CertificateError({
+      reason,
+      description,
+      ...(status !== undefined ? { status } : {}),
+      ...(requestId !== undefined ? { requestId } : {})
+    })
+  const response = yield* httpClient.execute(request).pipe(
+    Effect.locally(Headers.currentRedactedNames, ["authorization"]),
+    Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => fail("Transport", "no answer within 10 seconds") }),
+    Effect.mapError((e) => e._tag === "CertificateError" ? e : fail("Transport", `the download failed: ${e.reason}`))
+  )
+  const status = response.status
+  const requestId: string | undefined = response.headers["request-id"]
+  const raw = new Uint8Array(
+    yield* Effect.mapError(response.arrayBuffer, () => fail("Transport", "the body could not be read", status))
+  )
+  const text = new TextDecoder().decode(raw)
+  if (status < 200 || status >= 300) {
+    const body = decodeErrorBody(text)
+    const said = body._tag === "Some" ? `${body.value.code} ${body.value.message ?? ""}`.trim() : Http.excerpt(text)
+    return yield* status === 404
+      ? fail("NoCertificates", `HTTP 404 ${said}`, status, requestId)
+      : fail("Status", `HTTP ${status} ${said}`, status, requestId)
+  }
+  const body = yield* Effect.mapError(
+    decodeBody(text),
+    () => fail("Malformed", "the answer is not a certificate list", status, requestId)
+  )
+  const now = yield* Clock.currentTimeMillis
+  const downloaded = new Map<string, Certificate>()
+  for (const entry of body.data) {
+    const pem = yield* Effect.mapError(
+      Aead.decrypt(options.apiV3Key, entry.encrypt_certificate),
+      () => fail("Decryption", `certificate ${entry.serial_no} does not decrypt with the APIv3 key`, status, requestId)
+    )
+    const certificate = yield* parse(Redacted.value(pem))
+    if (certificate.serialNo !== normalizeSerial(entry.serial_no)) {
+      return yield* fail("Malformed", `serial_no ${entry.serial_no} names another certificate`, status, requestId)
+    }
+    if (certificate.validTo > now) downloaded.set(certificate.serialNo, certificate)
+  }
+  if (downloaded.size === 0) {
+    return yield* fail("Expired", "every downloaded certificate has expired", status, requestId)
+  }
+  // The download vouches for itself: it must be signed by one of the certificates it carries (or a trusted key).
+  yield* verifyWith(
+    { headers: response.headers, body: raw, status },
+    (serial) => Effect.succeed(downloaded.get(serial)?.publicKey ?? options.trusted?.get(serial)),
+    () => [...downloaded.keys()]
+  ).pipe(
+    Effect.mapError((e) => fail("Unverified", `the download's signature: ${e.message}`, status, requestId))
+  )
+  return Array.from(downloaded.values())
+})
+
+/**
+ * The key ring's certificate source: the certificates downloaded so far, by serial.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const serials = Effect.map(PlatformCertificates.PlatformCertificates, (c) => c.certificates.map((x) => x.serialNo))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The certificates held now, newest first. */
+  readonly certificates: ReadonlyArray<Certificate>
+  /** The certificate to encrypt with: the valid one that expires last, as of the last download. */
+  readonly newest: Certificate | undefined
+  /**
+   * The certificate with this serial (any case). An unknown serial triggers a download, at most once a minute
+   * across all callers; a failed download is logged and answers `undefined`.
+   */
+  readonly lookup: (serial: string) => Effect.Effect<Certificate | undefined>
+  /** Downloads now and replaces the certificates held. */
+  readonly refresh: Effect.Effect<void, CertificateError>
+}
+
+/**
+ * The downloaded platform certificates.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const refreshed = Effect.flatMap(PlatformCertificates.PlatformCertificates, (c) => c.refresh)
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class PlatformCertificates extends Context.Tag("@effect-wechatpay/core/PlatformCertificates")<
+  PlatformCertificates,
+  Service
+>() {}
+
+/**
+ * What {@link make} needs: where to download from, the APIv3 key and the refresh schedule.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const options: PlatformCertificates.Options = {
+ *   baseUrl: "https://api.mch.weixin.qq.com",
+ *   apiV3Key: Redacted.make("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"),
+ *   refreshInterval: "1 hour"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends DownloadOptions {
+  /** How often certificates are downloaded again (default 1 hour; wechatpay-java refreshes every 60 minutes). */
+  readonly refreshInterval?: Duration.DurationInput | undefined
+  /**
+   * When `true` (mixed mode: a WeChat Pay public key also verifies), a failed first download is logged and the
+   * service starts empty instead of failing: certificates must never break a working public key.
+   */
+  readonly optional?: boolean | undefined
+}
+
+/** An unknown serial re-downloads at most this often. */
+const MIN_REFETCH_MILLIS = 60_000
+
+const newestOf = (certificates: ReadonlyArray<Certificate>, now: number): Certificate | undefined => {
+  let newest: Certificate | undefined
+  for (const c of certificates) {
+    if (c.validFrom <= now && c.validTo > now && (newest === undefined || c.validTo > newest.validTo)) newest = c
+  }
+  return newest
+}
+
+const logFailure = (error: CertificateError) =>
+  Effect.logWarning(`platform certificates: ${error.message}`).pipe(
+    Effect.annotateLogs({ "wechatpay.certificates.reason": error.reason })
+  )
+
+/**
+ * Downloads the certificates (failing the build unless `optional`) and refreshes them every `refreshInterval`
+ * in a fiber that lives as long as the scope.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const program = Effect.gen(function*() {
+ *   const certificates = yield* PlatformCertificates.make({
+ *     baseUrl: "https://api.mch.weixin.qq.com",
+ *     apiV3Key: Redacted.make("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb")
+ *   })
+ *   return certificates.newest?.serialNo
+ * }).pipe(Effect.scoped)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, CertificateError, Signer.Signer | HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const context = yield* Effect.context<Signer.Signer | HttpClient.HttpClient>()
+    const interval = Duration.decode(options.refreshInterval ?? "1 hour")
+    let held = new Map<string, Certificate>()
+    let list: ReadonlyArray<Certificate> = []
+    let newest: Certificate | undefined
+    // Only refetches for unknown serials are rate-limited: a rotation right after a scheduled download still works.
+    let lastRefetch = Number.NEGATIVE_INFINITY
+    const lock = yield* Effect.makeSemaphore(1)
+
+    // Callers hold `lock` around this: one download at a time.
+    const refreshUnlocked = Effect.gen(function*() {
+      const downloaded = yield* Effect.provide(download(options), context)
+      const now = yield* Clock.currentTimeMillis
+      // Certificates dropped from the list stay usable until they expire: answers signed a moment ago still verify.
+      const next = new Map<string, Certificate>()
+      for (const c of held.values()) if (c.validTo > now) next.set(c.serialNo, c)
+      for (const c of downloaded) next.set(c.serialNo, c)
+      held = next
+      list = Array.from(next.values()).sort((a, b) => b.validFrom - a.validFrom)
+      newest = newestOf(list, now)
+    })
+    const refresh = lock.withPermits(1)(refreshUnlocked)
+
+    yield* options.optional === true ? Effect.catchAll(refresh, logFailure) : refresh
+    yield* Effect.sleep(interval).pipe(
+      Effect.zipRight(Effect.catchAll(refresh, logFailure)),
+      Effect.forever,
+      Effect.forkScoped
+    )
+
+    const lookup = (serial: string): Effect.Effect<Certificate | undefined> =>
+      Effect.suspend(() => {
+        const wanted = normalizeSerial(serial)
+        const found = held.get(wanted)
+        if (found !== undefined) return Effect.succeed(found)
+        return Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          // Another caller may have downloaded while this one waited: look again before going to WeChat.
+          if (held.has(wanted) || now - lastRefetch < MIN_REFETCH_MILLIS) return held.get(wanted)
+          lastRefetch = now
+          yield* refreshUnlocked.pipe(Effect.catchAll(logFailure), Effect.withSpan("PlatformCertificates.refetch"))
+          return held.get(wanted)
+        }).pipe(lock.withPermits(1))
+      })
+
+    return PlatformCertificates.of({
+      get certificates() {
+        return list
+      },
+      get newest() {
+        return newest
+      },
+      lookup,
+      refresh
+    })
+  })
+
+/**
+ * Provides {@link PlatformCertificates} built by {@link make}; the refresh fiber stops with the layer.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * const CertificatesLive = PlatformCertificates.layer({
+ *   baseUrl: "https://api.mch.weixin.qq.com",
+ *   apiV3Key: Redacted.make("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<PlatformCertificates, CertificateError, Signer.Signer | HttpClient.HttpClient> =>
+  Layer.scoped(PlatformCertificates, make(options))
