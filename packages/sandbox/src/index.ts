@@ -12,6 +12,13 @@
 export * as Simulator from "./Simulator.js"
 
 /**
+ * Misbehaviours to inject into the simulator (`Simulator.Fault` is this module's `Fault`).
+ *
+ * @since 0.1.0
+ */
+export * as Fault from "./Fault.js"
+
+/**
  * An `HttpClient` answered in memory by the simulator.
  *
  * @since 0.1.0

@@ -7,11 +7,21 @@
  * ```
  *
  * Every key flag is optional; a missing key pair is generated, and `--write-keys DIR` saves what a client needs
- * (`merchant_private_key.pem`, mode 0600, and `platform_public_key.pem`). Private keys are never printed.
+ * (`merchant_private_key.pem` and `platform_public_key.pem`, mode 0600). Each file is written to a fresh temporary
+ * file and renamed into place, so a symlink planted at a key's path is replaced, never written through. Private keys
+ * are never printed.
+ *
+ * It logs one line per request it answers (method, path, status, WeChat's code). Another process can play the
+ * worker through the admin route it prints at startup:
+ *
+ * ```sh
+ * curl -X POST -d '{"result":"SUCCESS"}' http://127.0.0.1:8080/sandbox/authentications/N1/complete
+ * ```
  *
  * @since 0.1.0
  */
-import { Cause, Console, Effect, Exit, Fiber, Layer } from "effect"
+import { NodeRuntime } from "@effect/platform-node"
+import { Console, Effect, Layer } from "effect"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -31,9 +41,41 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
   --platform-private-key FILE     PEM that signs answers and decrypts fields (default: generate a pair)
   --platform-public-key-id ID     platform key id sent as Wechatpay-Serial (default: random PUB_KEY_ID_…)
   --token-expires-in SECONDS      lifetime of issued tokens (default 1800)
-  --write-keys DIR                write generated keys a client needs into DIR
+  --write-keys DIR                write generated keys a client needs into DIR (mode 0600)
   -h, --help                      show this help
+
+Admin route (unsigned, never a WeChat path): POST /sandbox/authentications/{authenticate_number}/complete
+with {"result":"SUCCESS"} or {"result":"FAILED","reason":"…"} completes an identity check as the worker would.
 `
+
+/**
+ * Writes `pem` to `dir/name` with mode 0600 and returns the path. The text goes to a new file created exclusively
+ * (`O_EXCL` never follows a symlink) and is then renamed over `name`: a symlink planted there is replaced, and the
+ * file it pointed at stays untouched; an existing file is replaced whatever its mode was.
+ *
+ * @example
+ * ```ts
+ * import { writeKeyFile } from "@effect-wechatpay/sandbox/main"
+ *
+ * const path = writeKeyFile(".sandbox-keys", "platform_public_key.pem", "-----BEGIN PUBLIC KEY-----\n…")
+ * ```
+ *
+ * @since 0.1.0
+ * @category main
+ */
+export const writeKeyFile = (dir: string, name: string, pem: string): string => {
+  Fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const file = Path.join(dir, name)
+  const temporary = Path.join(dir, `.${name}.${Crypto.randomBytes(8).toString("hex")}.tmp`)
+  try {
+    Fs.writeFileSync(temporary, pem, { mode: 0o600, flag: "wx" })
+    Fs.renameSync(temporary, file)
+  } catch (error) {
+    Fs.rmSync(temporary, { force: true })
+    throw error
+  }
+  return file
+}
 
 /**
  * Parses the command line and runs the sandbox until interrupted.
@@ -89,15 +131,10 @@ export const program = (args: ReadonlyArray<string>) =>
     const read = (file: string) => Effect.sync(() => Fs.readFileSync(file, "utf8"))
     const writeDir = values["write-keys"]
     const written: Array<string> = []
-    const write = (name: string, pem: string, mode: number) =>
+    const write = (name: string, pem: string) =>
       Effect.sync(() => {
         if (writeDir === undefined) return
-        Fs.mkdirSync(writeDir, { recursive: true, mode: 0o700 })
-        const file = Path.join(writeDir, name)
-        Fs.writeFileSync(file, pem, { mode })
-        // writeFileSync keeps the mode of an existing file, so tighten it explicitly.
-        Fs.chmodSync(file, mode)
-        written.push(file)
+        written.push(writeKeyFile(writeDir, name, pem))
       })
 
     let merchantPublicKey: string
@@ -106,7 +143,7 @@ export const program = (args: ReadonlyArray<string>) =>
     } else {
       const pair = yield* TestKeys.generate
       merchantPublicKey = pair.publicKey
-      yield* write("merchant_private_key.pem", pair.privateKey, 0o600)
+      yield* write("merchant_private_key.pem", pair.privateKey)
     }
     let platformPrivateKey: string
     let platformPublicKey: string
@@ -117,7 +154,7 @@ export const program = (args: ReadonlyArray<string>) =>
       const pair = yield* TestKeys.generate
       platformPrivateKey = pair.privateKey
       platformPublicKey = pair.publicKey
-      yield* write("platform_public_key.pem", platformPublicKey, 0o644)
+      yield* write("platform_public_key.pem", platformPublicKey)
     }
 
     const options: Simulator.Options = {
@@ -147,6 +184,11 @@ export const program = (args: ReadonlyArray<string>) =>
             ]
             : []),
           "",
+          "Complete an identity check as the worker would (admin route, unsigned):",
+          `  curl -X POST -d '{"result":"SUCCESS"}' ${server.url}${
+            SandboxServer.COMPLETE_PATH.replace("{authenticate_number}", "<authenticate_number>")
+          }`,
+          "",
           "Platform public key (verifies answers, encrypts user_name / id_card_number):",
           platformPublicKey.trim(),
           "",
@@ -155,7 +197,11 @@ export const program = (args: ReadonlyArray<string>) =>
       )
       return yield* Effect.never
     }).pipe(
-      Effect.provide(SandboxServer.layer({ port, host: values.host }).pipe(Layer.provide(Simulator.layer(options))))
+      Effect.provide(
+        SandboxServer.layer({ port, host: values.host, logRequests: true }).pipe(
+          Layer.provide(Simulator.layer(options))
+        )
+      )
     )
   })
 
@@ -168,16 +214,6 @@ const isEntryPoint = (): boolean => {
   }
 }
 
-// Run only when executed, not when imported (e.g. by a test).
-if (isEntryPoint()) {
-  const fiber = Effect.runFork(program(process.argv.slice(2)))
-  const stop = () => Effect.runFork(Fiber.interrupt(fiber))
-  process.once("SIGINT", stop)
-  process.once("SIGTERM", stop)
-  fiber.addObserver((exit) => {
-    if (Exit.isFailure(exit) && !Exit.isInterrupted(exit)) {
-      console.error(Cause.pretty(exit.cause))
-      process.exitCode = 1
-    }
-  })
-}
+// Run only when executed, not when imported (e.g. by a test). runMain interrupts the program on SIGINT/SIGTERM,
+// which closes the server, and reports a failure with exit code 1.
+if (isEntryPoint()) NodeRuntime.runMain(program(process.argv.slice(2)))

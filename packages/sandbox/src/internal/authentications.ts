@@ -4,17 +4,15 @@
  *
  * @internal
  */
+import { Either } from "effect"
 import * as Params from "./params.js"
 
 /**
- * The route's path, before the `authenticate_number` segment.
+ * The route's path pattern.
  *
  * @internal
  */
-export const PREFIX = "/v3/payroll-card/authentications/"
-
-// Sibling endpoints under the same prefix that the simulator does not serve: they stay 404, not a query.
-const NOT_A_NUMBER = new Set(["pre-order"])
+export const PATH = "/v3/payroll-card/authentications/{authenticate_number}"
 
 /**
  * wechatpay-go `AuthenticationState`.
@@ -45,16 +43,6 @@ export interface Record {
 }
 
 /**
- * The still-encoded `authenticate_number` segment when `path` is this route.
- *
- * @internal
- */
-export const segmentOf = (path: string): string | undefined => {
-  const segment = Params.segmentAfter(path, PREFIX)
-  return segment === undefined || NOT_A_NUMBER.has(segment) ? undefined : segment
-}
-
-/**
  * Checks the path segment and the query.
  *
  * @internal
@@ -62,24 +50,22 @@ export const segmentOf = (path: string): string | undefined => {
 export const parse = (
   segment: string,
   url: string
-): Params.Checked<{ readonly authenticate_number: string; readonly sub_mchid: string }> => {
-  const decoded = Params.decodeSegment("authenticate_number", segment)
-  if (decoded._tag === "Problem") return decoded
-  const number = Params.text("authenticate_number", decoded.value, {
-    location: "path",
-    required: true,
-    maxBytes: 64,
-    pattern: { regexp: /^[A-Za-z0-9]+$/, issue: "must contain only letters and digits" }
+): Params.Checked<{ readonly authenticate_number: string; readonly sub_mchid: string }> =>
+  Either.gen(function*() {
+    const decoded = yield* Params.decodeSegment("authenticate_number", segment)
+    const number = yield* Params.text("authenticate_number", decoded, {
+      location: "path",
+      required: true,
+      maxBytes: 64,
+      pattern: { regexp: /^[A-Za-z0-9]+$/, issue: "must contain only letters and digits" }
+    })
+    const subMchid = yield* Params.text("sub_mchid", Params.queryOf(url).get("sub_mchid"), {
+      location: "query",
+      required: true,
+      maxBytes: 32
+    })
+    return { authenticate_number: number!, sub_mchid: subMchid! }
   })
-  if (number._tag === "Problem") return number
-  const subMchid = Params.text("sub_mchid", Params.queryOf(url).get("sub_mchid"), {
-    location: "query",
-    required: true,
-    maxBytes: 32
-  })
-  if (subMchid._tag === "Problem") return subMchid
-  return Params.ok({ authenticate_number: number.value!, sub_mchid: subMchid.value! })
-}
 
 /**
  * The answer body, fields in wechatpay-go `AuthenticationEntity` order; optional ones only when set.

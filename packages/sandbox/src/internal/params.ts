@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { Either } from "effect"
 import type { Problem } from "./problem.js"
 import { paramError } from "./problem.js"
 
@@ -11,24 +12,21 @@ import { paramError } from "./problem.js"
  *
  * @internal
  */
-export type Checked<A> = { readonly _tag: "Ok"; readonly value: A } | {
-  readonly _tag: "Problem"
-  readonly problem: Problem
-}
+export type Checked<A> = Either.Either<A, Problem>
 
 /**
  * Wraps a value that passed its checks.
  *
  * @internal
  */
-export const ok = <A>(value: A): Checked<A> => ({ _tag: "Ok", value })
+export const ok = <A>(value: A): Checked<A> => Either.right(value)
 
 /**
  * Wraps a problem.
  *
  * @internal
  */
-export const problem = <A = never>(p: Problem): Checked<A> => ({ _tag: "Problem", problem: p })
+export const problem = <A = never>(p: Problem): Checked<A> => Either.left(p)
 
 /**
  * The segment after `prefix` when `path` is exactly `prefix` plus one non-empty segment, still percent-encoded.

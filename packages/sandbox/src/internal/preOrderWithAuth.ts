@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { Either } from "effect"
 import type { KeyObject } from "node:crypto"
 import * as crypto from "./crypto.js"
 import type { Problem } from "./problem.js"
@@ -48,10 +49,7 @@ export interface Accepted {
   readonly fingerprint: string
 }
 
-type Result = { readonly _tag: "Ok"; readonly accepted: Accepted } | {
-  readonly _tag: "Problem"
-  readonly problem: Problem
-}
+type Result = Either.Either<Accepted, Problem>
 
 const ENCRYPTED = ["user_name", "id_card_number"] as const
 
@@ -84,7 +82,7 @@ const ENUMS: ReadonlyArray<Rule> = [
   { field: "authenticate_type", required: true, oneOf: AUTHENTICATE_TYPES }
 ]
 
-const problem = (p: Problem): Result => ({ _tag: "Problem", problem: p })
+const problem = (p: Problem): Result => Either.left(p)
 
 const checkPlain = (body: Record<string, unknown>, rule: Rule): Problem | undefined => {
   const value = body[rule.field]
@@ -254,17 +252,14 @@ export const validate = (
     ...[...RULES, ...ENUMS].map((rule) => fields[rule.field] ?? null),
     ...plaintexts
   ]
-  return {
-    _tag: "Ok",
-    accepted: {
-      openid: fields.openid as string,
-      sub_mchid: fields.sub_mchid as string,
-      authenticate_number: fields.authenticate_number as string,
-      launchAppid: (fields.sub_appid ?? fields.appid) as string,
-      project_name: fields.project_name as string,
-      employer_name: fields.employer_name as string,
-      authenticate_type: fields.authenticate_type as string,
-      fingerprint: crypto.fingerprint(JSON.stringify(comparable))
-    }
-  }
+  return Either.right({
+    openid: fields.openid as string,
+    sub_mchid: fields.sub_mchid as string,
+    authenticate_number: fields.authenticate_number as string,
+    launchAppid: (fields.sub_appid ?? fields.appid) as string,
+    project_name: fields.project_name as string,
+    employer_name: fields.employer_name as string,
+    authenticate_type: fields.authenticate_type as string,
+    fingerprint: crypto.fingerprint(JSON.stringify(comparable))
+  })
 }

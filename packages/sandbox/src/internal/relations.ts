@@ -4,15 +4,16 @@
  *
  * @internal
  */
+import { Either } from "effect"
 import * as Params from "./params.js"
 import { paramError } from "./problem.js"
 
 /**
- * The route's path, before the `openid` segment.
+ * The route's path pattern.
  *
  * @internal
  */
-export const PREFIX = "/v3/payroll-card/relations/"
+export const PATH = "/v3/payroll-card/relations/{openid}"
 
 /**
  * The key of a relation: one worker and one sub-merchant.
@@ -22,13 +23,6 @@ export const PREFIX = "/v3/payroll-card/relations/"
 export const key = (subMchid: string, openid: string): string => `${subMchid}\n${openid}`
 
 /**
- * The still-encoded `openid` segment when `path` is this route.
- *
- * @internal
- */
-export const segmentOf = (path: string): string | undefined => Params.segmentAfter(path, PREFIX)
-
-/**
  * Checks the path segment and the query (at least one of `appid` and `sub_appid`, as WeChat documents).
  *
  * @internal
@@ -36,36 +30,32 @@ export const segmentOf = (path: string): string | undefined => Params.segmentAft
 export const parse = (
   segment: string,
   url: string
-): Params.Checked<{ readonly openid: string; readonly sub_mchid: string }> => {
-  const decoded = Params.decodeSegment("openid", segment)
-  if (decoded._tag === "Problem") return decoded
-  const openid = Params.text("openid", decoded.value, { location: "path", required: true, maxBytes: 64 })
-  if (openid._tag === "Problem") return openid
-  const query = Params.queryOf(url)
-  const subMchid = Params.text("sub_mchid", query.get("sub_mchid"), {
-    location: "query",
-    required: true,
-    maxBytes: 32
-  })
-  if (subMchid._tag === "Problem") return subMchid
-  const appid = Params.text("appid", query.get("appid"), { location: "query", required: false, maxBytes: 32 })
-  if (appid._tag === "Problem") return appid
-  const subAppid = Params.text("sub_appid", query.get("sub_appid"), {
-    location: "query",
-    required: false,
-    maxBytes: 32
-  })
-  if (subAppid._tag === "Problem") return subAppid
-  if (appid.value === undefined && subAppid.value === undefined) {
-    return Params.problem(paramError({
-      field: "appid",
-      issue: "appid or sub_appid is required",
+): Params.Checked<{ readonly openid: string; readonly sub_mchid: string }> =>
+  Either.gen(function*() {
+    const decoded = yield* Params.decodeSegment("openid", segment)
+    const openid = yield* Params.text("openid", decoded, { location: "path", required: true, maxBytes: 64 })
+    const query = Params.queryOf(url)
+    const subMchid = yield* Params.text("sub_mchid", query.get("sub_mchid"), {
       location: "query",
-      message: "At least one of appid and sub_appid is required"
-    }))
-  }
-  return Params.ok({ openid: openid.value!, sub_mchid: subMchid.value! })
-}
+      required: true,
+      maxBytes: 32
+    })
+    const appid = yield* Params.text("appid", query.get("appid"), { location: "query", required: false, maxBytes: 32 })
+    const subAppid = yield* Params.text("sub_appid", query.get("sub_appid"), {
+      location: "query",
+      required: false,
+      maxBytes: 32
+    })
+    if (appid === undefined && subAppid === undefined) {
+      return yield* Params.problem(paramError({
+        field: "appid",
+        issue: "appid or sub_appid is required",
+        location: "query",
+        message: "At least one of appid and sub_appid is required"
+      }))
+    }
+    return { openid: openid!, sub_mchid: subMchid! }
+  })
 
 /**
  * The answer body, fields in wechatpay-go `RelationEntity` order. A worker who never authorised the sub-merchant

@@ -1,0 +1,219 @@
+/**
+ * The request engine: turns one request into an `Outcome` at a given `Clock` time.
+ *
+ * In order: use up a matching fault and record the request; check `User-Agent` and `Accept`; find the route
+ * (`routes.ts`: 404 and 405 come from there); authenticate (`authorization.ts`); run the route's handler; then apply
+ * the fault, spend the nonce, record the request's effect and sign the answer. Each step fails with the `Problem`
+ * WeChat would answer, as an `Either`, so the whole evaluation stays synchronous: no other request can run between
+ * checking a nonce or an idempotency record and writing it.
+ *
+ * @internal
+ */
+import { Duration, Either, Option } from "effect"
+import type { KeyObject } from "node:crypto"
+import * as NodeCrypto from "node:crypto"
+import type { Fault } from "../Fault.js"
+import * as Authorization from "./authorization.js"
+import * as crypto from "./crypto.js"
+import type { SimulatedRequest, SimulatedResponse } from "./model.js"
+import { Outcome } from "./model.js"
+import * as Problem from "./problem.js"
+import * as Routes from "./routes.js"
+import type { State } from "./state.js"
+
+/**
+ * What the engine needs: keys parsed once, identifiers, and the records.
+ *
+ * @internal
+ */
+export interface Engine {
+  readonly settings: Routes.Settings & { readonly merchantSerialNo: string }
+  readonly merchantPublicKey: KeyObject
+  readonly state: State
+}
+
+interface Rejection {
+  readonly problem: Problem.Problem
+  /** Set once the signature verified: the nonce is then spent even though the request failed. */
+  readonly spent?: Authorization.Credentials
+}
+
+interface Accepted {
+  readonly credentials: Authorization.Credentials
+  readonly answer: Routes.Answer
+}
+
+const ACCEPTABLE = new Set(["application/json", "application/*", "*/*"])
+
+const lowerCaseKeys = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
+  return out
+}
+
+const pathOf = (url: string): string => {
+  const query = url.indexOf("?")
+  return query === -1 ? url : url.slice(0, query)
+}
+
+const checkHeaders = (headers: Readonly<Record<string, string>>): Either.Either<void, Problem.Problem> => {
+  const userAgent = headers["user-agent"]
+  if (userAgent === undefined || userAgent.trim() === "") {
+    return Either.left(Problem.paramError({
+      field: "User-Agent",
+      issue: "missing",
+      location: "header",
+      message: "Missing User-Agent header: WeChat Pay APIv3 requires every request to carry a User-Agent"
+    }))
+  }
+  const accept = headers["accept"]
+  if (accept === undefined || !Routes.acceptedTypes(accept).some((type) => ACCEPTABLE.has(type))) {
+    return Either.left(Problem.paramError({
+      field: "Accept",
+      ...(accept === undefined ? {} : { value: accept }),
+      issue: accept === undefined ? "missing" : "does not accept application/json",
+      location: "header",
+      message: "The Accept header must allow application/json (send Accept: application/json)"
+    }))
+  }
+  return Either.void
+}
+
+const rejected = (problem: Problem.Problem): Rejection => ({ problem })
+
+const evaluate = (
+  engine: Engine,
+  request: SimulatedRequest,
+  headers: Record<string, string>,
+  path: string,
+  now: number
+): Either.Either<Accepted, Rejection> =>
+  Either.gen(function*() {
+    yield* Either.mapLeft(checkHeaders(headers), rejected)
+    const match = yield* Either.mapLeft(Routes.router.find(request.method, path), rejected)
+    const { settings, state } = engine
+    const credentials = yield* Either.mapLeft(
+      Authorization.authenticate(request, headers["authorization"], Math.floor(now / 1000), {
+        mchid: settings.mchid,
+        merchantSerialNo: settings.merchantSerialNo,
+        merchantPublicKey: engine.merchantPublicKey,
+        seen: (nonce) => state.nonces.has(nonce)
+      }),
+      rejected
+    )
+    const answer = yield* Either.mapLeft(
+      match.route.handle({ request, headers, params: match.params, now, state, settings }),
+      (problem): Rejection => ({ problem, spent: credentials })
+    )
+    return { credentials, answer }
+  })
+
+const otherSerial = (engine: Engine): string => {
+  const serial = `PUB_KEY_ID_01${crypto.digits(28)}`
+  return serial === engine.settings.platformPublicKeyId ? otherSerial(engine) : serial
+}
+
+// Signs like WeChat: TIMESTAMP\nNONCE\nBODY\n over the exact body text that is sent. The faults that tamper
+// with verification are applied here, each one changing a single thing.
+const signed = (
+  engine: Engine,
+  status: number,
+  body: string,
+  nowSeconds: number,
+  extra: Readonly<Record<string, string>> | undefined,
+  fault: Fault | undefined
+): SimulatedResponse => {
+  const timestamp = String(fault?._tag === "StaleTimestamp" ? nowSeconds - (fault.seconds ?? 600) : nowSeconds)
+  const nonce = crypto.alphanumeric(32)
+  const signature = fault?._tag === "BadSignature"
+    ? NodeCrypto.randomBytes(256).toString("base64")
+    : fault?._tag === "SignatureProbe"
+    ? `WECHATPAY/SIGNTEST/${NodeCrypto.randomBytes(192).toString("base64")}`
+    : crypto.sign(`${timestamp}\n${nonce}\n${body}\n`, engine.settings.platformPrivateKey)
+  return {
+    status,
+    headers: {
+      "Content-Type": "application/json",
+      "Request-ID": crypto.hex(16),
+      "Wechatpay-Nonce": nonce,
+      "Wechatpay-Serial": fault?._tag === "UnknownSerial" ? otherSerial(engine) : engine.settings.platformPublicKeyId,
+      ...(fault?._tag === "MissingHeaders" ? {} : { "Wechatpay-Signature": signature }),
+      "Wechatpay-Timestamp": timestamp,
+      // Real answers carry the server's time; a client can tell a skewed clock from it.
+      Date: new Date(nowSeconds * 1000).toUTCString(),
+      ...extra,
+      ...(fault?._tag === "Headers" ? fault.headers : {})
+    },
+    body
+  }
+}
+
+const problemResponse = (engine: Engine, problem: Problem.Problem, nowSeconds: number): SimulatedResponse =>
+  signed(engine, problem.status, Problem.render(problem), nowSeconds, problem.headers, undefined)
+
+/**
+ * Answers one request at `Clock` time `now` (milliseconds).
+ *
+ * @example
+ * ```ts
+ * const outcome = handle(engine, { method: "GET", url: "/v3/nope", headers: {}, body: "" }, Date.now())
+ * ```
+ * @internal
+ */
+export const handle = (engine: Engine, request: SimulatedRequest, now: number): Outcome => {
+  const { state } = engine
+  state.prune(now)
+  const nowSeconds = Math.floor(now / 1000)
+  const headers = lowerCaseKeys(request.headers)
+  const path = pathOf(request.url)
+  const fault = state.faults.take(request.url, path)
+  state.remember({
+    method: request.method,
+    url: request.url,
+    headers,
+    body: request.body,
+    receivedAt: now,
+    fault: Option.fromNullable(fault)
+  })
+
+  if (fault?._tag === "Drop") return Outcome.Drop({})
+  const delay = fault?._tag === "Delay" ? { delay: Duration.decode(fault.duration) } : {}
+  const respond = (response: SimulatedResponse, truncateAfterBytes?: number): Outcome =>
+    Outcome.Respond({ response, ...delay, ...(truncateAfterBytes === undefined ? {} : { truncateAfterBytes }) })
+
+  const verdict = evaluate(engine, request, headers, path, now)
+  if (Either.isLeft(verdict)) {
+    const { problem, spent } = verdict.left
+    if (spent !== undefined) state.nonces.set(spent.nonce, spent.timestamp)
+    return respond(problemResponse(engine, problem, nowSeconds))
+  }
+  if (fault?._tag === "ApiError") {
+    return respond(problemResponse(engine, {
+      status: fault.status ?? Problem.statusOf(fault.code),
+      code: fault.code,
+      message: fault.message ?? Problem.messageOf(fault.code),
+      ...(fault.retryAfter === undefined ? {} : { headers: { "Retry-After": String(fault.retryAfter) } })
+    }, nowSeconds))
+  }
+  if (fault?._tag === "GatewayHtml") {
+    const status = fault.status ?? 502
+    return respond({
+      status,
+      headers: { "Content-Type": "text/html", Server: "nginx" },
+      body: Problem.gatewayHtml(status)
+    })
+  }
+
+  const { answer, credentials } = verdict.right
+  state.nonces.set(credentials.nonce, credentials.timestamp)
+  const text = answer()
+  const body = fault?._tag === "EmptyBody" ? "" : text
+  const response = signed(engine, 200, body, nowSeconds, undefined, fault)
+  if (fault?._tag === "Truncate") {
+    const length = Buffer.byteLength(body, "utf8")
+    const bytes = fault.bytes ?? Math.floor(length / 2)
+    // Cutting at or past the end would not truncate anything, so keep at least one byte back.
+    return respond(response, Math.max(0, Math.min(bytes, length - 1)))
+  }
+  return respond(response)
+}

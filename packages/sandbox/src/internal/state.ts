@@ -1,0 +1,134 @@
+/**
+ * Everything a simulator remembers, each record bounded so a long-running sandbox stays small.
+ *
+ * Plain mutable state is safe here: the engine reads, checks and writes it in one synchronous block per request,
+ * so concurrent requests cannot interleave between checking a nonce or an `authenticate_number` and recording it.
+ *
+ * @internal
+ */
+import { Either, Option } from "effect"
+import type { CheckOutcome, ReceivedRequest } from "../Simulator.js"
+import type * as Authentications from "./authentications.js"
+import { WINDOW_SECONDS } from "./authorization.js"
+import { FaultQueue } from "./faultQueue.js"
+import * as Relations from "./relations.js"
+import { BoundedMap } from "./store.js"
+
+/**
+ * How many records of each kind a simulator keeps; the oldest is forgotten first.
+ *
+ * @internal
+ */
+export interface Limits {
+  readonly received: number
+  readonly checks: number
+  readonly relations: number
+  readonly nonces: number
+  readonly idempotency: number
+}
+
+/**
+ * A token issued for an `authenticate_number`, with the fingerprint of the request that asked for it.
+ *
+ * @internal
+ */
+export interface Issued {
+  readonly fingerprint: string
+  readonly token: string
+  readonly issuedAt: number
+}
+
+const PRUNE_EVERY_MILLIS = 60_000
+const DEFAULT_FAILED_REASON = "身份核验未通过"
+
+/**
+ * The simulator's records.
+ *
+ * @example
+ * ```ts
+ * const state = new State(limits, 1800)
+ * state.nonces.set("nonce", 1700000000)
+ * ```
+ * @internal
+ */
+export class State {
+  received: Array<ReceivedRequest> = []
+  readonly faults = new FaultQueue()
+  /** Spent request nonces, with their timestamps (seconds). */
+  readonly nonces: BoundedMap<string, number>
+  /** Idempotency records: the token issued per `authenticate_number` while it lives. */
+  readonly issued: BoundedMap<string, Issued>
+  /** Identity checks by `authenticate_number` (unique per provider; a query must also name their sub_mchid). */
+  readonly checks: BoundedMap<string, Authentications.Record>
+  /** When each (sub_mchid, openid) relation was authorised, by `Relations.key`. */
+  readonly relations: BoundedMap<string, number>
+  private lastPrune = Number.NEGATIVE_INFINITY
+
+  constructor(readonly limits: Limits, readonly tokenExpiresIn: number) {
+    this.nonces = new BoundedMap(limits.nonces)
+    this.issued = new BoundedMap(limits.idempotency)
+    this.checks = new BoundedMap(limits.checks)
+    this.relations = new BoundedMap(limits.relations)
+  }
+
+  /** Remembers a request, forgetting the oldest beyond the limit. */
+  remember(request: ReceivedRequest): void {
+    this.received.push(request)
+    if (this.received.length > this.limits.received) {
+      this.received.splice(0, this.received.length - this.limits.received)
+    }
+  }
+
+  /** Forgets nonces outside the timestamp window and expired tokens, at most once a minute. */
+  prune(now: number): void {
+    if (now - this.lastPrune < PRUNE_EVERY_MILLIS) return
+    this.lastPrune = now
+    const seconds = Math.floor(now / 1000)
+    // A nonce outside the window can no longer be replayed: its timestamp would fail the skew check first.
+    this.nonces.prune((timestamp) => Math.abs(seconds - timestamp) > WINDOW_SECONDS)
+    this.issued.prune((entry) => entry.issuedAt + this.tokenExpiresIn * 1000 <= now)
+  }
+
+  /** The token issued for `number`, if it still lives. */
+  liveIssue(number: string, now: number): Issued | undefined {
+    const entry = this.issued.get(number)
+    return entry !== undefined && entry.issuedAt + this.tokenExpiresIn * 1000 > now ? entry : undefined
+  }
+
+  /**
+   * Ends a processing identity check as the worker would. `SUCCESS` authorises the relation of its worker and
+   * sub-merchant. Fails with the reason when no check with that number is processing.
+   */
+  complete(
+    number: string,
+    outcome: CheckOutcome,
+    reason: string | undefined,
+    now: number
+  ): Either.Either<Authentications.Record, { readonly state: Option.Option<Authentications.State> }> {
+    const check = this.checks.get(number)
+    if (check === undefined || check.state !== "AUTHENTICATE_PROCESSING") {
+      return Either.left({ state: Option.map(Option.fromNullable(check), (record) => record.state) })
+    }
+    if (outcome === "SUCCESS") {
+      const key = Relations.key(check.sub_mchid, check.openid)
+      // Authorised once, authorised since: a later check does not move the time.
+      if (!this.relations.has(key)) this.relations.set(key, now)
+    }
+    const done: Authentications.Record = outcome === "SUCCESS"
+      ? { ...check, state: "AUTHENTICATE_SUCCESS", authenticatedAt: now }
+      : { ...check, state: "AUTHENTICATE_FAILED", authenticatedAt: now, failedReason: reason ?? DEFAULT_FAILED_REASON }
+    this.checks.set(number, done)
+    return Either.right(done)
+  }
+
+  /** Forgets everything. */
+  reset(): void {
+    this.received = []
+    this.faults.clear()
+    this.nonces.clear()
+    this.issued.clear()
+    this.checks.clear()
+    this.relations.clear()
+    this.lastPrune = Number.NEGATIVE_INFINITY
+  }
+}
