@@ -21,7 +21,9 @@
 import { Either } from "effect"
 import type { KeyObject } from "node:crypto"
 import * as Authentications from "./authentications.js"
+import * as Certificates from "./certificates.js"
 import * as crypto from "./crypto.js"
+import type * as KeyRing from "./keyring.js"
 import type { SimulatedRequest } from "./model.js"
 import * as PreOrderWithAuth from "./preOrderWithAuth.js"
 import * as Problem from "./problem.js"
@@ -39,6 +41,8 @@ export interface Settings {
   readonly platformPrivateKey: KeyObject
   readonly platformPublicKeyId: string
   readonly tokenExpiresIn: number
+  /** The platform keys by mode: who signs, who decrypts, which certificates are listed. */
+  readonly keys: KeyRing.KeyRing
 }
 
 /**
@@ -123,9 +127,10 @@ const getRelation: Handler = ({ params, request, settings, state }) =>
 const preOrderWithAuth: Handler = ({ headers, now, request, settings, state }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
+    const platform = settings.keys.decrypting(headers["wechatpay-serial"])
     const accepted = yield* PreOrderWithAuth.validate(request.body, headers["wechatpay-serial"], {
-      privateKey: settings.platformPrivateKey,
-      publicKeyId: settings.platformPublicKeyId
+      privateKey: platform.privateKey,
+      publicKeyId: platform.serial
     })
     const previous = state.liveIssue(accepted.authenticate_number, now)
     if (previous !== undefined && previous.fingerprint !== accepted.fingerprint) {
@@ -177,6 +182,16 @@ const issue = (accepted: PreOrderWithAuth.Accepted, now: number, state: State, s
   })
 }
 
+// A merchant with only the WeChat Pay public key has no platform certificates: WeChat answers this 404.
+const certificates: Handler = ({ now, settings }) => {
+  const keys = settings.keys
+  if (keys.mode === "publicKey" || keys.apiV3Key === undefined) {
+    return Either.left<Problem.Problem>({ status: 404, code: "NOT_FOUND", message: "无可用的平台证书" })
+  }
+  const apiV3Key = keys.apiV3Key
+  return Either.right(() => Certificates.render(keys.listed(now), apiV3Key))
+}
+
 /**
  * Every route the simulator serves.
  *
@@ -185,7 +200,8 @@ const issue = (accepted: PreOrderWithAuth.Accepted, now: number, state: State, s
 export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
   { method: "POST", path: PreOrderWithAuth.PATH, handle: preOrderWithAuth },
   { method: "GET", path: Authentications.PATH, handle: getAuthentication },
-  { method: "GET", path: Relations.PATH, handle: getRelation }
+  { method: "GET", path: Relations.PATH, handle: getRelation },
+  { method: "GET", path: Certificates.PATH, handle: certificates }
 ]
 
 /**
