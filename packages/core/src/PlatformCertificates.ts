@@ -240,11 +240,10 @@ export const download = Effect.fn("PlatformCertificates.download")(function*(opt
     return yield* fail("Expired", "every downloaded certificate has expired", status, requestId)
   }
   // The download vouches for itself: it must be signed by one of the certificates it carries (or a trusted key).
-  yield* verifyWith(
-    { headers: response.headers, body: raw, status },
-    (serial) => Effect.succeed(downloaded.get(serial)?.publicKey ?? options.trusted?.get(serial)),
-    () => [...downloaded.keys()]
-  ).pipe(
+  yield* verifyWith({ headers: response.headers, body: raw, status }, {
+    get: (serial) => downloaded.get(serial)?.publicKey ?? options.trusted?.get(serial),
+    known: () => [...downloaded.keys()]
+  }).pipe(
     Effect.mapError((e) => fail("Unverified", `the download's signature: ${e.message}`, status, requestId))
   )
   return Array.from(downloaded.values())
@@ -269,6 +268,8 @@ export interface Service {
   readonly certificates: ReadonlyArray<Certificate>
   /** The certificate to encrypt with: the valid one that expires last, as of the last download. */
   readonly newest: Certificate | undefined
+  /** The certificate held with this upper-case serial, without downloading. */
+  readonly get: (serial: string) => Certificate | undefined
   /**
    * The certificate with this serial (any case). An unknown serial triggers a download, at most once a minute
    * across all callers; a failed download is logged and answers `undefined`.
@@ -389,12 +390,23 @@ export const make = (
     })
     const refresh = lock.withPermits(1)(refreshUnlocked)
 
-    yield* options.optional === true ? Effect.catchAll(refresh, logFailure) : refresh
-    yield* Effect.sleep(interval).pipe(
-      Effect.zipRight(Effect.catchAll(refresh, logFailure)),
-      Effect.forever,
-      Effect.forkScoped
-    )
+    const first = yield* options.optional === true ? Effect.either(refresh) : Effect.as(refresh, undefined)
+    if (first?._tag === "Left") {
+      // A merchant with only a WeChat Pay public key has no certificates (404): say it once and stop asking on a
+      // schedule; an unknown serial may still ask, at most once a minute, in case the merchant migrates.
+      if (first.left.reason === "NoCertificates") {
+        yield* Effect.logInfo("platform certificates: none for this merchant; verifying with the WeChat Pay public key")
+      } else {
+        yield* logFailure(first.left)
+      }
+    }
+    if (first?._tag !== "Left" || first.left.reason !== "NoCertificates") {
+      yield* Effect.sleep(interval).pipe(
+        Effect.zipRight(Effect.catchAll(refresh, logFailure)),
+        Effect.forever,
+        Effect.forkScoped
+      )
+    }
 
     const lookup = (serial: string): Effect.Effect<Certificate | undefined> =>
       Effect.suspend(() => {
@@ -418,6 +430,7 @@ export const make = (
       get newest() {
         return newest
       },
+      get: (serial) => held.get(serial),
       lookup,
       refresh
     })

@@ -12,7 +12,7 @@ import { Config, Context, Effect, Layer } from "effect"
 import type * as Crypto from "node:crypto"
 import * as Validate from "./internal/validate.js"
 import * as internal from "./internal/verify.js"
-import { normalizeSerial, verifyWith } from "./internal/verify.js"
+import { type Keys, normalizeSerial, verifyWith } from "./internal/verify.js"
 import * as PlatformCertificates from "./PlatformCertificates.js"
 import { InvalidOptionError, type ResponseVerificationError } from "./WeChatPayError.js"
 
@@ -148,15 +148,12 @@ export interface Options {
   readonly platformCertificates?: ReadonlyArray<string> | undefined
 }
 
-const fromLookup = (
-  lookup: (serial: string) => Effect.Effect<Crypto.KeyObject | undefined>,
-  serials: () => ReadonlyArray<string>
-): Service =>
+const fromKeys = (keys: Keys): Service =>
   Verifier.of({
     get serials() {
-      return serials()
+      return keys.known()
     },
-    verify: (signed) => verifyWith(signed, lookup, serials)
+    verify: (signed) => verifyWith(signed, keys)
   })
 
 const staticKeys = (options: Partial<Options>): Effect.Effect<Map<string, Crypto.KeyObject>, InvalidOptionError> =>
@@ -197,7 +194,7 @@ const staticKeys = (options: Partial<Options>): Effect.Effect<Map<string, Crypto
 export const make = (options: Options): Effect.Effect<Service, InvalidOptionError> =>
   Effect.map(staticKeys(options), (keys) => {
     const serials = Array.from(keys.keys())
-    return fromLookup((serial) => Effect.succeed(keys.get(serial)), () => serials)
+    return fromKeys({ get: (serial) => keys.get(serial), known: () => serials })
   })
 
 /**
@@ -223,13 +220,11 @@ export const makeWithCertificates = (
   Effect.gen(function*() {
     const certificates = yield* PlatformCertificates.PlatformCertificates
     const keys = yield* staticKeys(options)
-    return fromLookup(
-      (serial) => {
-        const key = keys.get(serial)
-        return key !== undefined ? Effect.succeed(key) : Effect.map(certificates.lookup(serial), (c) => c?.publicKey)
-      },
-      () => [...keys.keys(), ...certificates.certificates.map((c) => c.serialNo).filter((s) => !keys.has(s))]
-    )
+    return fromKeys({
+      get: (serial) => keys.get(serial) ?? certificates.get(serial)?.publicKey,
+      refetch: (serial) => Effect.map(certificates.lookup(serial), (c) => c?.publicKey),
+      known: () => [...keys.keys(), ...certificates.certificates.map((c) => c.serialNo).filter((s) => !keys.has(s))]
+    })
   })
 
 /**

@@ -58,6 +58,11 @@ export interface Options extends WeChatPayClient.Options {
   readonly apiV3Key?: Redacted.Redacted<string> | undefined
   /** Fixed platform certificates (PEM): verified against, never downloaded. */
   readonly platformCertificates?: ReadonlyArray<string> | undefined
+  /**
+   * Whether `apiV3Key` also downloads platform certificates (default: yes, unless `platformCertificates` are
+   * given). `false` suits a merchant with only a WeChat Pay public key: the APIv3 key then only decrypts callbacks.
+   */
+  readonly downloadCertificates?: boolean | undefined
   /** How often downloaded certificates are refreshed (default 1 hour). */
   readonly certificateRefreshInterval?: Duration.DurationInput | undefined
 }
@@ -137,7 +142,8 @@ const platformKeys = (options: Options) =>
       return yield* new InvalidOptionError({ option: "apiV3Key", description: "must be 32 bytes (the APIv3 key)" })
     }
     const fixed = options.platformCertificates ?? []
-    if (publicKey === undefined && fixed.length === 0 && apiV3Key === undefined) {
+    const download = apiV3Key !== undefined && fixed.length === 0 && options.downloadCertificates !== false
+    if (publicKey === undefined && fixed.length === 0 && !download) {
       return yield* new InvalidOptionError({
         option: "platformPublicKey",
         description: "configure the WeChat Pay public key (platformPublicKeyId and platformPublicKey), " +
@@ -146,7 +152,7 @@ const platformKeys = (options: Options) =>
     }
     const publicKeys = publicKeyId !== undefined && publicKey !== undefined ? { [publicKeyId]: publicKey } : {}
     const staticOptions = { publicKeys, platformCertificates: fixed }
-    if (apiV3Key === undefined || fixed.length > 0) {
+    if (!download) {
       // No download: the encryptor uses the public key, or else the fixed certificate that expires last.
       const encryptor = publicKeyId !== undefined && publicKey !== undefined
         ? Encryptor.layer({ serialNo: publicKeyId, publicKey })
@@ -155,7 +161,7 @@ const platformKeys = (options: Options) =>
     }
     const certificates = PlatformCertificates.layer({
       baseUrl: options.baseUrl ?? WeChatPayClient.DEFAULT_BASE_URL,
-      apiV3Key,
+      apiV3Key: apiV3Key!,
       refreshInterval: options.certificateRefreshInterval,
       optional: publicKey !== undefined,
       // In mixed mode WeChat may sign the download with the public key.

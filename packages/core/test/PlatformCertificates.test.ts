@@ -118,13 +118,30 @@ describe("PlatformCertificates", () => {
         platformPublicKeyId: "PUB_KEY_ID_0100000000000001",
         platformPublicKey: publicKey.publicKey
       })
-      state.status = 404
       const logs: Array<string> = []
       const logger = Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(String(message))))
+      // A public-key-only merchant (404): said once, no scheduled downloads, the public key verifies.
+      state.status = 404
       const degraded = yield* Layer.build(Layer.provide(mixed, logger))
       const verifier = yield* Effect.provide(Verifier.Verifier, degraded)
       yield* verifier.verify(yield* answer(publicKey.privateKey, "PUB_KEY_ID_0100000000000001"))
-      assert.isTrue(logs.some((line) => line.includes("NoCertificates") || line.includes("无可用的平台证书")))
+      assert.isTrue(logs.some((line) => line.includes("none for this merchant")))
+      yield* TestClock.adjust("3 hours")
+      assert.strictEqual(state.downloads, 1)
+      // Any other failure is a warning, and the schedule keeps trying.
+      state.status = 500
+      yield* Layer.build(Layer.provide(mixed, logger))
+      assert.isTrue(logs.some((line) => line.includes("Status: HTTP 500")))
+      state.status = 200
+      yield* TestClock.adjust("1 hour")
+      assert.strictEqual(state.downloads, 3)
+      // downloadCertificates: false keeps the APIv3 key for callbacks only.
+      yield* Layer.build(layer({
+        platformPublicKeyId: "PUB_KEY_ID_0100000000000001",
+        platformPublicKey: publicKey.publicKey,
+        downloadCertificates: false
+      }))
+      assert.strictEqual(state.downloads, 3)
       // Once WeChat has certificates, both keys verify; encryption stays with the public key.
       state.status = 200
       const context = yield* Layer.build(mixed)

@@ -98,6 +98,8 @@ const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) =>
       ? {}
       : { platformPublicKeyId: keys.platformPublicKeyId, platformPublicKey: keys.platformPublicKey }),
     apiV3Key: Redacted.make(keys.apiV3Key),
+    // A public-key merchant keeps its APIv3 key for callbacks only: no certificate download.
+    ...(keyMode === undefined || keyMode === "publicKey" ? { downloadCertificates: false } : {}),
     baseUrl
   })
 }

@@ -7,9 +7,9 @@
  * ```
  *
  * Every key flag is optional; a missing key pair is generated, and `--write-keys DIR` saves what a client needs
- * (`merchant_private_key.pem`, `platform_public_key.pem` and `api_v3_key.txt`, mode 0600). Each file is written to a
- * fresh temporary file and renamed into place, so a symlink planted at a key's path is replaced, never written
- * through. Private keys and the APIv3 key are never printed.
+ * (`merchant_private_key.pem`, `platform_public_key.pem`, and `api_v3_key.txt` in certificate or mixed mode; mode
+ * 0600). Each file is written to a fresh temporary file and renamed into place, so a symlink planted at a key's
+ * path is replaced, never written through. Private keys and the APIv3 key are never printed.
  *
  * It logs one line per request it answers (method, path, status, WeChat's code). Another process can play the
  * worker through the admin route it prints at startup:
@@ -43,8 +43,9 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
   --token-expires-in SECONDS      lifetime of issued tokens (default 1800)
   --key-mode MODE                 public-key (default), certificate or mixed: how answers are signed and
                                   whether /v3/certificates lists platform certificates
-  --api-v3-key KEY                the merchant's APIv3 key, 32 characters (default: generated; written to
-                                  api_v3_key.txt with --write-keys); encrypts certificates and notifications
+  --api-v3-key KEY                the merchant's APIv3 key, 32 characters, which encrypts certificates (default
+                                  in certificate and mixed mode: generated, written to api_v3_key.txt with
+                                  --write-keys)
   --write-keys DIR                write generated keys a client needs into DIR (mode 0600)
   -h, --help                      show this help
 
@@ -176,8 +177,10 @@ export const program = (args: ReadonlyArray<string>) =>
       yield* write("platform_public_key.pem", platformPublicKey)
     }
 
-    const apiV3Key = givenApiV3Key ?? Crypto.randomBytes(24).toString("base64").replace(/[+/]/g, "x")
-    if (givenApiV3Key === undefined) yield* write("api_v3_key.txt", apiV3Key)
+    // Public-key mode needs no APIv3 key (no certificates to encrypt), so none is generated or written.
+    const apiV3Key = givenApiV3Key ??
+      (keyMode === "publicKey" ? undefined : Crypto.randomBytes(24).toString("base64").replace(/[+/]/g, "x"))
+    if (givenApiV3Key === undefined && apiV3Key !== undefined) yield* write("api_v3_key.txt", apiV3Key)
 
     const options: Simulator.Options = {
       mchid: values.mchid ?? "1900000001",
@@ -210,7 +213,7 @@ export const program = (args: ReadonlyArray<string>) =>
               "           no client can sign requests this sandbox accepts"
             ]
             : []),
-          ...(givenApiV3Key === undefined && writeDir === undefined
+          ...(givenApiV3Key === undefined && apiV3Key !== undefined && writeDir === undefined
             ? ["  warning: the APIv3 key was generated but not saved (use --write-keys DIR or --api-v3-key)"]
             : []),
           "",

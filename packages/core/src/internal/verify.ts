@@ -41,14 +41,17 @@ const TIMESTAMP = /^\d{1,12}$/
 const NEWLINE = Buffer.from("\n")
 
 /**
- * Verifies `signed` with the key `lookup` finds for its serial (upper-cased). The lookup is an Effect so a
- * key ring can refresh itself before answering; `known` lists serials for the error message.
+ * How a verifier finds keys: `get` synchronously by upper-case serial (the hot path), and `refetch`, on a miss,
+ * to let a key ring download before answering; `known` lists serials for the error message.
  */
-export const verifyWith = (
-  signed: Signed,
-  lookup: (serial: string) => Effect.Effect<Crypto.KeyObject | undefined>,
-  known: () => ReadonlyArray<string>
-): Effect.Effect<void, ResponseVerificationError> =>
+export interface Keys {
+  readonly get: (serial: string) => Crypto.KeyObject | undefined
+  readonly refetch?: ((serial: string) => Effect.Effect<Crypto.KeyObject | undefined>) | undefined
+  readonly known: () => ReadonlyArray<string>
+}
+
+/** Verifies `signed` with the key `keys` holds for its serial (compared upper-case). */
+export const verifyWith = (signed: Signed, keys: Keys): Effect.Effect<void, ResponseVerificationError> =>
   Effect.flatMap(Clock.currentTimeMillis, (millis) => {
     const requestId = header(signed.headers, "request-id")
     const fail = (reason: VerificationFailure, description: string, serial?: string) =>
@@ -84,9 +87,9 @@ export const verifyWith = (
         serial
       )
     }
-    return Effect.flatMap(lookup(normalizeSerial(serial!)), (key) => {
+    const check = (key: Crypto.KeyObject | undefined) => {
       if (key === undefined) {
-        return fail("UnknownSerial", `no platform key for serial ${serial}; known: ${known().join(", ")}`, serial)
+        return fail("UnknownSerial", `no platform key for serial ${serial}; known: ${keys.known().join(", ")}`, serial)
       }
       const message = typeof signed.body === "string"
         ? `${timestamp}\n${nonce}\n${signed.body}\n`
@@ -94,5 +97,8 @@ export const verifyWith = (
       return crypto.verify(key, message, signature!)
         ? Effect.void
         : fail("BadSignature", "the signature does not match the body", serial)
-    })
+    }
+    const wanted = normalizeSerial(serial!)
+    const key = keys.get(wanted)
+    return key !== undefined || keys.refetch === undefined ? check(key) : Effect.flatMap(keys.refetch(wanted), check)
   })
