@@ -147,7 +147,9 @@ export interface ReceivedRequest extends SimulatedRequest {
 }
 
 /**
- * Settings of a simulator: WeChat's side of the keys. `TestKeys.KeySet` fits as is.
+ * Settings of a simulator: WeChat's side of the keys (`TestKeys.KeySet` fits as is), token lifetime, and how many
+ * records of each kind it keeps. Every record is bounded so a long-running sandbox stays small: past its limit,
+ * the oldest is forgotten first. A limit must be a positive integer.
  *
  * @example
  * ```ts
@@ -179,31 +181,18 @@ export interface Options {
   readonly platformPublicKeyId: string
   /** Lifetime of issued tokens, seconds. Default 1800. */
   readonly tokenExpiresIn?: number | undefined
-  /**
-   * How many requests `received` keeps (oldest forgotten first), so a long-running sandbox stays small.
-   * Default 10000.
-   */
+  /** Requests `received` keeps. Default 10000. */
   readonly maxReceived?: number | undefined
-  /**
-   * How many identity checks (one per pre-ordered `authenticate_number`) are kept; the oldest is forgotten first,
-   * and a query for it then answers `ORDER_NOT_EXIST`. Default 10000.
-   */
+  /** Identity checks kept; a forgotten one answers `ORDER_NOT_EXIST`. Default 10000. */
   readonly maxChecks?: number | undefined
-  /**
-   * How many authorised (sub_mchid, openid) relations are kept; a forgotten one reads as `UNAUTHORIZED` again.
-   * Default 10000.
-   */
+  /** Authorised (sub_mchid, openid) relations kept; a forgotten one reads as `UNAUTHORIZED`. Default 10000. */
   readonly maxRelations?: number | undefined
   /**
-   * How many spent request nonces are kept for replay detection. Nonces older than the 5-minute window are
-   * forgotten anyway; this bounds a burst within it. A nonce forgotten early could be replayed while its timestamp
-   * is still in the window, so keep it above the requests a sandbox receives in 5 minutes. Default 100000.
+   * Spent request nonces kept for replay detection; those past the 5-minute window go anyway. One forgotten sooner
+   * could be replayed, so keep this above the requests of 5 minutes. Default 100000.
    */
   readonly maxNonces?: number | undefined
-  /**
-   * How many idempotency records (the token issued per `authenticate_number` while it lives) are kept; when one is
-   * forgotten early, a repeat of its pre-order gets a fresh token. Default 10000.
-   */
+  /** Idempotency records (a live token per `authenticate_number`); a forgotten one gets a new token. Default 10000. */
   readonly maxIdempotencyRecords?: number | undefined
   /**
    * `publicKey` (default): answers are signed with `platformPrivateKey` as `platformPublicKeyId`, and

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Logger } from "effect"
 import * as Net from "node:net"
 import * as SandboxServer from "../src/SandboxServer.js"
 import * as Simulator from "../src/Simulator.js"
@@ -174,4 +174,41 @@ describe("SandboxServer admin route", () => {
       // Admin requests never reach the simulator's list.
       assert.isFalse((yield* Simulator.received).some((r) => r.url.startsWith("/sandbox/")))
     }).pipe(provide))
+})
+
+describe("SandboxServer request log", () => {
+  it.effect("logs one line per answer: method, path without query, status and code; drops too", () => {
+    const lines: Array<string> = []
+    const capture = Logger.replace(
+      Logger.defaultLogger,
+      Logger.make(({ message }) => lines.push(Array.isArray(message) ? message.join(" ") : String(message)))
+    )
+    return Effect.gen(function*() {
+      yield* atEpoch
+      const server = yield* SandboxServer.make({ logRequests: true })
+      const send = (req: Simulator.SimulatedRequest) =>
+        Effect.promise(() =>
+          fetch(`${server.url}${req.url}`, {
+            method: req.method,
+            headers: req.headers,
+            ...(req.method === "GET" ? {} : { body: req.body })
+          }).then((r) => r.text(), () => "dropped")
+        )
+      yield* send(yield* request(keys))
+      yield* send(
+        yield* request(keys, {
+          method: "GET",
+          url: "/v3/payroll-card/authentications/nope1?sub_mchid=1900000109",
+          headers: { "Content-Type": undefined }
+        })
+      )
+      yield* Simulator.inject(Simulator.Fault.Drop())
+      yield* send(yield* request(keys))
+      assert.deepStrictEqual(lines, [
+        "POST /v3/payroll-card/authentications/pre-order-with-auth 200 OK",
+        "GET /v3/payroll-card/authentications/nope1 404 ORDER_NOT_EXIST",
+        "POST /v3/payroll-card/authentications/pre-order-with-auth - DROPPED"
+      ])
+    }).pipe(Effect.scoped, Effect.provide(simulatorLayer(keys)), Effect.provide(capture))
+  })
 })

@@ -10,10 +10,13 @@
  * To add a route:
  * 1. Write its checks and its answer's rendering in a module of its own beside this one (see `relations.ts` for a
  *    query, `preOrderWithAuth.ts` for a body with encrypted fields), returning `Either` with a `Problem` on the left.
+ *    `params.ts` checks path and query parameters; `body.ts` parses a JSON body, checks plain fields by `Rule`,
+ *    `Wechatpay-Serial` and decrypts encrypted fields. A body route starts with `requireJson(headers)`.
  * 2. Add `{ method, path: "/v3/…/{param}", handle }` to `ROUTES`; `context.params` holds each `{param}` still
  *    percent-encoded (decode it with `Params.decodeSegment` so a bad escape names the field). If the path was listed
  *    in `UNSERVED`, remove it there.
- * 3. Keep new records in `State` as a `BoundedMap` with a limit in `Limits` (and `Simulator.Options`).
+ * 3. Keep new records in `State` as a `BoundedMap` with a limit in `Limits` (and `Simulator.Options`), and test the
+ *    route through a transport as `test/Queries.test.ts` does.
  * Everything a handler does must stay synchronous: the engine relies on it to make check-and-record atomic.
  *
  * @internal

@@ -1,0 +1,227 @@
+/**
+ * Checks shared by the routes that take a JSON body: the body is a JSON object, plain string fields follow their
+ * `Rule`, encrypted fields decrypt with the platform private key, and `Wechatpay-Serial` names that key whenever an
+ * encrypted field is present. Each check fails with the 400 `PARAM_ERROR` WeChat would answer.
+ *
+ * @internal
+ */
+import { Either } from "effect"
+import type { KeyObject } from "node:crypto"
+import * as crypto from "./crypto.js"
+import type { Problem } from "./problem.js"
+import { paramError } from "./problem.js"
+
+/**
+ * The rule of one plain string field.
+ *
+ * @internal
+ */
+export interface Rule {
+  readonly field: string
+  readonly required: boolean
+  readonly maxBytes?: number
+  readonly pattern?: { readonly regexp: RegExp; readonly issue: string }
+  readonly oneOf?: ReadonlyArray<string>
+}
+
+/**
+ * Parses the raw body as a JSON object.
+ *
+ * @example
+ * ```ts
+ * parseObject('{"openid":"o1"}')
+ * ```
+ * @internal
+ */
+export const parseObject = (rawBody: string): Either.Either<Record<string, unknown>, Problem> => {
+  let body: unknown
+  try {
+    body = JSON.parse(rawBody)
+  } catch {
+    return Either.left(paramError({
+      field: "body",
+      issue: "invalid JSON",
+      location: "body",
+      message: "The request body is not valid JSON"
+    }))
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return Either.left(paramError({
+      field: "body",
+      issue: "must be a JSON object",
+      location: "body",
+      message: "The request body must be a JSON object"
+    }))
+  }
+  return Either.right(body as Record<string, unknown>)
+}
+
+/**
+ * Checks that `Wechatpay-Serial` names the platform key when any of `encrypted` is present. Checked before
+ * decrypting: with the wrong serial the client encrypted with a key WeChat cannot name.
+ *
+ * @example
+ * ```ts
+ * checkSerial(fields, ["user_name"], headers["wechatpay-serial"], platformPublicKeyId)
+ * ```
+ * @internal
+ */
+export const checkSerial = (
+  fields: Record<string, unknown>,
+  encrypted: ReadonlyArray<string>,
+  wechatpaySerial: string | undefined,
+  publicKeyId: string
+): Either.Either<void, Problem> => {
+  if (!encrypted.some((field) => fields[field] !== undefined)) return Either.void
+  if (wechatpaySerial === undefined || wechatpaySerial === "") {
+    return Either.left(paramError({
+      field: "Wechatpay-Serial",
+      issue: "required when the body has encrypted fields",
+      location: "header",
+      message: "Missing Wechatpay-Serial header: it must name the platform public key that encrypted " +
+        encrypted.join(" and ")
+    }))
+  }
+  if (wechatpaySerial !== publicKeyId) {
+    return Either.left(paramError({
+      field: "Wechatpay-Serial",
+      value: wechatpaySerial,
+      issue: "unknown platform public key id or certificate serial",
+      location: "header",
+      message: `Wechatpay-Serial ${wechatpaySerial} does not name a platform key of this merchant`
+    }))
+  }
+  return Either.void
+}
+
+const plainProblem = (body: Record<string, unknown>, rule: Rule): Problem | undefined => {
+  const value = body[rule.field]
+  if (value === undefined || value === null) {
+    return rule.required
+      ? paramError({
+        field: rule.field,
+        issue: "required",
+        location: "body",
+        message: `Missing required field ${rule.field}`
+      })
+      : undefined
+  }
+  if (typeof value !== "string") {
+    return paramError({
+      field: rule.field,
+      value,
+      issue: "must be a string",
+      location: "body",
+      message: `Field ${rule.field} must be a string`
+    })
+  }
+  if (value.length === 0) {
+    return paramError({
+      field: rule.field,
+      value,
+      issue: "must not be empty",
+      location: "body",
+      message: `Field ${rule.field} must not be empty`
+    })
+  }
+  // WeChat counts string limits in UTF-8 bytes (its messages say 字节数), which matters for Chinese names.
+  const bytes = Buffer.byteLength(value, "utf8")
+  if (rule.maxBytes !== undefined && bytes > rule.maxBytes) {
+    return paramError({
+      field: rule.field,
+      value,
+      issue: `too long: ${bytes} bytes, at most ${rule.maxBytes}`,
+      location: "body",
+      message: `Field ${rule.field} is ${bytes} bytes long (UTF-8), more than the maximum ${rule.maxBytes}`
+    })
+  }
+  if (rule.pattern !== undefined && !rule.pattern.regexp.test(value)) {
+    return paramError({
+      field: rule.field,
+      value,
+      issue: rule.pattern.issue,
+      location: "body",
+      message: `Field ${rule.field} ${rule.pattern.issue}`
+    })
+  }
+  if (rule.oneOf !== undefined && !rule.oneOf.includes(value)) {
+    return paramError({
+      field: rule.field,
+      value,
+      issue: `must be one of ${rule.oneOf.join(", ")}`,
+      location: "body",
+      message: `Field ${rule.field} must be one of ${rule.oneOf.join(", ")}`
+    })
+  }
+  return undefined
+}
+
+/**
+ * Checks one plain field against its rule.
+ *
+ * @example
+ * ```ts
+ * checkPlain({ openid: "" }, { field: "openid", required: true })
+ * ```
+ * @internal
+ */
+export const checkPlain = (body: Record<string, unknown>, rule: Rule): Either.Either<void, Problem> => {
+  const problem = plainProblem(body, rule)
+  return problem === undefined ? Either.void : Either.left(problem)
+}
+
+/**
+ * Checks plain fields in order; the first problem wins.
+ *
+ * @example
+ * ```ts
+ * checkAll(fields, [{ field: "openid", required: true }, { field: "sub_mchid", required: true }])
+ * ```
+ * @internal
+ */
+export const checkAll = (body: Record<string, unknown>, rules: ReadonlyArray<Rule>): Either.Either<void, Problem> => {
+  for (const rule of rules) {
+    const problem = plainProblem(body, rule)
+    if (problem !== undefined) return Either.left(problem)
+  }
+  return Either.void
+}
+
+/**
+ * Decrypts one required encrypted field: its plaintext, or the problem. The value of an encrypted field is never
+ * echoed: even ciphertext is the customer's PII under another key.
+ *
+ * @example
+ * ```ts
+ * checkEncrypted(fields, "user_name", platformPrivateKey)
+ * ```
+ * @internal
+ */
+export const checkEncrypted = (
+  body: Record<string, unknown>,
+  field: string,
+  key: KeyObject
+): Either.Either<string, Problem> => {
+  const value = body[field]
+  if (value === undefined || value === null) {
+    return Either.left(
+      paramError({ field, issue: "required", location: "body", message: `Missing required field ${field}` })
+    )
+  }
+  const plaintext = typeof value === "string" ? crypto.decrypt(value, key) : undefined
+  if (plaintext === undefined) {
+    return Either.left(paramError({
+      field,
+      issue: "cannot be decrypted with the platform private key (expected base64 RSAES-OAEP SHA-1 ciphertext)",
+      location: "body",
+      message: `Field ${field} could not be decrypted: encrypt it with the WeChat Pay platform public key ` +
+        `(RSAES-OAEP, SHA-1, MGF1-SHA-1) and send it base64-encoded`
+    }))
+  }
+  if (plaintext.length === 0) {
+    return Either.left(
+      paramError({ field, issue: "must not be empty", location: "body", message: `Field ${field} is empty` })
+    )
+  }
+  return Either.right(plaintext)
+}
