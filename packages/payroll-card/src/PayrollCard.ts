@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Encryptor, WeChatPayClient } from "@effect-wechatpay/core"
-import { Effect, Schema } from "effect"
+import { Clock, Duration, Effect, Schema } from "effect"
 import * as GetAuthentication from "./GetAuthentication.js"
 import * as GetRelation from "./GetRelation.js"
 import * as PreOrderWithAuth from "./PreOrderWithAuth.js"
@@ -72,18 +72,14 @@ export const preOrderWithAuth = Effect.fn("PayrollCard.preOrderWithAuth")(
  *
  * @example
  * ```ts
- * import { Effect, Schedule } from "effect"
+ * import { Effect } from "effect"
  * import { PayrollCard } from "@effect-wechatpay/payroll-card"
  *
- * const result = PayrollCard.getAuthentication({
+ * // One look; to wait for the worker, use awaitAuthentication.
+ * const finished = PayrollCard.getAuthentication({
  *   authenticate_number: "mcdhehfgisdhfjghed39384564i83",
  *   sub_mchid: "1900000109"
- * }).pipe(
- *   Effect.repeat({
- *     schedule: Schedule.spaced("3 seconds").pipe(Schedule.upTo("5 minutes")),
- *     while: (result) => result.authenticate_state === "AUTHENTICATE_PROCESSING"
- *   })
- * )
+ * }).pipe(Effect.map((result) => result.authenticate_state !== "AUTHENTICATE_PROCESSING"))
  * ```
  *
  * @since 0.1.0
@@ -136,5 +132,106 @@ export const getRelation = Effect.fn("PayrollCard.getRelation")(
       { method: "GET", path: GetRelation.requestPath(valid) },
       GetRelation.GetRelationResponse
     )
+  }
+)
+
+/**
+ * How {@link awaitAuthentication} polls: every `interval` (default 3 seconds), for at most `timeout` (default
+ * 5 minutes, about as long as a worker needs in the mini program).
+ *
+ * @example
+ * ```ts
+ * import type { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const patient: PayrollCard.AwaitOptions = { interval: "5 seconds", timeout: "15 minutes" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AwaitOptions {
+  readonly interval?: Duration.DurationInput | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * {@link awaitAuthentication} gave up: the check was still `AUTHENTICATE_PROCESSING` when its time ran out
+ * (the worker has not finished in the mini program, or left it). Not a WeChat error: ask again later.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const result = PayrollCard.awaitAuthentication({
+ *   authenticate_number: "mcdhehfgisdhfjghed39384564i83",
+ *   sub_mchid: "1900000109"
+ * }).pipe(
+ *   Effect.catchTag("AuthenticationTimeout", (e) => Effect.logWarning(`${e.polls} polls, no result yet`))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuthenticationTimeout extends Schema.TaggedError<AuthenticationTimeout>(
+  "@effect-wechatpay/payroll-card/AuthenticationTimeout"
+)("AuthenticationTimeout", {
+  /** The number the check was pre-ordered under (an identifier of the provider's, not personal data). */
+  authenticateNumber: Schema.String,
+  /** How long it waited, in milliseconds. */
+  waitedMillis: Schema.Number,
+  /** How many times it asked. */
+  polls: Schema.Number
+}) {
+  override get message(): string {
+    return `identity check ${this.authenticateNumber} still AUTHENTICATE_PROCESSING after ${
+      Math.round(this.waitedMillis / 1000)
+    } s (${this.polls} polls)`
+  }
+}
+
+/**
+ * Waits for the result of an identity check (获取核身结果, polled): asks every `interval` until the check is no
+ * longer `AUTHENTICATE_PROCESSING`, and returns that final result (`AUTHENTICATE_SUCCESS` or
+ * `AUTHENTICATE_FAILED`, with its `reason`). When `timeout` passes first, it fails with
+ * {@link AuthenticationTimeout}; every other failure is {@link getAuthentication}'s (e.g. `ORDER_NOT_EXIST`).
+ * Time is read from `Clock`, so `TestClock` drives it in tests.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const passed = PayrollCard.awaitAuthentication(
+ *   { authenticate_number: "mcdhehfgisdhfjghed39384564i83", sub_mchid: "1900000109" },
+ *   { interval: "3 seconds", timeout: "5 minutes" }
+ * ).pipe(Effect.map((result) => result.authenticate_state === "AUTHENTICATE_SUCCESS"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const awaitAuthentication = Effect.fn("PayrollCard.awaitAuthentication")(
+  function*(request: GetAuthentication.GetAuthenticationRequest, options: AwaitOptions = {}) {
+    const interval = Duration.toMillis(options.interval ?? Duration.seconds(3))
+    const timeout = Duration.toMillis(options.timeout ?? Duration.minutes(5))
+    const started = yield* Clock.currentTimeMillis
+    let polls = 0
+    while (true) {
+      const result = yield* getAuthentication(request)
+      polls++
+      if (result.authenticate_state !== "AUTHENTICATE_PROCESSING") return result
+      const waited = (yield* Clock.currentTimeMillis) - started
+      // Give up when the next look would come after the timeout: it could only be late.
+      if (waited + interval > timeout) {
+        return yield* new AuthenticationTimeout({
+          authenticateNumber: request.authenticate_number,
+          waitedMillis: waited,
+          polls
+        })
+      }
+      yield* Effect.sleep(interval)
+    }
   }
 )

@@ -45,3 +45,10 @@ export * as TestKeys from "./TestKeys.js"
  * @since 0.1.0
  */
 export * as Sandbox from "./Sandbox.js"
+
+/**
+ * The `effect-wechatpay-sandbox` command as a program, to embed in a script of your own.
+ *
+ * @since 0.1.0
+ */
+export * as Cli from "./Cli.js"

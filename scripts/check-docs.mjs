@@ -1,0 +1,182 @@
+// Documentation that cannot rot: every `@example` in the packages' JSDoc and every TypeScript block of the
+// READMEs is type-checked, in one TypeScript program against the sources; README blocks marked to run are run.
+//
+// A README fence's info string says what the block is:
+//   ```ts            compiled only (e.g. needs real credentials)
+//   ```ts program    compiled, then run with tsx against the sandbox CLI (WECHATPAY_* point at it); must exit 0
+//   ```ts test       compiled, then run with vitest (a test a user would write against the sandbox)
+// A README block may rely on names an earlier block of the same README declared: `// @include <n>` on its first
+// line prepends block n (1-based, counting that README's TypeScript blocks).
+//
+// Usage: node scripts/check-docs.mjs [--no-run]
+import { execFileSync, spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
+const out = Path.join(root, ".docs-check")
+const noRun = process.argv.includes("--no-run")
+Fs.rmSync(out, { recursive: true, force: true })
+Fs.mkdirSync(out)
+
+/** @type {Array<{ file: string, origin: string, line: number, kind: "compile" | "program" | "test" }>} */
+const blocks = []
+const emit = (origin, line, code, kind) => {
+  const name = `${origin.replace(/[^A-Za-z0-9]+/g, "_")}_${line}${kind === "test" ? ".test" : ""}.ts`
+  // `export {}` makes every block a module: no block's names leak into another's.
+  Fs.writeFileSync(Path.join(out, name), `${code}\nexport {}\n`)
+  blocks.push({ file: name, origin, line, kind })
+}
+
+// JSDoc: an @example's ```ts fence inside a /** … */ comment, lines prefixed by " * ".
+const sources = (dir) =>
+  Fs.readdirSync(dir, { recursive: true })
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => Path.join(dir, file))
+for (const pkg of Fs.readdirSync(Path.join(root, "packages"))) {
+  // Internal modules are not importable by users: their examples are notes, not API documentation.
+  for (const file of sources(Path.join(root, "packages", pkg, "src")).filter((f) => !f.includes("/internal/"))) {
+    const lines = Fs.readFileSync(file, "utf8").split("\n")
+    let example = false
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i].replace(/^\s*\*\s?/, "")
+      if (/^\s*\*\s*@example/.test(lines[i])) example = true
+      else if (/^\s*\*\s*@\w+/.test(lines[i]) || /\*\//.test(lines[i])) example = false
+      if (example && /^```(ts|typescript)\b/.test(text)) {
+        const start = i + 1
+        const code = []
+        while (++i < lines.length && !/^```\s*$/.test(lines[i].replace(/^\s*\*\s?/, ""))) {
+          code.push(lines[i].replace(/^\s*\*\s?/, ""))
+        }
+        emit(Path.relative(root, file), start + 1, code.join("\n"), "compile")
+      }
+    }
+  }
+}
+
+// READMEs: fenced ```ts blocks, with their kind.
+const readmes = ["README.md", ...Fs.readdirSync(Path.join(root, "packages")).map((p) => `packages/${p}/README.md`)]
+for (const readme of readmes.filter((file) => Fs.existsSync(Path.join(root, file)))) {
+  const lines = Fs.readFileSync(Path.join(root, readme), "utf8").split("\n")
+  const found = []
+  for (let i = 0; i < lines.length; i++) {
+    const fence = /^```(ts|typescript)(?:\s+(program|test))?\s*$/.exec(lines[i])
+    if (fence === null) continue
+    const start = i + 1
+    const code = []
+    while (++i < lines.length && !/^```\s*$/.test(lines[i])) code.push(lines[i])
+    const include = /^\/\/ @include (\d+)/.exec(code[0] ?? "")
+    const prefix = include === null ? [] : found[Number(include[1]) - 1].code
+    found.push({ code })
+    emit(readme, start + 1, [...prefix, ...code].join("\n"), fence[2] ?? "compile")
+  }
+}
+
+Fs.writeFileSync(
+  Path.join(out, "tsconfig.json"),
+  JSON.stringify(
+    {
+      extends: "../tsconfig.base.json",
+      // Examples declare what they show and may leave it unused.
+      compilerOptions: { noEmit: true, noUnusedLocals: false, noUnusedParameters: false, types: ["node"] },
+      include: ["*.ts"]
+    },
+    null,
+    2
+  )
+)
+console.log(`type-checking ${blocks.length} documentation blocks`)
+try {
+  execFileSync(process.execPath, [Path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", out], {
+    cwd: root,
+    encoding: "utf8"
+  })
+} catch (error) {
+  // Point each diagnostic at the documentation line it comes from.
+  const byFile = new Map(blocks.map((block) => [block.file, block]))
+  const text = String(error.stdout).replace(/\.docs-check\/([^(]+)\((\d+),(\d+)\)/g, (match, file, line, column) => {
+    const block = byFile.get(file)
+    if (block === undefined) return match
+    return `${block.origin}:${block.line + Number(line) - 1}:${column}`
+  })
+  console.error(text)
+  process.exit(1)
+}
+
+if (!noRun) {
+  const programs = blocks.filter((block) => block.kind === "program")
+  const tests = blocks.filter((block) => block.kind === "test")
+  if (tests.length > 0) {
+    console.log(`running ${tests.length} README test block(s) with vitest`)
+    execFileSync(
+      process.execPath,
+      [Path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", out, "--dir", out],
+      { cwd: root, stdio: "inherit" }
+    )
+  }
+  if (programs.length > 0) await runPrograms(programs)
+}
+console.log("documentation check passed")
+
+/** Runs each program block with tsx against the sandbox CLI, with WECHATPAY_* pointing at it. */
+async function runPrograms(programs) {
+  const keys = Fs.mkdtempSync(Path.join(Os.tmpdir(), "docs-sandbox-keys-"))
+  const mchid = "1900000001"
+  const serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
+  const keyId = "PUB_KEY_ID_0119000000012025010100000000000000"
+  const sandbox = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      Path.join(root, "packages/sandbox/src/main.ts"),
+      "--port",
+      "0",
+      "--mchid",
+      mchid,
+      "--merchant-serial-no",
+      serial,
+      "--platform-public-key-id",
+      keyId,
+      "--write-keys",
+      keys
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] }
+  )
+  const exited = new Promise((resolve) => sandbox.once("exit", resolve))
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let output = ""
+      sandbox.stdout.on("data", (chunk) => {
+        output += chunk
+        const match = /listening on (http:\/\/\S+)/.exec(output)
+        if (match !== null && output.includes("Ctrl+C")) resolve(match[1])
+      })
+      sandbox.once("exit", (code) => reject(new Error(`the sandbox exited (${code}):\n${output}`)))
+    })
+    const env = {
+      ...process.env,
+      WECHATPAY_MCHID: mchid,
+      WECHATPAY_MERCHANT_SERIAL_NO: serial,
+      WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: Path.join(keys, "merchant_private_key.pem"),
+      WECHATPAY_PUBLIC_KEY_ID: keyId,
+      WECHATPAY_PUBLIC_KEY_FILE: Path.join(keys, "platform_public_key.pem"),
+      WECHATPAY_BASE_URL: url
+    }
+    for (const block of programs) {
+      console.log(`running ${block.origin}:${block.line} against the sandbox at ${url}`)
+      execFileSync(process.execPath, ["--import", "tsx", Path.join(out, block.file)], {
+        cwd: root,
+        env,
+        stdio: "inherit",
+        timeout: 60_000
+      })
+    }
+  } finally {
+    sandbox.kill("SIGTERM")
+    await exited
+    Fs.rmSync(keys, { recursive: true, force: true })
+  }
+}
