@@ -122,10 +122,9 @@ const fromKey = (serialNo: string, key: Crypto.KeyObject): Service => {
 }
 
 /**
- * An encryptor over the newest of the downloaded platform certificates (certificate mode without a WeChat Pay
- * public key). `serialNo` and `encrypt` read the same certificate, which changes only when a download brings a
- * newer one; WeChat keeps the previous one usable until it expires, so a request encrypted just before a switch
- * still decrypts.
+ * An encryptor over the downloaded platform certificates (certificate mode without a WeChat Pay public key).
+ * `serialNo` and `encrypt` read the same certificate, `PlatformCertificates`' `newest`, which changes only when it
+ * nears expiry: a rotation does not switch it between encrypting a request's fields and naming their serial.
  *
  * @example
  * ```ts

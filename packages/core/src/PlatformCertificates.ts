@@ -266,7 +266,10 @@ export const download = Effect.fn("PlatformCertificates.download")(function*(opt
 export interface Service {
   /** The certificates held now, newest first. */
   readonly certificates: ReadonlyArray<Certificate>
-  /** The certificate to encrypt with: the valid one that expires last, as of the last download. */
+  /**
+   * The certificate to encrypt with: the valid one that expires last, kept until it nears expiry (7 days) so that
+   * a rotation does not switch it under a request being built.
+   */
   readonly newest: Certificate | undefined
   /** The certificate held with this upper-case serial, without downloading. */
   readonly get: (serial: string) => Certificate | undefined
@@ -329,7 +332,21 @@ export interface Options extends DownloadOptions {
 /** An unknown serial re-downloads at most this often. */
 const MIN_REFETCH_MILLIS = 60_000
 
-const newestOf = (certificates: ReadonlyArray<Certificate>, now: number): Certificate | undefined => {
+/** The encryption certificate is kept until it has less than this left, then the newest valid one takes over. */
+const SWITCH_BEFORE_EXPIRY_MILLIS = 7 * 86_400_000
+
+// Sticky on purpose: a caller reads `serialNo` after encrypting, so a switch between the two would send fields
+// encrypted with one certificate under another's serial. Switching only near expiry (WeChat keeps listing the
+// previous certificate meanwhile) makes that window a once-in-years event instead of one per rotation.
+const newestOf = (
+  certificates: ReadonlyArray<Certificate>,
+  now: number,
+  current: Certificate | undefined
+): Certificate | undefined => {
+  if (
+    current !== undefined && current.validTo - now > SWITCH_BEFORE_EXPIRY_MILLIS &&
+    certificates.some((c) => c.serialNo === current.serialNo)
+  ) return current
   let newest: Certificate | undefined
   for (const c of certificates) {
     if (c.validFrom <= now && c.validTo > now && (newest === undefined || c.validTo > newest.validTo)) newest = c
@@ -386,7 +403,7 @@ export const make = (
       for (const c of downloaded) next.set(c.serialNo, c)
       held = next
       list = Array.from(next.values()).sort((a, b) => b.validFrom - a.validFrom)
-      newest = newestOf(list, now)
+      newest = newestOf(list, now, newest)
     })
     const refresh = lock.withPermits(1)(refreshUnlocked)
 

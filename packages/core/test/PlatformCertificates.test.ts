@@ -1,4 +1,4 @@
-import { Encryptor, PlatformCertificates, Verifier, WeChatPay } from "@effect-wechatpay/core"
+import { Encryptor, PlatformCertificates, Signer, Verifier, WeChatPay } from "@effect-wechatpay/core"
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Logger, Redacted, TestClock } from "effect"
@@ -85,6 +85,35 @@ describe("PlatformCertificates", () => {
       yield* TestClock.adjust("61 seconds")
       yield* Effect.flip(verifier.verify(yield* answer(publicKey.privateKey, "7ABC")))
       assert.strictEqual(state.downloads, 4)
+    }).pipe(Effect.scoped))
+
+  it.effect("the encryption certificate stays through a rotation and switches only near its expiry", () =>
+    Effect.gen(function*() {
+      const { current, merchant, next, state } = yield* setup
+      const certificates = yield* PlatformCertificates.make({
+        baseUrl: "https://wechatpay.test",
+        apiV3Key: Redacted.make(API_V3_KEY),
+        refreshInterval: "1000 days"
+      }).pipe(
+        Effect.provide(Signer.layer({
+          mchid: "1900000001",
+          serialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+          privateKey: Redacted.make(merchant.privateKey)
+        })),
+        Effect.provide(Layer.succeed(HttpClient.HttpClient, fakeClient(state)))
+      )
+      const encryptor = yield* Encryptor.makeWithCertificates.pipe(
+        Effect.provideService(PlatformCertificates.PlatformCertificates, certificates)
+      )
+      assert.strictEqual(encryptor.serialNo, current.serialNo)
+      state.listed = [current, next]
+      yield* certificates.refresh
+      assert.strictEqual(certificates.certificates.length, 2)
+      // The newer certificate is known, but requests keep naming the one their fields were encrypted with.
+      assert.strictEqual(encryptor.serialNo, current.serialNo)
+      yield* TestClock.adjust("359 days")
+      yield* certificates.refresh
+      assert.strictEqual(encryptor.serialNo, next.serialNo)
     }).pipe(Effect.scoped))
 
   it.effect("the scoped refresh fiber downloads on its schedule and stops with the layer", () =>
