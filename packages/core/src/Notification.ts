@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import { Context, Duration, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
 import * as Aead from "./Aead.js"
@@ -321,6 +321,8 @@ export interface HttpAppOptions {
   readonly successStatus?: 200 | 204 | undefined
 }
 
+const MAX_BODY = 1024 * 1024
+
 const failure = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ code: "FAIL", message }, { status })
 
@@ -360,8 +362,13 @@ export const httpApp = <A, I, R, E, R2>(
   const ok = HttpServerResponse.empty({ status: options.successStatus ?? 204 })
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const body = yield* Effect.option(request.arrayBuffer)
+    // Notifications are a few kilobytes: a larger body is not from WeChat, and is refused before it is read
+    // where the server can (a Content-Length, node's streaming limit), else once read.
+    const tooLarge = failure(413, "a notification body is at most 1 MiB")
+    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY) return tooLarge
+    const body = yield* Effect.option(HttpIncomingMessage.withMaxBodySize(request.arrayBuffer, Option.some(MAX_BODY)))
     if (Option.isNone(body)) return failure(400, "the body could not be read")
+    if (body.value.byteLength > MAX_BODY) return tooLarge
     const decoded = yield* Effect.either(
       decode({ headers: request.headers, body: new Uint8Array(body.value) }, resource)
     )

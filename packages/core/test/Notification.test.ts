@@ -199,6 +199,9 @@ describe("Notification", () => {
           (yield* post({ ...first, headers: { "Wechatpay-Timestamp": String(NOW) } })).status,
           400
         )
+        const huge = yield* post({ ...first, body: first.body + " ".repeat(2 * 1024 * 1024) })
+        assert.strictEqual(huge.status, 413)
+        assert.include(huge.body, "at most 1 MiB")
         const undecryptable = build({ key: platform.privateKey, apiV3Key: "0123456789abcdef0123456789abcdef" })
         assert.strictEqual((yield* post(undecryptable)).status, 400)
         const offSchema = yield* post(build({ key: platform.privateKey, plaintext: { ...resource, amount: "x" } }))
