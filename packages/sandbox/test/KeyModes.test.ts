@@ -1,15 +1,25 @@
 import {
   Encryptor,
   Notification,
+  NotificationStore,
   PlatformCertificates,
   Signer,
   Verifier,
   WeChatPay,
   WeChatPayClient
 } from "@effect-wechatpay/core"
-import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import {
+  FetchHttpClient,
+  HttpClient,
+  HttpClientRequest,
+  HttpClientResponse,
+  HttpRouter,
+  HttpServer
+} from "@effect/platform"
+import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Redacted, Schema, TestClock } from "effect"
+import * as Http from "node:http"
 import { Aes, Formatter, Rsa } from "wechatpay-axios-plugin"
 import * as Sandbox from "../src/Sandbox.js"
 import * as SandboxHttpClient from "../src/SandboxHttpClient.js"
@@ -216,6 +226,44 @@ describe("key modes", () => {
         assert.isFalse(failed.delivered)
         assert.strictEqual(failed.attempts.length, 16)
       }).pipe(Effect.provide(Sandbox.layer({ keyMode: "mixed" }))),
+    { timeout: 60_000 }
+  )
+
+  it.live(
+    "loopback: a notification POSTed to an HttpRouter route is handled once, a resend only acknowledged",
+    () =>
+      Effect.gen(function*() {
+        const handled: Array<string> = []
+        const router = HttpRouter.empty.pipe(
+          HttpRouter.post(
+            "/wechatpay/notify",
+            Notification.httpApp(
+              Schema.Struct({ out_trade_no: Schema.String }),
+              (n) => Effect.sync(() => handled.push(`${n.id} ${n.resource.out_trade_no}`))
+            )
+          )
+        )
+        yield* Layer.launch(HttpServer.serve(router)).pipe(Effect.forkScoped)
+        const address = (yield* HttpServer.HttpServer).address
+        const url = `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : 0}/wechatpay/notify`
+        const simulator = yield* Simulator.Simulator
+        yield* simulator.signWith("certificate")
+        const first = yield* simulator.notify({ url, id: "EV-loopback", resource: { out_trade_no: "T9" } })
+        assert.isTrue(first.delivered)
+        assert.strictEqual(first.attempts.length, 1)
+        const again = yield* simulator.notify({ url, id: "EV-loopback", resource: { out_trade_no: "T9" } })
+        assert.deepStrictEqual(again.attempts.map((a) => a.status), [204])
+        assert.deepStrictEqual(handled, ["EV-loopback T9"])
+      }).pipe(
+        Effect.provide(
+          Layer.mergeAll(
+            Sandbox.layer({ keyMode: "mixed" }),
+            NodeHttpServer.layer(Http.createServer, { port: 0, host: "127.0.0.1" }),
+            NotificationStore.layerMemory()
+          ).pipe(Layer.provideMerge(NodeHttpClient.layerUndici))
+        ),
+        Effect.scoped
+      ),
     { timeout: 60_000 }
   )
 
