@@ -7,15 +7,13 @@
  *
  * @since 0.1.0
  */
-import { Headers, HttpClient, HttpClientRequest } from "@effect/platform"
-import type { Scope } from "effect"
-import { Clock, Context, Duration, Effect, Layer, Redacted, Schema } from "effect"
-import * as Crypto from "node:crypto"
-import * as Aead from "./Aead.js"
-import * as Http from "./internal/http.js"
-import { normalizeSerial, verifyWith } from "./internal/verify.js"
-import { version } from "./internal/version.js"
-import * as Signer from "./Signer.js"
+import type { HttpClient } from "@effect/platform"
+import type { Redacted, Scope } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Schema } from "effect"
+import type * as Crypto from "node:crypto"
+import * as Internal from "./internal/download.js"
+import { normalizeSerial } from "./internal/verify.js"
+import type * as Signer from "./Signer.js"
 
 /**
  * Why certificates could not be had. `NoCertificates` is WeChat's 404 `无可用的平台证书`: the merchant has a
@@ -55,7 +53,8 @@ export class CertificateError extends Schema.TaggedError<CertificateError>(
 }
 
 /**
- * One platform certificate: its serial (upper-case hex, as WeChat shows it), validity and public key.
+ * One platform certificate: its serial (upper-case hex, as WeChat shows it), validity (milliseconds since the
+ * epoch) and public key.
  *
  * @example
  * ```ts
@@ -68,15 +67,7 @@ export class CertificateError extends Schema.TaggedError<CertificateError>(
  * @since 0.1.0
  * @category models
  */
-export interface Certificate {
-  readonly serialNo: string
-  /** Milliseconds since the epoch. */
-  readonly validFrom: number
-  /** Milliseconds since the epoch. */
-  readonly validTo: number
-  readonly publicKey: Crypto.KeyObject
-  readonly pem: string
-}
+export type Certificate = Internal.Certificate
 
 /**
  * The path certificates are downloaded from.
@@ -91,7 +82,7 @@ export interface Certificate {
  * @since 0.1.0
  * @category constants
  */
-export const PATH = "/v3/certificates"
+export const PATH = Internal.PATH
 
 /**
  * Parses a PEM certificate with node's `X509Certificate`.
@@ -109,39 +100,12 @@ export const PATH = "/v3/certificates"
  * @category parsing
  */
 export const parse = (pem: string): Effect.Effect<Certificate, CertificateError> =>
-  Effect.try({
-    try: () => {
-      const x509 = new Crypto.X509Certificate(pem)
-      const publicKey = x509.publicKey
-      if (publicKey.asymmetricKeyType !== "rsa") throw new Error("not an RSA certificate")
-      return {
-        serialNo: normalizeSerial(x509.serialNumber),
-        validFrom: Date.parse(x509.validFrom),
-        validTo: Date.parse(x509.validTo),
-        publicKey,
-        pem
-      }
-    },
-    catch: () => new CertificateError({ reason: "Malformed", description: "not a PEM RSA X.509 certificate" })
+  Effect.suspend(() => {
+    const certificate = Internal.parseCertificate(pem)
+    return certificate !== undefined
+      ? Effect.succeed(certificate)
+      : Effect.fail(new CertificateError({ reason: "Malformed", description: "not a PEM RSA X.509 certificate" }))
   })
-
-const EncryptedCertificate = Schema.Struct({
-  serial_no: Schema.String,
-  effective_time: Schema.optional(Schema.String),
-  expire_time: Schema.optional(Schema.String),
-  encrypt_certificate: Schema.Struct({
-    algorithm: Schema.optional(Schema.String),
-    nonce: Schema.String,
-    associated_data: Schema.optional(Schema.String),
-    ciphertext: Schema.String
-  })
-})
-const DownloadBody = Schema.parseJson(Schema.Struct({ data: Schema.Array(EncryptedCertificate) }))
-const decodeBody = Schema.decodeUnknown(DownloadBody, { onExcessProperty: "ignore" })
-const ErrorBody = Schema.parseJson(Schema.Struct({ code: Schema.String, message: Schema.optional(Schema.String) }))
-const decodeErrorBody = Schema.decodeUnknownOption(ErrorBody)
-
-const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; certificates)`
 
 /**
  * What {@link download} needs.
@@ -160,7 +124,7 @@ const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; certific
  * @since 0.1.0
  * @category models
  */
-export interface DownloadOptions {
+export interface DownloadOptions extends Internal.DownloadOptions {
   readonly baseUrl: string
   /** The APIv3 key (32 bytes) that decrypts `encrypt_certificate`. */
   readonly apiV3Key: Redacted.Redacted<string>
@@ -187,67 +151,13 @@ export interface DownloadOptions {
  * @since 0.1.0
  * @category downloading
  */
-export const download = Effect.fn("PlatformCertificates.download")(function*(options: DownloadOptions) {
-  const signer = yield* Signer.Signer
-  const httpClient = yield* HttpClient.HttpClient
-  const authorization = yield* signer.authorize({ method: "GET", target: PATH, body: "" })
-  const request = HttpClientRequest.get(options.baseUrl.replace(/\/+$/, "") + PATH, {
-    headers: { accept: "application/json", "user-agent": userAgent, authorization: Redacted.value(authorization) }
-  })
-  const fail = (reason: CertificateError["reason"], description: string, status?: number, requestId?: string) =>
-    new CertificateError({
-      reason,
-      description,
-      ...(status !== undefined ? { status } : {}),
-      ...(requestId !== undefined ? { requestId } : {})
-    })
-  const response = yield* httpClient.execute(request).pipe(
-    Effect.locally(Headers.currentRedactedNames, ["authorization"]),
-    Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => fail("Transport", "no answer within 10 seconds") }),
-    Effect.mapError((e) => e._tag === "CertificateError" ? e : fail("Transport", `the download failed: ${e.reason}`))
+export const download = (
+  options: DownloadOptions
+): Effect.Effect<ReadonlyArray<Certificate>, CertificateError, Signer.Signer | HttpClient.HttpClient> =>
+  Internal.download(options).pipe(
+    Effect.mapError((failure) => new CertificateError(failure)),
+    Effect.withSpan("PlatformCertificates.download")
   )
-  const status = response.status
-  const requestId: string | undefined = response.headers["request-id"]
-  const raw = new Uint8Array(
-    yield* Effect.mapError(response.arrayBuffer, () => fail("Transport", "the body could not be read", status))
-  )
-  const text = new TextDecoder().decode(raw)
-  if (status < 200 || status >= 300) {
-    const body = decodeErrorBody(text)
-    const said = body._tag === "Some" ? `${body.value.code} ${body.value.message ?? ""}`.trim() : Http.excerpt(text)
-    return yield* status === 404
-      ? fail("NoCertificates", `HTTP 404 ${said}`, status, requestId)
-      : fail("Status", `HTTP ${status} ${said}`, status, requestId)
-  }
-  const body = yield* Effect.mapError(
-    decodeBody(text),
-    () => fail("Malformed", "the answer is not a certificate list", status, requestId)
-  )
-  const now = yield* Clock.currentTimeMillis
-  const downloaded = new Map<string, Certificate>()
-  for (const entry of body.data) {
-    const pem = yield* Effect.mapError(
-      Aead.decrypt(options.apiV3Key, entry.encrypt_certificate),
-      () => fail("Decryption", `certificate ${entry.serial_no} does not decrypt with the APIv3 key`, status, requestId)
-    )
-    const certificate = yield* parse(Redacted.value(pem))
-    if (certificate.serialNo !== normalizeSerial(entry.serial_no)) {
-      return yield* fail("Malformed", `serial_no ${entry.serial_no} names another certificate`, status, requestId)
-    }
-    if (certificate.validTo > now) downloaded.set(certificate.serialNo, certificate)
-  }
-  if (downloaded.size === 0) {
-    return yield* fail("Expired", "every downloaded certificate has expired", status, requestId)
-  }
-  // The download vouches for itself: it must be signed by one of the certificates it carries (or a trusted key).
-  yield* verifyWith({ headers: response.headers, body: raw, status }, {
-    get: (serial) => downloaded.get(serial)?.publicKey ?? options.trusted?.get(serial),
-    known: () => [...downloaded.keys()]
-  }).pipe(
-    Effect.mapError((e) => fail("Unverified", `the download's signature: ${e.message}`, status, requestId))
-  )
-  return Array.from(downloaded.values())
-})
 
 /**
  * The key ring's certificate source: the certificates downloaded so far, by serial.
