@@ -4,7 +4,7 @@ import effectPlugin from "@effect/eslint-plugin"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", ".docs-check/**"] },
   ...tseslint.configs.recommended,
   ...effectPlugin.configs.dprint,
   {

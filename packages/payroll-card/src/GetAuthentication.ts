@@ -2,11 +2,76 @@
  * 获取核身结果: `GET /v3/payroll-card/authentications/{authenticate_number}?sub_mchid=…` — the result of the
  * identity check pre-ordered under an `authenticate_number`, for polling after the worker left the mini program.
  *
+ * Source: wechatpay-go `services/payrollcard/models.go` (`GetAuthenticationRequest`, `AuthenticationEntity`,
+ * `AuthenticationState`, `AuthenticationScene`, `AuthenticationType`), `api_authentications.go`
+ * (`GetAuthentication`: the number is a path segment, `sub_mchid` the query) and the wechatpay-java models of
+ * the same names.
+ *
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { text } from "./internal/schema.js"
+import { openLiteral, Required } from "./internal/schema.js"
 import { AuthenticateNumber } from "./PreOrderWithAuth.js"
+
+/**
+ * The HTTP method.
+ *
+ * @example
+ * ```ts
+ * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const isGet = GetAuthentication.method === "GET" // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const method = "GET" as const
+
+/**
+ * The path template; `{authenticate_number}` is the request field of that name, percent-encoded.
+ *
+ * @example
+ * ```ts
+ * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const template = GetAuthentication.path // "/v3/payroll-card/authentications/{authenticate_number}"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const path = "/v3/payroll-card/authentications/{authenticate_number}" as const
+
+/**
+ * The request fields sent as query parameters, in the order they are sent.
+ *
+ * @example
+ * ```ts
+ * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const names = GetAuthentication.query // ["sub_mchid"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const query = ["sub_mchid"] as const
+
+/**
+ * The answer's fields that must equal the request's.
+ *
+ * @example
+ * ```ts
+ * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const checked = GetAuthentication.echo.includes("sub_mchid") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const echo = ["authenticate_number", "sub_mchid"] as const
 
 /**
  * The path before the `authenticate_number` segment.
@@ -41,10 +106,10 @@ export const PATH_PREFIX = "/v3/payroll-card/authentications/"
  * @category schemas
  */
 export const GetAuthenticationRequest = Schema.Struct({
-  /** The provider's number for the check: letters and digits, at most 64 (a path segment). */
+  /** The provider's number for the check: letters and digits (a path segment). */
   authenticate_number: AuthenticateNumber,
   /** The sub-merchant (employer) id (the `sub_mchid` query parameter). */
-  sub_mchid: text(32)
+  sub_mchid: Required
 }).annotations({ identifier: "GetAuthenticationRequest" })
 
 /**
@@ -81,41 +146,44 @@ export type GetAuthenticationRequest = typeof GetAuthenticationRequest.Type
  * @category constructors
  */
 export const requestPath = (request: GetAuthenticationRequest): string => {
-  const query = new URLSearchParams()
-  query.set("sub_mchid", request.sub_mchid)
-  return `${PATH_PREFIX}${encodeURIComponent(request.authenticate_number)}?${query.toString()}`
+  const params = new URLSearchParams()
+  params.set("sub_mchid", request.sub_mchid)
+  return `${PATH_PREFIX}${encodeURIComponent(request.authenticate_number)}?${params.toString()}`
 }
 
 /**
  * Where the check stands (wechatpay-go `AuthenticationState`): still open in the mini program, passed, or
- * failed (then `authenticate_failed_reason` says why). Strict: a polling loop decides on this value, so a
- * state the SDK does not know fails decoding (`UnexpectedResponse`) instead of passing for one it knows.
+ * failed (then `authenticate_failed_reason` says why). A polling loop decides on this value, so its type is the
+ * union of the three known literals and an `Unrecognized` string: a state WeChat adds later decodes (the answer
+ * is verified and must not be thrown away) but never passes for a known one, and
+ * `AuthenticateState.isKnown(state)` tells the two apart.
  *
  * @example
  * ```ts
  * import { Schema } from "effect"
  * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
  *
- * Schema.is(GetAuthentication.AuthenticateState)("AUTHENTICATE_SUCCESS") // true
+ * const state = Schema.decodeUnknownSync(GetAuthentication.AuthenticateState)("AUTHENTICATE_REVOKED")
+ * GetAuthentication.AuthenticateState.isKnown(state) // false: handle it as "not final, not passed"
  * ```
  *
  * @since 0.1.0
  * @category schemas
  */
-export const AuthenticateState = Schema.Literal(
+export const AuthenticateState = openLiteral("AuthenticateState", [
   "AUTHENTICATE_PROCESSING",
   "AUTHENTICATE_SUCCESS",
   "AUTHENTICATE_FAILED"
-)
+])
 
 /**
- * The state of an identity check.
+ * The state of an identity check: one of the known literals, or a value this SDK does not know yet.
  *
  * @example
  * ```ts
  * import type { GetAuthentication } from "@effect-wechatpay/payroll-card"
  *
- * const isFinal = (state: GetAuthentication.AuthenticateState) => state !== "AUTHENTICATE_PROCESSING"
+ * const passed = (state: GetAuthentication.AuthenticateState) => state === "AUTHENTICATE_SUCCESS"
  * ```
  *
  * @since 0.1.0
@@ -123,15 +191,39 @@ export const AuthenticateState = Schema.Literal(
  */
 export type AuthenticateState = typeof AuthenticateState.Type
 
-// The two descriptive enums below only inform; no decision hangs on them, and WeChat has added values to
-// them before (the request's authenticate_type lacks NORMAL, which answers may carry). So a value the SDK does
-// not know yet is kept as a plain string rather than failing the whole answer. The states stay strict.
-const openEnum = <const Known extends ReadonlyArray<string>>(...known: Known) =>
-  Schema.Union(Schema.Literal(...known), Schema.String)
-
 /**
  * The channel the check came through (wechatpay-go `AuthenticationScene`): `FROM_MINI_APP` (a mini program) or
- * `FROM_HARDWARE` (a device); any other string is a channel added after this SDK.
+ * `FROM_HARDWARE` (a device); open to channels added later.
+ *
+ * @example
+ * ```ts
+ * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const fromDevice = (scene: GetAuthentication.AuthenticateScene) => scene === "FROM_HARDWARE"
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuthenticateScene = openLiteral("AuthenticateScene", ["FROM_MINI_APP", "FROM_HARDWARE"])
+
+/**
+ * The channel of a check.
+ *
+ * @example
+ * ```ts
+ * import type { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const scene: GetAuthentication.AuthenticateScene = "FROM_MINI_APP"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthenticateScene = typeof AuthenticateScene.Type
+
+/**
+ * The known channels (kept for callers of the first release; same as `AuthenticateScene.known`).
  *
  * @example
  * ```ts
@@ -143,27 +235,41 @@ const openEnum = <const Known extends ReadonlyArray<string>>(...known: Known) =>
  * @since 0.1.0
  * @category constants
  */
-export const KNOWN_AUTHENTICATE_SCENES = ["FROM_MINI_APP", "FROM_HARDWARE"] as const
+export const KNOWN_AUTHENTICATE_SCENES = AuthenticateScene.known
 
 /**
- * The channel the check came through; tolerant of values added later (see {@link KNOWN_AUTHENTICATE_SCENES}).
+ * What a check was for, as answers report it (wechatpay-go `AuthenticationType`): `NORMAL`, `SIGN_IN`,
+ * `INSURANCE`, `CONTRACT`; open to types added later.
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
  * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
  *
- * Schema.decodeUnknownSync(GetAuthentication.AuthenticateScene)("FROM_HARDWARE")
+ * const known = GetAuthentication.AuthenticationType.isKnown("NORMAL") // true
  * ```
  *
  * @since 0.1.0
  * @category schemas
  */
-export const AuthenticateScene = openEnum(...KNOWN_AUTHENTICATE_SCENES)
+export const AuthenticationType = openLiteral("AuthenticationType", ["NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"])
 
 /**
- * What a check was for, as answers report it (wechatpay-go `AuthenticationType`): `NORMAL` (answers only),
- * `SIGN_IN`, `INSURANCE`, `CONTRACT`; any other string is a type added after this SDK.
+ * What a check was for, in an answer.
+ *
+ * @example
+ * ```ts
+ * import type { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const type: GetAuthentication.AuthenticationType = "CONTRACT"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthenticationType = typeof AuthenticationType.Type
+
+/**
+ * The known check types (kept for callers of the first release; same as `AuthenticationType.known`).
  *
  * @example
  * ```ts
@@ -175,27 +281,72 @@ export const AuthenticateScene = openEnum(...KNOWN_AUTHENTICATE_SCENES)
  * @since 0.1.0
  * @category constants
  */
-export const KNOWN_AUTHENTICATE_TYPES = ["NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"] as const
+export const KNOWN_AUTHENTICATE_TYPES = AuthenticationType.known
 
 /**
- * What a check was for, in an answer; tolerant of values added later (see {@link KNOWN_AUTHENTICATE_TYPES}).
+ * One identity check (wechatpay-go `AuthenticationEntity`), as this call and `ListAuthentications` answer it.
+ * Times are RFC 3339 strings as WeChat sends them (`2015-05-20T13:29:35+08:00`).
+ *
+ * Required are the fields a program relies on: `authenticate_state` (it decides on it), `authenticate_number`
+ * and `sub_mchid` (they say which check this is). The rest only inform and may be absent, so an answer WeChat
+ * trims still decodes; extra fields are ignored.
  *
  * @example
  * ```ts
  * import { Schema } from "effect"
  * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
  *
- * Schema.decodeUnknownSync(GetAuthentication.AuthenticationType)("SIGN_IN")
+ * const entity = Schema.decodeUnknownSync(GetAuthentication.AuthenticationEntity)({
+ *   sub_mchid: "1900000109",
+ *   authenticate_number: "mcdhehfgisdhfjghed39384564i83",
+ *   authenticate_state: "AUTHENTICATE_SUCCESS"
+ * })
  * ```
  *
  * @since 0.1.0
  * @category schemas
  */
-export const AuthenticationType = openEnum(...KNOWN_AUTHENTICATE_TYPES)
+export const AuthenticationEntity = Schema.Struct({
+  /** The service provider's merchant id. */
+  mchid: Schema.optional(Schema.String),
+  /** The sub-merchant (employer) id. */
+  sub_mchid: Schema.String,
+  /** The worker's openid. */
+  openid: Schema.optional(Schema.String),
+  /** The channel the check came through. */
+  authenticate_scene: Schema.optional(AuthenticateScene),
+  /** Which one: the mini program's AppID, or a device's serial number. */
+  authenticate_source: Schema.optional(Schema.String),
+  project_name: Schema.optional(Schema.String),
+  /** The employer the worker belongs to, as given when pre-ordering. */
+  employer_name: Schema.optional(Schema.String),
+  authenticate_state: AuthenticateState,
+  /** When the check was done (RFC 3339); absent while it is processing. */
+  authenticate_time: Schema.optional(Schema.String),
+  authenticate_number: Schema.String,
+  /** Why the check failed; only on failed checks. */
+  authenticate_failed_reason: Schema.optional(Schema.String),
+  authenticate_type: Schema.optional(AuthenticationType)
+}).annotations({ identifier: "AuthenticationEntity" })
 
 /**
- * The answer (wechatpay-go `AuthenticationEntity`). Times are RFC 3339 strings as WeChat sends them
- * (`2015-05-20T13:29:35+08:00`).
+ * A decoded identity check.
+ *
+ * @example
+ * ```ts
+ * import type { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * const failed = (entity: GetAuthentication.AuthenticationEntity) =>
+ *   entity.authenticate_state === "AUTHENTICATE_FAILED"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthenticationEntity = typeof AuthenticationEntity.Type
+
+/**
+ * The answer: one `AuthenticationEntity`.
  *
  * @example
  * ```ts
@@ -210,28 +361,7 @@ export const AuthenticationType = openEnum(...KNOWN_AUTHENTICATE_TYPES)
  * @since 0.1.0
  * @category schemas
  */
-export const GetAuthenticationResponse = Schema.Struct({
-  /** The service provider's merchant id. */
-  mchid: Schema.String,
-  /** The sub-merchant (employer) id. */
-  sub_mchid: Schema.String,
-  /** The worker's openid. */
-  openid: Schema.String,
-  /** The channel the check came through. */
-  authenticate_scene: AuthenticateScene,
-  /** Which one: the mini program's AppID, or a device's serial number. */
-  authenticate_source: Schema.String,
-  project_name: Schema.String,
-  /** The employer the worker belongs to, as given when pre-ordering. */
-  employer_name: Schema.String,
-  authenticate_state: AuthenticateState,
-  /** When the check was done (RFC 3339); absent while it is processing. */
-  authenticate_time: Schema.optional(Schema.String),
-  authenticate_number: Schema.String,
-  /** Why the check failed; only on failed checks. */
-  authenticate_failed_reason: Schema.optional(Schema.String),
-  authenticate_type: Schema.optional(AuthenticationType)
-}).annotations({ identifier: "GetAuthenticationResponse" })
+export const GetAuthenticationResponse = AuthenticationEntity
 
 /**
  * A decoded identity-check result.

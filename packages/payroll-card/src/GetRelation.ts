@@ -2,10 +2,74 @@
  * 查询微工卡授权关系: `GET /v3/payroll-card/relations/{openid}?sub_mchid=…&appid=…&sub_appid=…` — whether a worker
  * has opened the payroll card and authorised the sub-merchant.
  *
+ * Source: wechatpay-go `services/payrollcard/models.go` (`GetRelationRequest`, `RelationEntity`,
+ * `PayrollCardRegisterState`), `api_relations.go` (`GetRelation`: the openid is a path segment, the rest the
+ * query) and the wechatpay-java models of the same names.
+ *
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { atLeastOneAppId, text } from "./internal/schema.js"
+import { atLeastOneAppId, openLiteral, Required } from "./internal/schema.js"
+
+/**
+ * The HTTP method.
+ *
+ * @example
+ * ```ts
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const isGet = GetRelation.method === "GET" // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const method = "GET" as const
+
+/**
+ * The path template; `{openid}` is the request field of that name, percent-encoded.
+ *
+ * @example
+ * ```ts
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const template = GetRelation.path // "/v3/payroll-card/relations/{openid}"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const path = "/v3/payroll-card/relations/{openid}" as const
+
+/**
+ * The request fields sent as query parameters, in the order they are sent (each only when present).
+ *
+ * @example
+ * ```ts
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const names = GetRelation.query // ["sub_mchid", "appid", "sub_appid"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const query = ["sub_mchid", "appid", "sub_appid"] as const
+
+/**
+ * The answer's fields that must equal the request's.
+ *
+ * @example
+ * ```ts
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * const checked = GetRelation.echo.includes("openid") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const echo = ["openid", "sub_mchid"] as const
 
 /**
  * The path before the `openid` segment.
@@ -43,13 +107,13 @@ export const PATH_PREFIX = "/v3/payroll-card/relations/"
  */
 export const GetRelationRequest = Schema.Struct({
   /** The worker's openid under `appid` or `sub_appid` (a path segment). */
-  openid: text(64),
+  openid: Required,
   /** The sub-merchant (employer) id. */
-  sub_mchid: text(32),
+  sub_mchid: Required,
   /** The service provider's AppID. */
-  appid: Schema.optional(text(32)),
+  appid: Schema.optional(Required),
   /** The sub-merchant's AppID. */
-  sub_appid: Schema.optional(text(32))
+  sub_appid: Schema.optional(Required)
 }).pipe(
   Schema.filter(atLeastOneAppId)
 ).annotations({ identifier: "GetRelationRequest" })
@@ -90,18 +154,19 @@ export type GetRelationRequest = typeof GetRelationRequest.Type
  * @category constructors
  */
 export const requestPath = (request: GetRelationRequest): string => {
-  const query = new URLSearchParams()
-  query.set("sub_mchid", request.sub_mchid)
-  if (request.appid !== undefined) query.set("appid", request.appid)
-  if (request.sub_appid !== undefined) query.set("sub_appid", request.sub_appid)
-  return `${PATH_PREFIX}${encodeURIComponent(request.openid)}?${query.toString()}`
+  const params = new URLSearchParams()
+  params.set("sub_mchid", request.sub_mchid)
+  if (request.appid !== undefined) params.set("appid", request.appid)
+  if (request.sub_appid !== undefined) params.set("sub_appid", request.sub_appid)
+  return `${PATH_PREFIX}${encodeURIComponent(request.openid)}?${params.toString()}`
 }
 
 /**
- * Whether the worker has authorised the sub-merchant: `UNAUTHORIZED` (never), `AUTHORIZED`, or
- * `DEAUTHORIZED` (withdrawn; `deauthorize_time` says when). WeChat documents these three in the field's
- * description (wechatpay-go types the field as a plain string). Strict: payouts depend on this value, so a state
- * the SDK does not know fails decoding (`UnexpectedResponse`) rather than being mistaken for one it knows.
+ * Whether the worker has authorised the sub-merchant: `UNAUTHORIZED` (never), `AUTHORIZED`, or `DEAUTHORIZED`
+ * (withdrawn; `deauthorize_time` says when). WeChat documents these three in the field's description
+ * (wechatpay-go `RelationEntity.AuthorizeState`, typed as a plain string). Payouts depend on this value, so its
+ * type is the union of the three literals and an `Unrecognized` string: a state added later decodes but is never
+ * mistaken for `AUTHORIZED`, and `AuthorizeState.isKnown(state)` tells the two apart.
  *
  * @example
  * ```ts
@@ -109,12 +174,13 @@ export const requestPath = (request: GetRelationRequest): string => {
  * import { GetRelation } from "@effect-wechatpay/payroll-card"
  *
  * Schema.is(GetRelation.AuthorizeState)("AUTHORIZED") // true
+ * GetRelation.AuthorizeState.isKnown("SUSPENDED") // false
  * ```
  *
  * @since 0.1.0
  * @category schemas
  */
-export const AuthorizeState = Schema.Literal("UNAUTHORIZED", "AUTHORIZED", "DEAUTHORIZED")
+export const AuthorizeState = openLiteral("AuthorizeState", ["UNAUTHORIZED", "AUTHORIZED", "DEAUTHORIZED"])
 
 /**
  * A worker's authorisation of the sub-merchant.
@@ -134,7 +200,7 @@ export type AuthorizeState = typeof AuthorizeState.Type
 /**
  * Whether the worker's payroll card is open (wechatpay-go `PayrollCardRegisterState`): `UNREGISTERED`,
  * `REGISTERED`, `CLOSED`, and `UNDEFINED`, which the Go enum lists though the field's description does not.
- * Strict, like the authorisation state.
+ * Open to values added later, like the authorisation state.
  *
  * @example
  * ```ts
@@ -147,7 +213,7 @@ export type AuthorizeState = typeof AuthorizeState.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RegisterState = Schema.Literal("UNDEFINED", "UNREGISTERED", "REGISTERED", "CLOSED")
+export const RegisterState = openLiteral("RegisterState", ["UNDEFINED", "UNREGISTERED", "REGISTERED", "CLOSED"])
 
 /**
  * The state of a worker's payroll card.
@@ -168,6 +234,10 @@ export type RegisterState = typeof RegisterState.Type
  * The answer (wechatpay-go `RelationEntity`). Times are RFC 3339 strings as WeChat sends them
  * (`2015-05-20T13:29:35+08:00`).
  *
+ * Required are `authorize_state` (the program decides on it) and the echoed `openid` and `sub_mchid`.
+ * `register_state`, `register_time` and `close_time` are in the Go model but missing from WeChat's documentation
+ * page, so they are optional like the other informational fields; extra fields are ignored.
+ *
  * @example
  * ```ts
  * import { Schema } from "effect"
@@ -185,7 +255,7 @@ export const GetRelationResponse = Schema.Struct({
   /** The worker's openid. */
   openid: Schema.String,
   /** The service provider's merchant id. */
-  mchid: Schema.String,
+  mchid: Schema.optional(Schema.String),
   /** The sub-merchant (employer) id. */
   sub_mchid: Schema.String,
   authorize_state: AuthorizeState,
@@ -193,7 +263,7 @@ export const GetRelationResponse = Schema.Struct({
   authorize_time: Schema.optional(Schema.String),
   /** When the worker withdrew the authorisation. */
   deauthorize_time: Schema.optional(Schema.String),
-  register_state: RegisterState,
+  register_state: Schema.optional(RegisterState),
   /** When the card was opened; absent while it is not. */
   register_time: Schema.optional(Schema.String),
   /** When the card was closed; only when `register_state` is `CLOSED`. */

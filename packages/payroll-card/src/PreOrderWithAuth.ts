@@ -2,11 +2,62 @@
  * 核身预下单（流程中完成授权）: `POST /v3/payroll-card/authentications/pre-order-with-auth` — the
  * request and response codecs, and the mini-program target the worker is sent to next.
  *
+ * Source: wechatpay-go `services/payrollcard/models.go` (`PreOrderAuthenticationWithAuthRequest`,
+ * `PreOrderAuthenticationWithAuthResponse`) and wechatpay-java
+ * `service/payrollcard/model/PreOrderAuthenticationWithAuthRequest.java`. Neither documents a length limit, so
+ * the request schema has none: WeChat answers `PARAM_ERROR` for what it refuses.
+ *
  * @since 0.1.0
  */
 import { Sensitive } from "@effect-wechatpay/core"
 import { Schema } from "effect"
-import { atLeastOneAppId, text } from "./internal/schema.js"
+import { atLeastOneAppId, Required } from "./internal/schema.js"
+
+/**
+ * The HTTP method.
+ *
+ * @example
+ * ```ts
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const isPost = PreOrderWithAuth.method === "POST" // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const method = "POST" as const
+
+/**
+ * The path template (no path or query parameters: every field goes in the JSON body).
+ *
+ * @example
+ * ```ts
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const same = PreOrderWithAuth.path === PreOrderWithAuth.PATH // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const path = "/v3/payroll-card/authentications/pre-order-with-auth" as const
+
+/**
+ * The answer's fields that must equal the request's: an answer for another check, worker or sub-merchant is
+ * not this call's answer.
+ *
+ * @example
+ * ```ts
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * const checked = PreOrderWithAuth.echo.includes("authenticate_number") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const echo = ["authenticate_number", "openid", "sub_mchid"] as const
 
 /**
  * The endpoint's path.
@@ -22,10 +73,12 @@ import { atLeastOneAppId, text } from "./internal/schema.js"
  * @since 0.1.0
  * @category constants
  */
-export const PATH = "/v3/payroll-card/authentications/pre-order-with-auth"
+export const PATH = path
 
 /**
- * The worker's employment: long-term, short-term, or cooperation (a contractor).
+ * The worker's employment: long-term, short-term, or cooperation (a contractor) — wechatpay-go
+ * `EmploymentType`, the three values every payroll-card request documents ("参考值：长期用工：LONG_TERM_EMPLOYMENT，
+ * 短期用工：SHORT_TERM_EMPLOYMENT，合作关系：COOPERATION_EMPLOYMENT"). A request sends only these.
  *
  * @example
  * ```ts
@@ -56,7 +109,10 @@ export const EmploymentType = Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM
 export type EmploymentType = typeof EmploymentType.Type
 
 /**
- * What the identity check is for: signing in for a shift, insurance, or a contract.
+ * What the identity check is for, in a request: `NORMAL` (an ordinary check), signing in for a shift, insurance,
+ * or a contract. Source: wechatpay-go `AuthenticationType` (`NORMAL`, `SIGN_IN`, `INSURANCE`, `CONTRACT`; its
+ * pre-order examples send `NORMAL`) and wechatpay-java `AuthenticationType.java` (the same four). WeChat's
+ * page lists only the last three; `NORMAL` is accepted because both generated SDKs send it.
  *
  * @example
  * ```ts
@@ -69,7 +125,7 @@ export type EmploymentType = typeof EmploymentType.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AuthenticateType = Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT")
+export const AuthenticateType = Schema.Literal("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT")
 
 /**
  * What an identity check is for.
@@ -87,8 +143,9 @@ export const AuthenticateType = Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT
 export type AuthenticateType = typeof AuthenticateType.Type
 
 /**
- * The provider's number for one identity check: letters and digits, at most 64, unique per provider.
- * It is the idempotency key: the same number with the same fields yields the same token.
+ * The provider's number for one identity check: letters and digits, unique per provider (wechatpay-go
+ * `AuthenticateNumber`: "要求此参数只能由数字、大小写字母组成，在服务商内部唯一"; no length is documented, so none is
+ * checked). It is the idempotency key: the same number with the same fields yields the same token.
  *
  * @example
  * ```ts
@@ -104,13 +161,23 @@ export type AuthenticateType = typeof AuthenticateType.Type
  * @category schemas
  */
 export const AuthenticateNumber = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9]{1,64}$/, { message: () => "authenticate_number must be 1–64 letters and digits" })
+  Schema.pattern(/^[A-Za-z0-9]+$/, { message: () => "authenticate_number must be letters and digits" })
 ).annotations({ identifier: "AuthenticateNumber" })
 
 /**
- * The request. `user_name` and `id_card_number` are `Redacted<string>` here and RSA-OAEP ciphertext on
- * the wire: encoding encrypts them through the `Encryptor` service. At least one of `appid` and
- * `sub_appid` is required.
+ * The request (wechatpay-go `PreOrderAuthenticationWithAuthRequest`). `user_name` and `id_card_number` are
+ * `Redacted<string>` here and RSA-OAEP ciphertext on the wire (`encryption:"EM_APIV3"` in Go, `@Encryption` in
+ * Java): encoding encrypts them through the `Encryptor` service. At least one of `appid` and `sub_appid` is
+ * required.
+ *
+ * Optional, by decision:
+ * - `employment_type`: its documentation reads "非必填；未授权必填，授权过，非必填，如填写，需要校验和初次填写的一致性"
+ *   (required until the worker has authorised the sub-merchant, optional after, and then it must equal the first
+ *   value). Whether the worker has authorised is WeChat's state, not the request's, so the schema cannot require
+ *   it without refusing valid requests; WeChat answers `PARAM_ERROR` when it is missing for a new worker.
+ *   (wechatpay-go's generated marshaller requires it anyway; its own comment says otherwise, and the comment is
+ *   WeChat's rule.)
+ * - `authenticate_type`: `omitempty` in wechatpay-go, not required in wechatpay-java.
  *
  * @example
  * ```ts
@@ -136,22 +203,22 @@ export const AuthenticateNumber = Schema.String.pipe(
  */
 export const PreOrderWithAuthRequest = Schema.Struct({
   /** The worker's openid under `appid` or `sub_appid`. */
-  openid: text(64),
+  openid: Required,
   /** The service provider's AppID. */
-  appid: Schema.optional(text(32)),
+  appid: Schema.optional(Required),
   /** The sub-merchant (employer) id. */
-  sub_mchid: text(32),
+  sub_mchid: Required,
   /** The sub-merchant's AppID. */
-  sub_appid: Schema.optional(text(32)),
+  sub_appid: Schema.optional(Required),
   authenticate_number: AuthenticateNumber,
-  project_name: text(128),
-  employer_name: text(128),
+  project_name: Required,
+  employer_name: Required,
   /** The worker's real name: encrypted on the wire. */
   user_name: Sensitive.EncryptedString,
   /** The worker's ID card number: encrypted on the wire. */
   id_card_number: Sensitive.EncryptedString,
-  employment_type: EmploymentType,
-  authenticate_type: AuthenticateType
+  employment_type: Schema.optional(EmploymentType),
+  authenticate_type: Schema.optional(AuthenticateType)
 }).pipe(
   Schema.filter(atLeastOneAppId)
 ).annotations({ identifier: "PreOrderWithAuthRequest" })
@@ -175,7 +242,10 @@ export const PreOrderWithAuthRequest = Schema.Struct({
 export type PreOrderWithAuthRequest = typeof PreOrderWithAuthRequest.Type
 
 /**
- * The response: the token to hand to WeChat's mini program, valid for `expires_in` seconds.
+ * The response: the token to hand to WeChat's mini program, valid for `expires_in` seconds (wechatpay-go
+ * `PreOrderAuthenticationWithAuthResponse`, the same six fields as `PreOrderAuthenticationResponse`). Every field
+ * is required: `token` and `expires_in` are what the program uses, `authenticate_number`, `openid` and
+ * `sub_mchid` echo the request, and `mchid` goes into the mini-program path. Extra fields are ignored.
  *
  * @example
  * ```ts

@@ -15,3 +15,15 @@ export * as GetAuthentication from "./GetAuthentication.js"
 
 /** @since 0.1.0 */
 export * as GetRelation from "./GetRelation.js"
+
+/** @since 0.1.0 */
+export * as CreateToken from "./CreateToken.js"
+
+/** @since 0.1.0 */
+export * as PreOrder from "./PreOrder.js"
+
+/** @since 0.1.0 */
+export * as ListAuthentications from "./ListAuthentications.js"
+
+/** @since 0.1.0 */
+export * as CreateTransferBatch from "./CreateTransferBatch.js"

@@ -495,7 +495,8 @@ describe("fuzz: arbitrary answers", () => {
 
 type Fields = Record<string, unknown>
 
-const TEXT_LIMITS = { openid: 64, sub_mchid: 32, appid: 32, sub_appid: 32, project_name: 128, employer_name: 128 }
+// No length limits: the sources document none for these fields (WeChat answers PARAM_ERROR for what it refuses).
+const TEXT_FIELDS = ["openid", "sub_mchid", "appid", "sub_appid", "project_name", "employer_name"] as const
 const REQUIRED = [
   "openid",
   "sub_mchid",
@@ -503,13 +504,11 @@ const REQUIRED = [
   "project_name",
   "employer_name",
   "user_name",
-  "id_card_number",
-  "employment_type",
-  "authenticate_type"
+  "id_card_number"
 ] as const
 const ENUMS = {
   employment_type: ["LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"],
-  authenticate_type: ["SIGN_IN", "INSURANCE", "CONTRACT"]
+  authenticate_type: ["NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"]
 } as const
 /** RSA-2048 with OAEP-SHA1 carries at most 214 bytes. */
 const MAX_PLAINTEXT_BYTES = 214
@@ -523,25 +522,16 @@ const wrongType = fc.oneof(
   fc.constant(Redacted.make("x"))
 )
 
-/** A string longer than `max` UTF-8 bytes; with 3- and 4-byte characters, no longer than `max` UTF-16 units. */
-const tooLong = (max: number) =>
-  fc.tuple(fc.constantFrom("a", "é", "城", "😀"), fc.integer({ min: 1, max: 40 })).map(([char, extra]) =>
-    char.repeat(Math.ceil((max + extra) / Buffer.byteLength(char)))
-  )
-
 const set = (field: string, value: fc.Arbitrary<unknown>) =>
   value.map((v) => ({ _tag: "Set" as const, field, value: v }))
 
 const Corruption = fc.oneof(
-  fc.constantFrom(...(Object.keys(TEXT_LIMITS) as Array<keyof typeof TEXT_LIMITS>)).chain((field) =>
-    set(field, fc.oneof(wrongType, fc.constant(""), tooLong(TEXT_LIMITS[field])))
-  ),
+  fc.constantFrom(...TEXT_FIELDS).chain((field) => set(field, fc.oneof(wrongType, fc.constant("")))),
   set(
     "authenticate_number",
     fc.oneof(
       wrongType,
       fc.constant(""),
-      fc.stringMatching(/^[A-Za-z0-9]{65,90}$/),
       fc.tuple(
         fc.stringMatching(/^[A-Za-z0-9]{0,30}$/),
         fc.constantFrom("-", "_", " ", ".", "/", "é", "１", "٣", "\n", "\u0000", "😀"),

@@ -1,7 +1,8 @@
 /**
- * An offline WeChat Pay APIv3 server for `POST /v3/payroll-card/authentications/pre-order-with-auth` and the two
- * queries that follow it, `GET /v3/payroll-card/authentications/{authenticate_number}` and
- * `GET /v3/payroll-card/relations/{openid}`.
+ * An offline WeChat Pay APIv3 server for the payroll-card family: `POST /v3/payroll-card/tokens`, the two pre-orders
+ * `POST /v3/payroll-card/authentications/pre-order-with-auth` and `…/pre-order`, the queries that follow them
+ * (`GET /v3/payroll-card/authentications/{authenticate_number}`, the paged `GET /v3/payroll-card/authentications`,
+ * `GET /v3/payroll-card/relations/{openid}`) and `POST /v3/payroll-card/transfer-batches`.
  *
  * It checks requests the way WeChat does (signature, clock skew, nonce replay, headers, fields, encrypted fields,
  * idempotency) and signs its answers with the platform key. It is an independent implementation of the protocol on
@@ -192,7 +193,10 @@ export interface Options {
    * could be replayed, so keep this above the requests of 5 minutes. Default 100000.
    */
   readonly maxNonces?: number | undefined
-  /** Idempotency records (a live token per `authenticate_number`); a forgotten one gets a new token. Default 10000. */
+  /**
+   * Idempotency records: a live token per `authenticate_number` (a forgotten one gets a new token) and an accepted
+   * transfer batch per `out_batch_no` (a forgotten one is accepted again as a new batch). Default 10000.
+   */
   readonly maxIdempotencyRecords?: number | undefined
   /**
    * `publicKey` (default): answers are signed with `platformPrivateKey` as `platformPublicKeyId`, and

@@ -110,9 +110,7 @@ describe("Simulator queries", () => {
         const cases: ReadonlyArray<readonly [string, string, string]> = [
           [`/v3/payroll-card/authentications/${NUMBER}`, "sub_mchid", "query"],
           [`/v3/payroll-card/authentications/${NUMBER}?sub_mchid=`, "sub_mchid", "query"],
-          [`/v3/payroll-card/authentications/${NUMBER}?sub_mchid=${"1".repeat(33)}`, "sub_mchid", "query"],
           [`/v3/payroll-card/authentications/abc%2D1?sub_mchid=${SUB_MCHID}`, "authenticate_number", "path"],
-          [`/v3/payroll-card/authentications/${"a".repeat(65)}?sub_mchid=${SUB_MCHID}`, "authenticate_number", "path"],
           [`/v3/payroll-card/authentications/%E4?sub_mchid=${SUB_MCHID}`, "authenticate_number", "path"]
         ]
         for (const [url, field, location] of cases) {
@@ -144,7 +142,8 @@ describe("Simulator queries", () => {
         const post = (yield* send(yield* request(keys, { url: AUTHENTICATION }))).response
         expectError(post, 405, "METHOD_NOT_ALLOWED")
         assert.strictEqual(header(post, "Allow"), "GET")
-        expectError(yield* get("/v3/payroll-card/authentications/pre-order"), 404, "RESOURCE_NOT_EXISTS")
+        // Both pre-orders are POST routes of their own, never an {authenticate_number}.
+        expectError(yield* get("/v3/payroll-card/authentications/pre-order"), 405, "METHOD_NOT_ALLOWED")
         expectError(yield* get("/v3/payroll-card/authentications/pre-order-with-auth"), 405, "METHOD_NOT_ALLOWED")
         expectError(yield* get("/v3/payroll-card/authentications/a/b?sub_mchid=1"), 404, "RESOURCE_NOT_EXISTS")
       }).pipe(provide))
@@ -189,9 +188,7 @@ describe("Simulator queries", () => {
         const cases: ReadonlyArray<readonly [string, string, string]> = [
           [`/v3/payroll-card/relations/${OPENID}?sub_mchid=${SUB_MCHID}`, "appid", "query"],
           [`/v3/payroll-card/relations/${OPENID}?appid=wxa1`, "sub_mchid", "query"],
-          [`/v3/payroll-card/relations/${OPENID}?sub_mchid=${SUB_MCHID}&appid=`, "appid", "query"],
-          [`/v3/payroll-card/relations/${OPENID}?sub_mchid=1&sub_appid=${"w".repeat(33)}`, "sub_appid", "query"],
-          [`/v3/payroll-card/relations/${"o".repeat(65)}?sub_mchid=${SUB_MCHID}&appid=wxa1`, "openid", "path"]
+          [`/v3/payroll-card/relations/${OPENID}?sub_mchid=${SUB_MCHID}&appid=`, "appid", "query"]
         ]
         for (const [url, field, location] of cases) {
           const body = expectError(yield* get(url), 400, "PARAM_ERROR")

@@ -34,7 +34,10 @@ export interface Record {
   readonly source: string
   readonly project_name: string
   readonly employer_name: string
-  readonly authenticate_type: string
+  /** As pre-ordered; optional there, so absent here when it was not given. */
+  readonly authenticate_type: string | undefined
+  /** As pre-ordered with auth; a successful check records it as the worker's first employment type. */
+  readonly employment_type?: string | undefined
   /** Ties the record to the pre-order's fields: a new pre-order under the same number replaces it. */
   readonly fingerprint: string
   readonly state: State
@@ -56,13 +59,11 @@ export const parse = (
     const number = yield* Params.text("authenticate_number", decoded, {
       location: "path",
       required: true,
-      maxBytes: 64,
       pattern: { regexp: /^[A-Za-z0-9]+$/, issue: "must contain only letters and digits" }
     })
     const subMchid = yield* Params.text("sub_mchid", Params.queryOf(url).get("sub_mchid"), {
       location: "query",
-      required: true,
-      maxBytes: 32
+      required: true
     })
     return { authenticate_number: number!, sub_mchid: subMchid! }
   })
@@ -85,5 +86,5 @@ export const render = (record: Record, mchid: string): string =>
     ...(record.authenticatedAt === undefined ? {} : { authenticate_time: Params.rfc3339(record.authenticatedAt) }),
     authenticate_number: record.authenticate_number,
     ...(record.failedReason === undefined ? {} : { authenticate_failed_reason: record.failedReason }),
-    authenticate_type: record.authenticate_type
+    ...(record.authenticate_type === undefined ? {} : { authenticate_type: record.authenticate_type })
   })

@@ -1,7 +1,9 @@
 /**
  * Checks shared by the routes that take a JSON body: the body is a JSON object, plain string fields follow their
  * `Rule`, encrypted fields decrypt with the platform private key, and `Wechatpay-Serial` names that key whenever an
- * encrypted field is present. Each check fails with the 400 `PARAM_ERROR` WeChat would answer.
+ * encrypted field is present. Each check fails with the 400 `PARAM_ERROR` WeChat would answer. No length limit
+ * unless a route passes one its source documents (wechatpay-go `services/payrollcard/models.go` documents none for
+ * the payroll-card strings but the 32-character remarks of a transfer batch).
  *
  * @internal
  */
@@ -19,7 +21,6 @@ import { paramError } from "./problem.js"
 export interface Rule {
   readonly field: string
   readonly required: boolean
-  readonly maxBytes?: number
   readonly pattern?: { readonly regexp: RegExp; readonly issue: string }
   readonly oneOf?: ReadonlyArray<string>
 }
@@ -124,17 +125,6 @@ const plainProblem = (body: Record<string, unknown>, rule: Rule): Problem | unde
       message: `Field ${rule.field} must not be empty`
     })
   }
-  // WeChat counts string limits in UTF-8 bytes (its messages say 字节数), which matters for Chinese names.
-  const bytes = Buffer.byteLength(value, "utf8")
-  if (rule.maxBytes !== undefined && bytes > rule.maxBytes) {
-    return paramError({
-      field: rule.field,
-      value,
-      issue: `too long: ${bytes} bytes, at most ${rule.maxBytes}`,
-      location: "body",
-      message: `Field ${rule.field} is ${bytes} bytes long (UTF-8), more than the maximum ${rule.maxBytes}`
-    })
-  }
   if (rule.pattern !== undefined && !rule.pattern.regexp.test(value)) {
     return paramError({
       field: rule.field,
@@ -199,10 +189,11 @@ export const checkAll = (body: Record<string, unknown>, rules: ReadonlyArray<Rul
  */
 export const checkEncrypted = (
   body: Record<string, unknown>,
-  field: string,
-  key: KeyObject
+  name: string,
+  key: KeyObject,
+  field = name
 ): Either.Either<string, Problem> => {
-  const value = body[field]
+  const value = body[name]
   if (value === undefined || value === null) {
     return Either.left(
       paramError({ field, issue: "required", location: "body", message: `Missing required field ${field}` })
@@ -225,3 +216,119 @@ export const checkEncrypted = (
   }
   return Either.right(plaintext)
 }
+
+// Field checks returning the value, for the routes whose fields are nested or not strings (tokens, batches).
+
+type Fields = Readonly<Record<string, unknown>>
+
+const missing = (field: string): Problem =>
+  paramError({ field, issue: "required", location: "body", message: `Missing required field ${field}` })
+
+const invalid = (field: string, value: unknown, issue: string): Problem =>
+  paramError({ field, value, issue, location: "body", message: `Field ${field} ${issue}` })
+
+/**
+ * A string field: present when required, non-empty, matching `pattern`, at most `maxCharacters` code points.
+ *
+ * @internal
+ */
+export const text = (
+  fields: Fields,
+  field: string,
+  rule: {
+    readonly required: boolean
+    readonly pattern?: { readonly regexp: RegExp; readonly issue: string }
+    readonly maxCharacters?: number
+    readonly label?: string
+  }
+): Either.Either<string | undefined, Problem> => {
+  const name = rule.label ?? field
+  const value = fields[field]
+  if (value === undefined || value === null) return rule.required ? Either.left(missing(name)) : Either.right(undefined)
+  if (typeof value !== "string") return Either.left(invalid(name, value, "must be a string"))
+  if (value.length === 0) return Either.left(invalid(name, value, "must not be empty"))
+  if (rule.pattern !== undefined && !rule.pattern.regexp.test(value)) {
+    return Either.left(invalid(name, value, rule.pattern.issue))
+  }
+  if (rule.maxCharacters !== undefined && [...value].length > rule.maxCharacters) {
+    return Either.left(invalid(name, value, `must be at most ${rule.maxCharacters} characters`))
+  }
+  return Either.right(value)
+}
+
+/**
+ * A string field that must be one of `values`.
+ *
+ * @internal
+ */
+export const oneOf = (
+  fields: Fields,
+  field: string,
+  values: ReadonlyArray<string>,
+  required: boolean
+): Either.Either<string | undefined, Problem> =>
+  Either.flatMap(
+    text(fields, field, { required }),
+    (value) =>
+      value === undefined || values.includes(value)
+        ? Either.right(value)
+        : Either.left(invalid(field, value, `must be one of ${values.join(", ")}`))
+  )
+
+/**
+ * A required integer field (a JSON number without a fraction).
+ *
+ * @internal
+ */
+export const integer = (fields: Fields, field: string, label = field): Either.Either<number, Problem> => {
+  const value = fields[field]
+  if (value === undefined || value === null) return Either.left(missing(label))
+  return typeof value === "number" && Number.isSafeInteger(value)
+    ? Either.right(value)
+    : Either.left(invalid(label, value, "must be an integer"))
+}
+
+/**
+ * `Wechatpay-Serial` when the body carries encrypted fields: present, and naming the platform key.
+ *
+ * @internal
+ */
+export const serial = (
+  header: string | undefined,
+  publicKeyId: string,
+  fields: string
+): Either.Either<void, Problem> => {
+  if (header === undefined || header === "") {
+    return Either.left(paramError({
+      field: "Wechatpay-Serial",
+      issue: "required when the body has encrypted fields",
+      location: "header",
+      message: `Missing Wechatpay-Serial header: it must name the platform public key that encrypted ${fields}`
+    }))
+  }
+  if (header !== publicKeyId) {
+    return Either.left(paramError({
+      field: "Wechatpay-Serial",
+      value: header,
+      issue: "unknown platform public key id or certificate serial",
+      location: "header",
+      message: `Wechatpay-Serial ${header} does not name a platform key of this merchant`
+    }))
+  }
+  return Either.void
+}
+
+/**
+ * At least one of `appid` and `sub_appid`.
+ *
+ * @internal
+ */
+export const someAppId = (fields: Fields): Either.Either<void, Problem> =>
+  fields.appid == null && fields.sub_appid == null
+    ? Either.left(paramError({
+      field: "appid",
+      issue: "appid or sub_appid is required",
+      location: "body",
+      message: "At least one of appid and sub_appid is required"
+    }))
+    : Either.void

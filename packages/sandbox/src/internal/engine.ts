@@ -81,6 +81,13 @@ const checkHeaders = (headers: Readonly<Record<string, string>>): Either.Either<
 
 const rejected = (problem: Problem.Problem): Rejection => ({ problem })
 
+// The key that decrypts this request's fields, and the serial it must name, chosen by the serial it names.
+const keyedFor = (settings: Engine["settings"], headers: Readonly<Record<string, string>>): Routes.Settings => {
+  if (settings.keys.mode === "publicKey") return settings
+  const key = settings.keys.decrypting(headers["wechatpay-serial"])
+  return { ...settings, platformPrivateKey: key.privateKey, platformPublicKeyId: key.serial }
+}
+
 const evaluate = (
   engine: Engine,
   request: SimulatedRequest,
@@ -102,7 +109,7 @@ const evaluate = (
       rejected
     )
     const answer = yield* Either.mapLeft(
-      match.route.handle({ request, headers, params: match.params, now, state, settings }),
+      match.route.handle({ request, headers, params: match.params, now, state, settings: keyedFor(settings, headers) }),
       (problem): Rejection => ({ problem, spent: credentials })
     )
     return { credentials, answer }

@@ -50,7 +50,8 @@ export const queryOf = (url: string): URLSearchParams => {
 }
 
 /**
- * Checks one string parameter: present when required, non-empty, at most `maxBytes` of UTF-8, matching `pattern`.
+ * Checks one string parameter: present when required, non-empty, matching `pattern`. No length limits: the
+ * sources (wechatpay-go `services/payrollcard/models.go`) document none, so none is invented here.
  * Returns `undefined` for an absent optional parameter.
  *
  * @internal
@@ -61,7 +62,6 @@ export const text = (
   rule: {
     readonly location: "query" | "path"
     readonly required: boolean
-    readonly maxBytes: number
     readonly pattern?: { readonly regexp: RegExp; readonly issue: string }
   }
 ): Checked<string | undefined> => {
@@ -82,17 +82,6 @@ export const text = (
       issue: "must not be empty",
       location: rule.location,
       message: `Parameter ${field} must not be empty`
-    }))
-  }
-  // Byte limits, as for body fields: WeChat counts UTF-8 bytes.
-  const bytes = Buffer.byteLength(value, "utf8")
-  if (bytes > rule.maxBytes) {
-    return problem(paramError({
-      field,
-      value,
-      issue: `too long: ${bytes} bytes, at most ${rule.maxBytes}`,
-      location: rule.location,
-      message: `Parameter ${field} is ${bytes} bytes long (UTF-8), more than the maximum ${rule.maxBytes}`
     }))
   }
   if (rule.pattern !== undefined && !rule.pattern.regexp.test(value)) {

@@ -33,18 +33,16 @@ export const parse = (
 ): Params.Checked<{ readonly openid: string; readonly sub_mchid: string }> =>
   Either.gen(function*() {
     const decoded = yield* Params.decodeSegment("openid", segment)
-    const openid = yield* Params.text("openid", decoded, { location: "path", required: true, maxBytes: 64 })
+    const openid = yield* Params.text("openid", decoded, { location: "path", required: true })
     const query = Params.queryOf(url)
     const subMchid = yield* Params.text("sub_mchid", query.get("sub_mchid"), {
       location: "query",
-      required: true,
-      maxBytes: 32
+      required: true
     })
-    const appid = yield* Params.text("appid", query.get("appid"), { location: "query", required: false, maxBytes: 32 })
+    const appid = yield* Params.text("appid", query.get("appid"), { location: "query", required: false })
     const subAppid = yield* Params.text("sub_appid", query.get("sub_appid"), {
       location: "query",
-      required: false,
-      maxBytes: 32
+      required: false
     })
     if (appid === undefined && subAppid === undefined) {
       return yield* Params.problem(paramError({

@@ -22,87 +22,20 @@
  * @internal
  */
 import { Either } from "effect"
-import type { KeyObject } from "node:crypto"
+import * as AuthenticationList from "./authenticationList.js"
 import * as Authentications from "./authentications.js"
 import * as Certificates from "./certificates.js"
-import * as crypto from "./crypto.js"
-import type * as KeyRing from "./keyring.js"
-import type { SimulatedRequest } from "./model.js"
+import type { Handler } from "./handler.js"
+import * as PreOrders from "./preOrders.js"
 import * as PreOrderWithAuth from "./preOrderWithAuth.js"
 import * as Problem from "./problem.js"
 import * as Relations from "./relations.js"
 import * as Router from "./router.js"
-import type { State } from "./state.js"
+import * as Tokens from "./tokens.js"
+import * as TransferBatches from "./transferBatches.js"
 
-/**
- * The parts of the simulator's settings a handler may use.
- *
- * @internal
- */
-export interface Settings {
-  readonly mchid: string
-  readonly platformPrivateKey: KeyObject
-  readonly platformPublicKeyId: string
-  readonly tokenExpiresIn: number
-  /** The platform keys by mode: who signs, who decrypts, which certificates are listed. */
-  readonly keys: KeyRing.KeyRing
-}
-
-/**
- * What a handler gets: the request, its headers by lower-case name, its path parameters, the `Clock` time
- * (milliseconds), the simulator's records and settings.
- *
- * @internal
- */
-export interface Context {
-  readonly request: SimulatedRequest
-  readonly headers: Readonly<Record<string, string>>
-  readonly params: Readonly<Record<string, string>>
-  readonly now: number
-  readonly state: State
-  readonly settings: Settings
-}
-
-/**
- * Records the request's effect and renders the success body.
- *
- * @internal
- */
-export type Answer = () => string
-
-/**
- * Serves one route.
- *
- * @internal
- */
-export type Handler = (context: Context) => Either.Either<Answer, Problem.Problem>
-
-const mediaTypes = (header: string): Array<string> =>
-  header.split(",").map((part) => part.split(";")[0].trim().toLowerCase())
-
-/**
- * The media types an `Accept` header lists, lower case, without parameters.
- *
- * @internal
- */
-export const acceptedTypes = mediaTypes
-
-/**
- * A body route's first check: `Content-Type: application/json`.
- *
- * @internal
- */
-export const requireJson = (headers: Readonly<Record<string, string>>): Either.Either<void, Problem.Problem> => {
-  const contentType = headers["content-type"]
-  if (contentType !== undefined && mediaTypes(contentType)[0] === "application/json") return Either.void
-  return Either.left(Problem.paramError({
-    field: "Content-Type",
-    ...(contentType === undefined ? {} : { value: contentType }),
-    issue: contentType === undefined ? "missing" : "must be application/json",
-    location: "header",
-    message: "The Content-Type header must be application/json"
-  }))
-}
+export type { Answer, Context, Handler, Settings } from "./handler.js"
+export { acceptedTypes, requireJson } from "./handler.js"
 
 // A GET has no body, so no Content-Type to check: it was signed over an empty BODY line.
 const getAuthentication: Handler = ({ params, request, settings, state }) =>
@@ -127,64 +60,6 @@ const getRelation: Handler = ({ params, request, settings, state }) =>
       Relations.render(wanted, state.relations.get(Relations.key(wanted.sub_mchid, wanted.openid)), settings.mchid)
   )
 
-const preOrderWithAuth: Handler = ({ headers, now, request, settings, state }) =>
-  Either.gen(function*() {
-    yield* requireJson(headers)
-    const platform = settings.keys.decrypting(headers["wechatpay-serial"])
-    const accepted = yield* PreOrderWithAuth.validate(request.body, headers["wechatpay-serial"], {
-      privateKey: platform.privateKey,
-      publicKeyId: platform.serial
-    })
-    const previous = state.liveIssue(accepted.authenticate_number, now)
-    if (previous !== undefined && previous.fingerprint !== accepted.fingerprint) {
-      return yield* Either.left<Problem.Problem>({
-        status: 400,
-        code: "INVALID_REQUEST",
-        message: `authenticate_number ${accepted.authenticate_number} was already used with different ` +
-          "parameters; resend the original parameters or use a new authenticate_number",
-        detail: {
-          field: "authenticate_number",
-          value: accepted.authenticate_number,
-          issue: "already used with different parameters",
-          location: "body"
-        }
-      })
-    }
-    return () => issue(accepted, now, state, settings)
-  })
-
-// The pre-order's effect: a token (the same one while it lives) and an identity check in progress.
-const issue = (accepted: PreOrderWithAuth.Accepted, now: number, state: State, settings: Settings): string => {
-  let entry = state.liveIssue(accepted.authenticate_number, now)
-  if (entry === undefined) {
-    entry = { fingerprint: accepted.fingerprint, token: crypto.alphanumeric(32), issuedAt: now }
-    state.issued.set(accepted.authenticate_number, entry)
-  }
-  // A repeated pre-order leaves its check as it is; only other fields (after the token expired) start anew.
-  if (state.checks.get(accepted.authenticate_number)?.fingerprint !== accepted.fingerprint) {
-    state.checks.set(accepted.authenticate_number, {
-      authenticate_number: accepted.authenticate_number,
-      sub_mchid: accepted.sub_mchid,
-      openid: accepted.openid,
-      source: accepted.launchAppid,
-      project_name: accepted.project_name,
-      employer_name: accepted.employer_name,
-      authenticate_type: accepted.authenticate_type,
-      fingerprint: accepted.fingerprint,
-      state: "AUTHENTICATE_PROCESSING"
-    })
-  }
-  return JSON.stringify({
-    authenticate_number: accepted.authenticate_number,
-    openid: accepted.openid,
-    mchid: settings.mchid,
-    sub_mchid: accepted.sub_mchid,
-    token: entry.token,
-    // A repeated request gets the same token, so it also gets what is left of that token's life.
-    expires_in: settings.tokenExpiresIn - Math.floor((now - entry.issuedAt) / 1000)
-  })
-}
-
 // A merchant with only the WeChat Pay public key has no platform certificates: WeChat answers this 404.
 const certificates: Handler = ({ now, settings }) => {
   const keys = settings.keys
@@ -201,9 +76,13 @@ const certificates: Handler = ({ now, settings }) => {
  * @internal
  */
 export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
-  { method: "POST", path: PreOrderWithAuth.PATH, handle: preOrderWithAuth },
+  { method: "POST", path: PreOrderWithAuth.PATH, handle: PreOrders.preOrderWithAuth },
+  { method: "POST", path: PreOrderWithAuth.PRE_ORDER_PATH, handle: PreOrders.preOrder },
   { method: "GET", path: Authentications.PATH, handle: getAuthentication },
   { method: "GET", path: Relations.PATH, handle: getRelation },
+  { method: "POST", path: Tokens.PATH, handle: Tokens.handle },
+  { method: "GET", path: AuthenticationList.PATH, handle: AuthenticationList.handle },
+  { method: "POST", path: TransferBatches.PATH, handle: TransferBatches.handle },
   { method: "GET", path: Certificates.PATH, handle: certificates }
 ]
 
@@ -212,7 +91,7 @@ export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
  *
  * @internal
  */
-export const UNSERVED: ReadonlyArray<string> = ["/v3/payroll-card/authentications/pre-order"]
+export const UNSERVED: ReadonlyArray<string> = []
 
 /**
  * The compiled table.

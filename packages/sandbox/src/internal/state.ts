@@ -13,6 +13,7 @@ import { WINDOW_SECONDS } from "./authorization.js"
 import { FaultQueue } from "./faultQueue.js"
 import * as Relations from "./relations.js"
 import { BoundedMap } from "./store.js"
+import type * as TransferBatches from "./transferBatches.js"
 
 /**
  * How many records of each kind a simulator keeps; the oldest is forgotten first.
@@ -62,6 +63,10 @@ export class State {
   readonly checks: BoundedMap<string, Authentications.Record>
   /** When each (sub_mchid, openid) relation was authorised, by `Relations.key`. */
   readonly relations: BoundedMap<string, number>
+  /** The employment type each authorised relation was first given, by `Relations.key` ("需要校验和初次填写的一致性"). */
+  readonly employmentTypes: BoundedMap<string, string>
+  /** Accepted transfer batches by `out_batch_no`, the idempotency key (bounded by the idempotency limit). */
+  readonly batches: BoundedMap<string, TransferBatches.Batch>
   private lastPrune = Number.NEGATIVE_INFINITY
 
   constructor(readonly limits: Limits, readonly tokenExpiresIn: number) {
@@ -69,6 +74,8 @@ export class State {
     this.issued = new BoundedMap(limits.idempotency)
     this.checks = new BoundedMap(limits.checks)
     this.relations = new BoundedMap(limits.relations)
+    this.batches = new BoundedMap(limits.idempotency)
+    this.employmentTypes = new BoundedMap(limits.relations)
   }
 
   /** Remembers a request, forgetting the oldest beyond the limit. */
@@ -113,6 +120,9 @@ export class State {
       const key = Relations.key(check.sub_mchid, check.openid)
       // Authorised once, authorised since: a later check does not move the time.
       if (!this.relations.has(key)) this.relations.set(key, now)
+      if (check.employment_type !== undefined && !this.employmentTypes.has(key)) {
+        this.employmentTypes.set(key, check.employment_type)
+      }
     }
     const done: Authentications.Record = outcome === "SUCCESS"
       ? { ...check, state: "AUTHENTICATE_SUCCESS", authenticatedAt: now }
@@ -129,6 +139,8 @@ export class State {
     this.issued.clear()
     this.checks.clear()
     this.relations.clear()
+    this.batches.clear()
+    this.employmentTypes.clear()
     this.lastPrune = Number.NEGATIVE_INFINITY
   }
 }

@@ -47,6 +47,11 @@ export class BoundedMap<K, V> {
     return this.entries.delete(key)
   }
 
+  /** The values, oldest first. */
+  values(): IterableIterator<V> {
+    return this.entries.values()
+  }
+
   /** Deletes every entry for which `stale` holds. */
   prune(stale: (value: V, key: K) => boolean): void {
     for (const [key, value] of this.entries) if (stale(value, key)) this.entries.delete(key)

@@ -1,0 +1,149 @@
+/**
+ * 核身预下单: `POST /v3/payroll-card/authentications/pre-order` — an identity check for a worker who has already
+ * opened the payroll card and authorised the sub-merchant, so nothing is encrypted and no `Wechatpay-Serial` is
+ * sent.
+ *
+ * Source: wechatpay-go `services/payrollcard/models.go` (`PreOrderAuthenticationRequest`,
+ * `PreOrderAuthenticationResponse`), `api_authentications.go` (`PreOrderAuthentication`: no encryption) and
+ * wechatpay-java `service/payrollcard/model/PreOrderAuthenticationRequest.java`. Neither documents a length limit.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { atLeastOneAppId, Required } from "./internal/schema.js"
+import { AuthenticateNumber, AuthenticateType, PreOrderWithAuthResponse } from "./PreOrderWithAuth.js"
+
+/**
+ * The HTTP method.
+ *
+ * @example
+ * ```ts
+ * import { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * const isPost = PreOrder.method === "POST" // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const method = "POST" as const
+
+/**
+ * The path (every field goes in the JSON body).
+ *
+ * @example
+ * ```ts
+ * import { WeChatPayClient } from "@effect-wechatpay/core"
+ * import { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * const url = new URL(PreOrder.path, WeChatPayClient.DEFAULT_BASE_URL)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const path = "/v3/payroll-card/authentications/pre-order" as const
+
+/**
+ * The answer's fields that must equal the request's.
+ *
+ * @example
+ * ```ts
+ * import { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * const checked = PreOrder.echo.includes("authenticate_number") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const echo = ["authenticate_number", "openid", "sub_mchid"] as const
+
+/**
+ * The request (wechatpay-go `PreOrderAuthenticationRequest`): the fields of pre-order-with-auth without the
+ * worker's name, ID number and employment type. At least one of `appid` and `sub_appid` is required;
+ * `authenticate_type` is optional (`omitempty` in Go) and takes `NORMAL`, `SIGN_IN`, `INSURANCE` or `CONTRACT`.
+ *
+ * @example
+ * ```ts
+ * import type { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * const request: PreOrder.PreOrderRequest = {
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1111111",
+ *   appid: "wxa1111111",
+ *   authenticate_number: "mcdhehfgisdhfjghed39384564i83",
+ *   project_name: "某项目",
+ *   employer_name: "某用工企业",
+ *   authenticate_type: "NORMAL"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PreOrderRequest = Schema.Struct({
+  /** The worker's openid under `appid` or `sub_appid`. */
+  openid: Required,
+  /** The service provider's AppID. */
+  appid: Schema.optional(Required),
+  /** The sub-merchant (employer) id. */
+  sub_mchid: Required,
+  /** The sub-merchant's AppID. */
+  sub_appid: Schema.optional(Required),
+  authenticate_number: AuthenticateNumber,
+  project_name: Required,
+  employer_name: Required,
+  authenticate_type: Schema.optional(AuthenticateType)
+}).pipe(
+  Schema.filter(atLeastOneAppId)
+).annotations({ identifier: "PreOrderRequest" })
+
+/**
+ * A pre-order request, as the program holds it.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * const toWire = (request: PreOrder.PreOrderRequest) => Schema.encode(PreOrder.PreOrderRequest)(request)
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PreOrderRequest = typeof PreOrderRequest.Type
+
+/**
+ * The answer, the same six fields as pre-order-with-auth's (wechatpay-go `PreOrderAuthenticationResponse`), with
+ * the same rules: all required, extra fields ignored.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * declare const json: unknown
+ * const { token, expires_in } = Schema.decodeUnknownSync(PreOrder.PreOrderResponse)(json)
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PreOrderResponse = PreOrderWithAuthResponse.annotations({ identifier: "PreOrderResponse" })
+
+/**
+ * A decoded pre-order answer.
+ *
+ * @example
+ * ```ts
+ * import type { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * const token = (response: PreOrder.PreOrderResponse) => response.token
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PreOrderResponse = typeof PreOrderResponse.Type

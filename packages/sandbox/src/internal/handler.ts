@@ -1,0 +1,87 @@
+/**
+ * What a route handler is: the context it gets and what it answers, and the first check of a body route. Kept apart
+ * from the route table so route modules can use them without importing the table that imports them.
+ *
+ * @internal
+ */
+import { Either } from "effect"
+import type { KeyObject } from "node:crypto"
+import type * as KeyRing from "./keyring.js"
+import type { SimulatedRequest } from "./model.js"
+import * as Problem from "./problem.js"
+import type { State } from "./state.js"
+
+/**
+ * The parts of the simulator's settings a handler may use.
+ *
+ * @internal
+ */
+export interface Settings {
+  readonly mchid: string
+  /**
+   * The platform key that decrypts this request's sensitive fields and the serial it must name. In certificate or
+   * mixed mode the engine picks them by the request's `Wechatpay-Serial` (see `keyring.ts`), so every route accepts
+   * any key of the mode.
+   */
+  readonly platformPrivateKey: KeyObject
+  readonly platformPublicKeyId: string
+  readonly tokenExpiresIn: number
+  /** The platform keys by mode: who signs, who decrypts, which certificates are listed. */
+  readonly keys: KeyRing.KeyRing
+}
+
+/**
+ * What a handler gets: the request, its headers by lower-case name, its path parameters, the `Clock` time
+ * (milliseconds), the simulator's records and settings.
+ *
+ * @internal
+ */
+export interface Context {
+  readonly request: SimulatedRequest
+  readonly headers: Readonly<Record<string, string>>
+  readonly params: Readonly<Record<string, string>>
+  readonly now: number
+  readonly state: State
+  readonly settings: Settings
+}
+
+/**
+ * Records the request's effect and renders the success body.
+ *
+ * @internal
+ */
+export type Answer = () => string
+
+/**
+ * Serves one route.
+ *
+ * @internal
+ */
+export type Handler = (context: Context) => Either.Either<Answer, Problem.Problem>
+
+const mediaTypes = (header: string): Array<string> =>
+  header.split(",").map((part) => part.split(";")[0].trim().toLowerCase())
+
+/**
+ * The media types an `Accept` header lists, lower case, without parameters.
+ *
+ * @internal
+ */
+export const acceptedTypes = mediaTypes
+
+/**
+ * A body route's first check: `Content-Type: application/json`.
+ *
+ * @internal
+ */
+export const requireJson = (headers: Readonly<Record<string, string>>): Either.Either<void, Problem.Problem> => {
+  const contentType = headers["content-type"]
+  if (contentType !== undefined && mediaTypes(contentType)[0] === "application/json") return Either.void
+  return Either.left(Problem.paramError({
+    field: "Content-Type",
+    ...(contentType === undefined ? {} : { value: contentType }),
+    issue: contentType === undefined ? "missing" : "must be application/json",
+    location: "header",
+    message: "The Content-Type header must be application/json"
+  }))
+}
