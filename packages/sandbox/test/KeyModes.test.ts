@@ -75,6 +75,23 @@ describe("key modes", () => {
           }
           yield* preOrder(i)
         }
+        // Every route with encrypted fields takes the certificate the request names, not only pre-order-with-auth.
+        const encryptor = yield* Encryptor.Encryptor
+        const token = yield* Effect.flatMap(WeChatPayClient.WeChatPayClient, (client) =>
+          Effect.gen(function*() {
+            const body = JSON.stringify({
+              openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+              appid: "wxa1111111",
+              sub_mchid: "1900000109",
+              user_name: yield* encryptor.encrypt(Redacted.make("张三")),
+              id_card_number: yield* encryptor.encrypt(Redacted.make("110101199003072316"))
+            })
+            return yield* client.execute(
+              { method: "POST", path: "/v3/payroll-card/tokens", body, wechatpaySerial: encryptor.serialNo },
+              Answer
+            )
+          }))
+        assert.strictEqual(token.token.length, 32)
         const certificates = yield* Effect.flatMap(Simulator.Simulator, (s) => s.certificates)
         assert.strictEqual(certificates.length, 3)
         assert.deepStrictEqual([...verifier.serials].sort(), certificates.map((c) => c.serialNo).sort())
