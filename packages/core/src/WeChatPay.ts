@@ -239,8 +239,10 @@ export const config = Config.all({
 /**
  * All services from environment variables: `WECHATPAY_MCHID`, `WECHATPAY_MERCHANT_SERIAL_NO`,
  * `WECHATPAY_MERCHANT_PRIVATE_KEY` or `WECHATPAY_MERCHANT_PRIVATE_KEY_FILE`, `WECHATPAY_PUBLIC_KEY_ID`,
- * `WECHATPAY_PUBLIC_KEY` or `WECHATPAY_PUBLIC_KEY_FILE`, and optionally `WECHATPAY_BASE_URL`.
- * A missing or malformed value fails with a `ConfigError` that names the variable, never its value.
+ * `WECHATPAY_PUBLIC_KEY` or `WECHATPAY_PUBLIC_KEY_FILE`, `WECHATPAY_API_V3_KEY` or `WECHATPAY_API_V3_KEY_FILE`,
+ * and optionally `WECHATPAY_BASE_URL`. With the APIv3 key the public-key variables are optional (certificate
+ * mode); with both, mixed mode. A missing or malformed value fails with a `ConfigError` that names the variable,
+ * never its value; a certificate download that fails fails with a `CertificateError`.
  *
  * @example
  * ```ts
