@@ -74,7 +74,9 @@ describe("PlatformCertificates", () => {
       const verifier = yield* Effect.provide(Verifier.Verifier, yield* Layer.build(layer()))
       // WeChat lists the new certificate, then signs with it.
       state.listed = [current, next]
-      yield* verifier.verify(yield* answer(next.privateKey, next.serialNo))
+      // Concurrent answers naming the new serial share one download.
+      const signedByNext = yield* Effect.all(Array.from({ length: 8 }, () => answer(next.privateKey, next.serialNo)))
+      yield* Effect.forEach(signedByNext, (signed) => verifier.verify(signed), { concurrency: "unbounded" })
       assert.strictEqual(state.downloads, 2)
       assert.deepStrictEqual([...verifier.serials].sort(), [current.serialNo, next.serialNo].sort())
       // A serial nobody lists: one download at most per minute.
