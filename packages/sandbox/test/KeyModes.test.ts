@@ -242,6 +242,12 @@ describe("key modes", () => {
         const failed = yield* Fiber.join(giveUp)
         assert.isFalse(failed.delivered)
         assert.strictEqual(failed.attempts.length, 16)
+        // Signed by a certificate the client has not seen: decoding re-downloads, and the first attempt succeeds.
+        const rotated = yield* simulator.rotateCertificate()
+        const fresh = yield* simulator.notify({ url: "http://merchant.test/notify", resource: { out_trade_no: "T2" } })
+          .pipe(Effect.provideService(HttpClient.HttpClient, merchant))
+        assert.deepStrictEqual(fresh.attempts.map((a) => a.status), [204])
+        assert.include((yield* Verifier.Verifier).serials, rotated.serialNo)
       }).pipe(Effect.provide(Sandbox.layer({ keyMode: "mixed" }))),
     { timeout: 60_000 }
   )
