@@ -7,7 +7,7 @@
  */
 import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
-import { Context, Duration, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import { Cause, Context, Duration, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
 import * as Aead from "./Aead.js"
 import * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
@@ -388,9 +388,12 @@ export const httpApp = <A, I, R, E, R2>(
     const handled = yield* Effect.exit(handler(notification))
     if (handled._tag === "Success") return ok
     // The handler's failure may hold the resource's data: log only that it failed and its tag.
-    const tag = handled.cause._tag === "Fail" && typeof handled.cause.error === "object" && handled.cause.error !== null
-      ? String((handled.cause.error as { readonly _tag?: unknown })._tag ?? "")
-      : handled.cause._tag
+    const failed = Cause.failureOption(handled.cause)
+    const tag = Option.match(failed, {
+      onNone: () => (Cause.isInterruptedOnly(handled.cause) ? "interrupted" : "a defect"),
+      onSome: (error) =>
+        typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : `a ${typeof error}`
+    })
     yield* Effect.logError(`notification ${notification.id}: the handler failed (${tag})`)
     yield* Effect.ignore(store.unmark(notification.id))
     return failure(500, "the notification could not be handled; WeChat Pay will retry")
