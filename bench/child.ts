@@ -59,7 +59,8 @@ const run = async (command: Extract<Command, { _tag: "Run" }>): Promise<RunResul
     cpuMicros: used.user + used.system,
     loopActiveMs: performance.eventLoopUtilization(loop).active,
     rss: process.memoryUsage.rss(),
-    maxRss: process.resourceUsage().maxRSS * 1024
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    nextSequence: sequence
   }
 }
 

@@ -187,6 +187,12 @@ await runtime.runPromise(Effect.scoped(Effect.gen(function*() {
   yield* Effect.promise(() =>
     measure("exchange over LeanHttpClient (request + body), loopback, server in-process", exchange(leanClient))
   )
+  yield* Effect.promise(() =>
+    measure(
+      "  the same without its http.client span and traceparent (tracer disabled)",
+      Effect.withTracerEnabled(exchange(leanClient), false)
+    )
+  )
   const undici = Context.get(yield* Layer.build(NodeHttpClient.layerUndici), HttpClient.HttpClient)
   yield* Effect.promise(() => measure("exchange over NodeHttpClient.layerUndici, same", exchange(undici)))
   const fetch = Context.get(yield* Layer.build(FetchHttpClient.layer), HttpClient.HttpClient)

@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/profile.ts                                  sdk-lean, sdk-undici, bare-threadpool at c=32
  *   npx tsx bench/profile.ts --contenders=sdk-fetch --concurrency=1 --seconds=8 --top=30
+ *   npx tsx bench/profile.ts --contenders=sdk-lean,sdk-lean@465586f     today's SDK and the one at a commit
  */
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -13,7 +14,6 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { contenders as known } from "./contenders/index.js"
 import { build, parseName, start, stopChild } from "./processes.js"
-import type { RunResult } from "./shared.js"
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
 const root = Path.resolve(here, "..")
@@ -124,14 +124,17 @@ const main = async () => {
     `profile at concurrency ${concurrency}, ${seconds} s each; ${Os.cpus().length} cpus, node ${process.version}, ` +
       `load average ${Os.loadavg().map((l) => l.toFixed(2)).join(" ")}`
   )
-  const bench = await start(await build({ tsx: process.argv.includes("--tsx") }))
+  const baselines = [...new Set(names.map((n) => parseName(n).baseline).filter((b) => b !== undefined))]
+  const bench = await start(await build({ tsx: process.argv.includes("--tsx"), baselines }))
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "wechatpay-profile-"))
   try {
     for (const name of names) {
       const child = await bench.startChild(name)
-      await child.request({ _tag: "Run", concurrency, durationMs: 2_000 })
+      // Calls first, so the server knows this process's rate when it pre-signs for the timed runs.
+      await child.run({ _tag: "Run", concurrency, calls: 400 })
+      await child.run({ _tag: "Run", concurrency, durationMs: 2_000 })
       const profileTo = Path.join(dir, `${name}.cpuprofile`)
-      const result = await child.request<RunResult>({
+      const result = await child.run({
         _tag: "Run",
         concurrency,
         durationMs: seconds * 1000,

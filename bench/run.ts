@@ -2,14 +2,24 @@
  * `npm run bench`: this SDK against wechatpay-axios-plugin and bare node:crypto + node:http clients, on
  * the pre-order-with-auth endpoint of a loopback server, in one run.
  *
- *   npm run bench                      full run (≈ 3–4 minutes on 2 cores)
+ *   npm run bench                      full run (≈ 4–5 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (a few hundred calls): fails only if a contender errors
  *   npm run bench -- --rounds=3 --contenders=sdk-lean,bare-threadpool --rss=none
+ *   npm run bench -- --baseline=465586f
+ *                                      adds sdk-undici@465586f and sdk-lean@465586f: the SDK as it was at
+ *                                      that commit, in the same run, so before/after ratios come from one
+ *                                      run (also `--contenders=sdk-lean@<commit>,…` for any commit)
  *
- * Each contender runs in its own process (its CPU time and peak RSS are its own); the server runs in
- * another. Contenders take turns in round-robin slots, the starting one rotating each round, so drift
- * in machine load is shared rather than landing on whoever ran last. Calls/s, CPU and main-thread time
- * are totals over all rounds; latencies are pooled; the calls/s range shows the spread between rounds.
+ * Each contender runs in its own process (its CPU time and peak RSS are its own) and is warmed up before
+ * it is measured; the server runs in another and answers as WeChat does (each answer echoes the
+ * request's identifiers, with its own nonce and signature, pre-signed before each slot so the server's
+ * CPU does not decide the result: see server.ts). Contenders take turns in round-robin slots, the
+ * starting one rotating each round, so drift in machine load is shared rather than landing on whoever
+ * ran last. Calls/s, CPU and main-thread time are totals over all rounds; latencies are pooled; the
+ * calls/s range shows the spread between rounds.
+ *
+ * A baseline (`@<commit>`) is the SDK's packages at that commit (`git archive` into a temporary directory
+ * outside the repository) bundled with today's contender code, so both do the very same calls.
  */
 import * as Os from "node:os"
 import { contenders as known, DEFAULT_CONTENDERS } from "./contenders/index.js"
@@ -22,8 +32,17 @@ const flag = (name: string): string | undefined => {
 }
 
 const quick = flag("quick") !== undefined
-const names = (flag("contenders")?.split(",") ?? DEFAULT_CONTENDERS).filter((n) => n !== "")
-for (const name of names) if (!(parseName(name).contender in known)) throw new Error(`unknown contender ${name}`)
+const baseline = flag("baseline")
+const names = [
+  ...(flag("contenders")?.split(",") ?? DEFAULT_CONTENDERS),
+  ...(baseline === undefined ? [] : ["sdk-undici", "sdk-lean"].map((n) => `${n}@${baseline}`))
+].filter((n, i, all) => n !== "" && all.indexOf(n) === i)
+for (const name of names) {
+  const { baseline, contender } = parseName(name)
+  if (!(contender in known)) throw new Error(`unknown contender ${name}`)
+  if (baseline !== undefined && !contender.startsWith("sdk-")) throw new Error(`${name}: only sdk-* have a baseline`)
+}
+const baselines = [...new Set(names.map((n) => parseName(n).baseline).filter((b) => b !== undefined))]
 const rounds = Number(flag("rounds") ?? (quick ? 1 : 5))
 const CONCURRENCIES = [1, 32] as const
 // Full runs are time-boxed per slot (so a slow contender cannot stretch the run); quick runs count calls.
@@ -120,7 +139,7 @@ const main = async () => {
       (quick ? "10 / 48 calls per slot" : "slots of 1.5 s / 2.5 s")
   )
 
-  const programs = await build({ tsx: flag("tsx") !== undefined })
+  const programs = await build({ tsx: flag("tsx") !== undefined, baselines })
   console.log(
     `processes: one per contender and one for the server, ${programs.description}` +
       (threadpool === undefined ? "" : `; UV_THREADPOOL_SIZE=${threadpool}`)
@@ -132,8 +151,8 @@ const main = async () => {
 
     // Warm-up (JIT, connection pools), discarded.
     for (const child of children) {
-      await child.request({ _tag: "Run", concurrency: 32, calls: quick ? 32 : 400 })
-      await child.request({ _tag: "Run", concurrency: 1, calls: quick ? 4 : 50 })
+      await child.run({ _tag: "Run", concurrency: 32, calls: quick ? 32 : 400 })
+      await child.run({ _tag: "Run", concurrency: 1, calls: quick ? 4 : 50 })
     }
 
     const totals = new Map<string, Totals>()
@@ -142,7 +161,7 @@ const main = async () => {
       const order = names.map((_, i) => children[(i + round) % children.length]!)
       for (const concurrency of CONCURRENCIES) {
         for (const child of order) {
-          const result = await child.request<RunResult>({ _tag: "Run", concurrency, ...slot(concurrency) })
+          const result = await child.run({ _tag: "Run", concurrency, ...slot(concurrency) })
           const t = totals.get(key(child.name, concurrency)) ?? emptyTotals()
           add(t, result)
           totals.set(key(child.name, concurrency), t)
@@ -195,8 +214,13 @@ const main = async () => {
         }`
       )
       console.log(
-        `${sdk.padEnd(16)} calls/s ${parts.join("; ")}; p50 ÷ bare-sync at c=1 ${ratio(sdk, "bare-sync", 1, "p50")}`
+        `${sdk.padEnd(20)} calls/s ${parts.join("; ")}; p50 ÷ bare-sync at c=1 ${ratio(sdk, "bare-sync", 1, "p50")}`
       )
+    }
+    for (const commit of baselines) {
+      const parts = ["sdk-undici", "sdk-lean"].filter((n) => names.includes(n) && names.includes(`${n}@${commit}`))
+        .map((n) => `${n} c=1 ${ratio(n, `${n}@${commit}`, 1, "rate")}, c=32 ${ratio(n, `${n}@${commit}`, 32, "rate")}`)
+      if (parts.length > 0) console.log(`after ÷ before (${commit}) calls/s: ${parts.join("; ")}`)
     }
     if (names.includes("sdk-lean") && names.includes("sdk-undici")) {
       console.log(
@@ -218,7 +242,7 @@ const main = async () => {
       let firstError: string | undefined
       const rss: Array<number> = []
       for (const checkpoint of RSS_CHECKPOINTS) {
-        const result = await child.request<RunResult>({ _tag: "Run", concurrency: 32, calls: checkpoint - done })
+        const result = await child.run({ _tag: "Run", concurrency: 32, calls: checkpoint - done })
         done = checkpoint
         errors += result.errors
         firstError ??= result.firstError
@@ -234,6 +258,12 @@ const main = async () => {
         } % (target within 10 %)${errors > 0 ? `; ${errors} errors: ${firstError}` : ""}`
       )
     }
+    const server = await bench.serverStats()
+    console.log(
+      `server: ${server.served} answers, each echoing its request with its own nonce and signature; ` +
+        `${server.preSigned} pre-signed between slots (${fmt(server.preSignMs / 1000, 1)} s), ` +
+        `${server.signedOnPath} signed on the measured path`
+    )
     console.log(`load average at the end: ${Os.loadavg().map((l) => l.toFixed(2)).join(" ")}`)
     if (failed) {
       console.error("bench: a contender failed calls (see above)")

@@ -111,6 +111,8 @@ export interface RunResult {
   readonly loopActiveMs: number
   readonly rss: number
   readonly maxRss: number
+  /** The number the process's next call will have: calls are numbered from 0 in each process. */
+  readonly nextSequence: number
 }
 
 /** A contender's memory, after a full garbage collection when the process allows it. */

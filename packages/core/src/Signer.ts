@@ -3,10 +3,13 @@
  *
  * @since 0.1.0
  */
+import type { HttpClientError } from "@effect/platform"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { ConfigError } from "effect"
 import { Clock, Config, Context, Effect, Layer, Redacted } from "effect"
 import type * as Crypto from "node:crypto"
 import * as crypto from "./internal/crypto.js"
+import * as Target from "./internal/request.js"
 import * as Validate from "./internal/validate.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 
@@ -255,3 +258,71 @@ export const layerConfig = (
   config: Config.Config.Wrap<Options>
 ): Layer.Layer<Signer, ConfigError.ConfigError | InvalidOptionError> =>
   Layer.effect(Signer, Effect.flatMap(Config.unwrap(config), make))
+
+/**
+ * Signs one `HttpClientRequest` as it will be sent: its query (in the URL or as `urlParams`) is folded into the
+ * URL and signed with the path, its body is signed byte for byte whatever helper made it (`bodyJson`,
+ * `bodyText`, `bodyUint8Array`, a stream, which is read once), and `Authorization` is set. A multipart body
+ * fails with a `RequestError` (`Encode`): its bytes are not known before the transport writes them.
+ *
+ * @example
+ * ```ts
+ * import { HttpClientRequest } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Signer } from "@effect-wechatpay/core"
+ *
+ * const signed = Effect.flatMap(Signer.Signer, (signer) =>
+ *   Signer.signRequest(
+ *     signer,
+ *     HttpClientRequest.get("/v3/payroll-card/authentications").pipe(
+ *       HttpClientRequest.setUrlParams({ sub_mchid: "1900000109", authenticate_date: "2026-11-22" })
+ *     )
+ *   )
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category signing
+ */
+export const signRequest = (
+  signer: Service,
+  request: HttpClientRequest.HttpClientRequest,
+  options?: { readonly offload?: boolean | undefined }
+): Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.RequestError> =>
+  Effect.flatMap(
+    Target.target(request),
+    ({ request, target }) =>
+      Effect.flatMap(Target.body(request), ({ body, request }) =>
+        Effect.map(
+          signer.authorize({ method: request.method, target, body }, options),
+          (authorization) => HttpClientRequest.setHeader(request, "authorization", Redacted.value(authorization))
+        ))
+  )
+
+/**
+ * An `HttpClient` transform that signs every request, every attempt afresh (a retry of the returned client
+ * re-signs). The request target is signed as the transport sends it, so give this transform the URL WeChat
+ * sees: an absolute `https://api.mch.weixin.qq.com/v3/…`, or a path with the host prepended after signing.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient, HttpClientRequest } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Signer } from "@effect-wechatpay/core"
+ *
+ * const client = Effect.gen(function*() {
+ *   const signer = yield* Signer.Signer
+ *   return (yield* HttpClient.HttpClient).pipe(
+ *     Signer.signRequests(signer),
+ *     HttpClient.mapRequest(HttpClientRequest.prependUrl("https://api.mch.weixin.qq.com"))
+ *   )
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category signing
+ */
+export const signRequests =
+  (signer: Service) =>
+  <E, R>(client: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E | HttpClientError.RequestError, R> =>
+    HttpClient.mapRequestEffect(client, (request) => signRequest(signer, request))

@@ -286,3 +286,65 @@ export const layerConfig = (
   config: Config.Config.Wrap<Options>
 ): Layer.Layer<Verifier, ConfigError.ConfigError | InvalidOptionError> =>
   Layer.effect(Verifier, Effect.flatMap(Config.unwrap(config), make))
+
+// Imports of the HttpClient transforms below, kept beside them.
+import type { HttpClientError } from "@effect/platform"
+import { HttpClient, type HttpClientResponse } from "@effect/platform"
+import * as Buffered from "./internal/response.js"
+
+/**
+ * Verifies a 2xx `HttpClientResponse` (official SDKs verify only 2xx answers; an error body is read as
+ * WeChat's JSON, unverified) and returns it still readable: the body is read once, verified, and offered
+ * again to `json`, `text`, `arrayBuffer` and `stream`. Other statuses pass through untouched.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * const certificates = Effect.gen(function*() {
+ *   const verifier = yield* Verifier.Verifier
+ *   const response = yield* HttpClient.get("https://api.mch.weixin.qq.com/v3/certificates")
+ *   return yield* Effect.flatMap(Verifier.verifyResponse(verifier, response), (verified) => verified.json)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const verifyResponse = (
+  verifier: Service,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<HttpClientResponse.HttpClientResponse, ResponseVerificationError | HttpClientError.ResponseError> =>
+  response.status < 200 || response.status >= 300
+    ? Effect.succeed(response)
+    : Effect.flatMap(Buffered.bytes(response), (body) =>
+      Effect.as(
+        verifier.verify({ headers: response.headers, body, status: response.status }),
+        Buffered.replay(response, body)
+      ))
+
+/**
+ * An `HttpClient` transform that verifies every 2xx answer before it is returned (see {@link verifyResponse}).
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Verifier } from "@effect-wechatpay/core"
+ *
+ * const verifying = Effect.gen(function*() {
+ *   const verifier = yield* Verifier.Verifier
+ *   return (yield* HttpClient.HttpClient).pipe(Verifier.verifyResponses(verifier))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const verifyResponses = (verifier: Service) =>
+<E, R>(
+  client: HttpClient.HttpClient.With<E, R>
+): HttpClient.HttpClient.With<E | ResponseVerificationError | HttpClientError.ResponseError, R> =>
+  HttpClient.transformResponse(client, Effect.flatMap((response) => verifyResponse(verifier, response)))

@@ -192,22 +192,38 @@ const newestFixed = (pems: ReadonlyArray<string>) =>
     return { serialNo: newest!.serialNo, publicKey: newest!.pem }
   })
 
-/** A PEM given inline in `NAME`, or as a file path in `NAME_FILE`. */
+// `.env` files usually hold a PEM on one line with literal `\n`s: a PEM has none, so they are line breaks.
+const unescapePem = (
+  pem: string
+): string => (pem.includes("\n") || !pem.includes("\\n") ? pem : pem.replaceAll("\\n", "\n"))
+
+/**
+ * A PEM given inline in `NAME`, or as a file path in `NAME_FILE`. The error names the variable to set, or the
+ * file that cannot be read (a path is not a secret); never the PEM.
+ */
 const pem = (name: string): Config.Config<{ readonly variable: string; readonly pem: Redacted.Redacted<string> }> =>
-  Config.redacted(name).pipe(
-    Config.map((value) => ({ variable: name, pem: value })),
-    Config.orElse(() =>
-      Config.string(`${name}_FILE`).pipe(
-        Config.mapOrFail((path) => {
-          try {
-            return Either.right({ variable: `${name}_FILE`, pem: Redacted.make(FileSystem.readFileSync(path, "utf8")) })
-          } catch (cause) {
-            const code = (cause as NodeJS.ErrnoException).code ?? "unreadable"
-            return Either.left(ConfigError.InvalidData([`${name}_FILE`], `cannot read the key file (${code})`))
-          }
-        })
+  Config.all([Config.option(Config.redacted(name)), Config.option(Config.string(`${name}_FILE`))]).pipe(
+    Config.mapOrFail(([inline, file]) => {
+      if (Option.isSome(inline) && Redacted.value(inline.value).trim().length > 0) {
+        return Either.right({ variable: name, pem: Redacted.make(unescapePem(Redacted.value(inline.value))) })
+      }
+      if (Option.isSome(file)) {
+        try {
+          return Either.right({
+            variable: `${name}_FILE`,
+            pem: Redacted.make(FileSystem.readFileSync(file.value, "utf8"))
+          })
+        } catch (cause) {
+          const code = (cause as NodeJS.ErrnoException).code ?? "unreadable"
+          return Either.left(
+            ConfigError.InvalidData([`${name}_FILE`], `cannot read the key file ${file.value} (${code})`)
+          )
+        }
+      }
+      return Either.left(
+        ConfigError.MissingData([name], `set ${name} to the PEM, or ${name}_FILE to the path of a file holding it`)
       )
-    )
+    })
   )
 
 /**

@@ -1,15 +1,22 @@
 /**
- * The APIv3 request pipeline every endpoint goes through: serialize once, sign each attempt, send,
- * verify the signature of every 2xx answer, decode the body with the endpoint's schema, map WeChat's
- * error bodies to typed errors, and retry what WeChat documents as retryable.
+ * The APIv3 request pipeline, built from `HttpClient` combinators: `httpClient` prefixes the base URL, signs
+ * every attempt over the bytes and target it sends, fails over to the backup host when the primary never
+ * connected, verifies every 2xx answer, maps WeChat's error bodies to typed errors and bounds each attempt;
+ * `execute` adds decoding with a schema and retries within the call's deadline.
  *
  * @since 0.1.0
  */
-import { Headers, HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import type { HttpClientResponse } from "@effect/platform"
+import { Headers, HttpClient, HttpClientError, HttpClientRequest, HttpTraceContext } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import type { ParseResult, Scope } from "effect"
-import { Clock, Context, Duration, Effect, Layer, Option, RateLimiter, Redacted, Schedule, Schema } from "effect"
+import type { Scope } from "effect"
+import { Clock, Context, Duration, Effect, FiberRef, Layer, Option, RateLimiter, Schedule, Schema } from "effect"
+import * as Call from "./internal/call.js"
+import * as Deadline from "./internal/deadline.js"
 import * as Http from "./internal/http.js"
+import * as Check from "./internal/options.js"
+import * as Target from "./internal/request.js"
+import * as Buffered from "./internal/response.js"
 import { version } from "./internal/version.js"
 import * as Signer from "./Signer.js"
 import * as Verifier from "./Verifier.js"
@@ -74,6 +81,8 @@ export interface ApiRequest {
   readonly body?: string | undefined
   /** The platform key id that encrypted sensitive fields of the body, sent as `Wechatpay-Serial`. */
   readonly wechatpaySerial?: string | undefined
+  /** The route template named in errors, spans and logs instead of the path (`/v3/…/relations/{openid}`). */
+  readonly route?: string | undefined
 }
 
 /**
@@ -94,7 +103,7 @@ export interface ApiRequest {
 export type CallError = WeChatPayError.ApiError | HttpClientError.RequestError
 
 /**
- * The client's interface: the base URL in use and `execute`.
+ * The client's interface: the base URL in use, `httpClient` for any APIv3 call, and `execute`.
  *
  * @example
  * ```ts
@@ -111,7 +120,15 @@ export type CallError = WeChatPayError.ApiError | HttpClientError.RequestError
  */
 export interface Service {
   readonly baseUrl: string
-  /** Runs one call and decodes the verified body with `response`. */
+  /**
+   * Any APIv3 call: give it a path (`/v3/…`), with the query in the path or as `urlParams` and any body
+   * helper. Each request is signed over what is sent, sent to the base URL (or the backup host when the
+   * primary never connected), and bounded by the attempt timeout; a 2xx answer is returned only once its
+   * signature verifies, still readable with `json`/`text`; a WeChat error body fails as its typed error.
+   * It does not retry: `execute` does, or add `HttpClient.retry` yourself.
+   */
+  readonly httpClient: HttpClient.HttpClient.With<CallError>
+  /** Runs one call through `httpClient`, decodes the verified body with `response`, retries within the deadline. */
   readonly execute: <A, I, R>(
     request: ApiRequest,
     response: Schema.Schema<A, I, R>
@@ -229,6 +246,14 @@ const isRetryable = (error: CallError): boolean =>
 
 const retryAfterOf = (error: CallError): number | undefined => "retryAfter" in error ? error.retryAfter : undefined
 
+/** What a log line calls the failure: WeChat's code, or the tag (and reason) of anything else. */
+const codeOf = (error: CallError): string =>
+  error._tag === "UnknownApiError"
+    ? error.code
+    : "reason" in error && typeof error.reason === "string"
+    ? `${error._tag}:${error.reason}`
+    : error._tag
+
 const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
   typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
 })`
@@ -237,7 +262,6 @@ const withAuthorization = (names: ReadonlyArray<string | RegExp>): ReadonlyArray
   names.includes("authorization") ? names : [...names, "authorization"]
 
 const utf8 = new TextDecoder("utf-8", { fatal: false })
-const encoder = new TextEncoder()
 
 const parseJson = (text: string): Option.Option<unknown> => {
   try {
@@ -249,53 +273,15 @@ const parseJson = (text: string): Option.Option<unknown> => {
 
 const decodeErrorBody = Schema.decodeUnknownOption(WeChatPayError.ApiErrorBody)
 
-// Decoders are built once per schema, not once per call.
-const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Effect.Effect<any, ParseResult.ParseError, any>>()
-const decoderFor = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
-  let decode = decoders.get(schema)
-  if (decode === undefined) {
-    decode = Schema.decodeUnknown(schema, { onExcessProperty: "ignore" })
-    decoders.set(schema, decode)
-  }
-  return decode as (u: unknown) => Effect.Effect<A, ParseResult.ParseError, R>
-}
-
-/** Checks a base URL option: absolute http(s), no query or fragment; returned without trailing slashes. */
-const baseUrlOption = (option: string, value: string): Effect.Effect<string, WeChatPayError.InvalidOptionError> => {
-  const fail = (description: string) => Effect.fail(new WeChatPayError.InvalidOptionError({ option, description }))
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return fail("not an absolute URL")
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return fail("must be an http or https URL")
-  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
-    return fail("must have no query, fragment or credentials")
-  }
-  return Effect.succeed(value.replace(/\/+$/, ""))
-}
-
-const positive = (option: string, value: number | undefined, integer: boolean) =>
-  value === undefined || (value > 0 && Number.isFinite(value) && (!integer || Number.isInteger(value)))
-    ? Effect.void
-    : Effect.fail(
-      new WeChatPayError.InvalidOptionError({
-        option,
-        description: `must be a positive ${integer ? "integer" : "number"}`
-      })
-    )
-
-const durationOption = (option: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
-  Effect.flatMap(
-    Effect.try(() => (input === undefined ? fallback : Duration.decode(input))).pipe(Effect.option),
-    (d) =>
-      Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)
-        ? Effect.succeed(d.value)
-        : Effect.fail(
-          new WeChatPayError.InvalidOptionError({ option, description: "must be a positive, finite duration" })
-        )
+/** Method, route template and attempt number of the failing attempt, for its error. */
+const contextOf = (method: string, url: string) =>
+  Effect.zipWith(
+    FiberRef.get(Call.currentRoute),
+    FiberRef.get(Call.currentAttempt),
+    (route, attempts) => ({ method, route: Call.routeOf(route, url), attempts })
   )
+
+const ABSOLUTE = /^([a-z][a-z0-9+.-]*:|\/\/)/i
 
 /**
  * Builds the pipeline. It asks for an `HttpClient` and never provides one: the user picks the
@@ -328,34 +314,25 @@ export const make = (
     const verifier = yield* Verifier.Verifier
     const httpClient = yield* HttpClient.HttpClient
 
-    const baseUrl = yield* baseUrlOption("baseUrl", options.baseUrl ?? DEFAULT_BASE_URL)
+    const baseUrl = yield* Check.baseUrl("baseUrl", options.baseUrl ?? DEFAULT_BASE_URL)
     const backupUrl = options.backupBaseUrl === false
       ? undefined
       : options.backupBaseUrl !== undefined
-      ? yield* baseUrlOption("backupBaseUrl", options.backupBaseUrl)
+      ? yield* Check.baseUrl("backupBaseUrl", options.backupBaseUrl)
       : baseUrl === DEFAULT_BASE_URL
       ? DEFAULT_BACKUP_BASE_URL
       : undefined
-    const timeout = yield* durationOption("timeout", options.timeout, Duration.seconds(10))
-    const deadline = yield* durationOption("deadline", options.deadline, Duration.seconds(30))
+    const timeout = yield* Check.duration("timeout", options.timeout, Duration.seconds(10))
+    const deadline = yield* Check.duration("deadline", options.deadline, Duration.seconds(30))
     const retry = options.retry === false ? undefined : options.retry ?? {}
-    yield* positive("retry.attempts", retry?.attempts, true)
-    yield* positive("rateLimit.maxInFlight", options.rateLimit?.maxInFlight, true)
-    yield* positive("rateLimit.perSecond", options.rateLimit?.perSecond, false)
+    yield* Check.positive("retry.attempts", retry?.attempts, true)
+    yield* Check.positive("rateLimit.maxInFlight", options.rateLimit?.maxInFlight, true)
+    yield* Check.positive("rateLimit.perSecond", options.rateLimit?.perSecond, false)
     const backoff = retry === undefined
       ? undefined
-      : yield* durationOption("retry.base", retry.base, Duration.millis(200))
-
-    const schedule = retry === undefined || backoff === undefined ? undefined : Schedule.exponential(backoff, 2).pipe(
-      Schedule.jittered,
-      Schedule.intersect(Schedule.recurs((retry.attempts ?? 3) - 1)),
-      Schedule.intersect(Schedule.identity<CallError>()),
-      // A server that says when to come back is believed, within reason.
-      Schedule.modifyDelay(([, error], delay) => {
-        const after = retryAfterOf(error)
-        return after !== undefined && after * 1000 > Duration.toMillis(delay) ? Duration.seconds(after) : delay
-      })
-    )
+      : yield* Check.duration("retry.base", retry.base, Duration.millis(200))
+    const timeoutMillis = Duration.toMillis(timeout)
+    const deadlineMillis = Duration.toMillis(deadline)
 
     const semaphore = options.rateLimit?.maxInFlight === undefined
       ? undefined
@@ -363,182 +340,310 @@ export const make = (
     const limiter = options.rateLimit?.perSecond === undefined
       ? undefined
       : yield* RateLimiter.make({ limit: options.rateLimit.perSecond, interval: "1 second", algorithm: "token-bucket" })
-    const limited = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-      const rated = limiter === undefined ? effect : limiter(effect)
-      return semaphore === undefined ? rated : semaphore.withPermits(1)(rated)
-    }
-
-    const baseHeaders = { accept: "application/json", "user-agent": userAgent }
-    const timeoutMillis = Duration.toMillis(timeout)
-    const deadlineMillis = Duration.toMillis(deadline)
-    // When one attempt's timeout is shorter than the deadline, the first attempt needs no deadline timer.
-    const firstAttemptWithinDeadline = timeoutMillis < deadlineMillis
-    // Calls that overlap sign on the threadpool; a lone call signs inline, which is faster.
+    // Attempts that overlap sign on the threadpool; a lone one signs inline, which is faster.
     let inFlight = 0
-
-    const execute = <A, I, R>(request: ApiRequest, response: Schema.Schema<A, I, R>) => {
-      const decode = decoderFor(response)
-      const body = request.body === undefined ? undefined : encoder.encode(request.body)
-      const prepare = (base: string) => {
-        let prepared = HttpClientRequest.make(request.method)(base + request.path, { headers: baseHeaders })
-        if (body !== undefined) prepared = HttpClientRequest.bodyUint8Array(prepared, body, "application/json")
-        if (request.wechatpaySerial !== undefined) {
-          prepared = HttpClientRequest.setHeader(prepared, "wechatpay-serial", request.wechatpaySerial)
-        }
-        return prepared
-      }
-      const primary = prepare(baseUrl)
-      const backup = backupUrl === undefined ? undefined : prepare(backupUrl)
-      const signInput: Signer.SignInput = { method: request.method, target: request.path, body: body ?? "" }
-      let attemptNumber = 0
-
-      const send = (prepared: HttpClientRequest.HttpClientRequest, authorization: string) =>
-        Effect.locallyWith(
-          httpClient.execute(HttpClientRequest.setHeader(prepared, "authorization", authorization)),
-          // The platform's spans record request headers: Authorization stays redacted even if the
-          // program changed the redacted names.
-          Headers.currentRedactedNames,
-          withAuthorization
-        )
-
-      const attempt = Effect.gen(function*() {
-        // Annotated on retries only: the first attempt is the common case and pays for nothing extra.
-        if (++attemptNumber > 1) yield* Effect.annotateCurrentSpan("wechatpay.attempt", attemptNumber)
-        const authorization = Redacted.value(yield* signer.authorize(signInput, { offload: inFlight > 1 }))
-        const [res, host] = yield* backup === undefined
-          ? Effect.map(send(primary, authorization), (res) => [res, baseUrl] as const)
-          : send(primary, authorization).pipe(
-            Effect.map((res) => [res, baseUrl] as const),
-            // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
-            Effect.catchIf(
-              (error) =>
-                error._tag === "RequestError" && error.reason === "Transport" && Http.isConnectFailure(error.cause),
-              () => Effect.map(send(backup, authorization), (res) => [res, backupUrl!] as const)
-            )
-          )
-        return yield* handle(res, host)
-      }).pipe(
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () => new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis })
-        }),
-        Effect.mapError((error) =>
-          error._tag === "RequestError"
-            // A transport error carries the request it failed on: give back the one without Authorization,
-            // so printing or serializing the error can never show the header.
-            ? new HttpClientError.RequestError({
-              request: primary,
-              reason: error.reason,
-              ...(error.cause !== undefined ? { cause: error.cause } : {}),
-              ...(error.description !== undefined ? { description: error.description } : {})
-            })
-            : error._tag === "ResponseError"
-            ? new WeChatPayError.UnexpectedResponse({
-              status: error.response.status,
-              description: error.reason === "EmptyBody" ? "an empty body" : "the body could not be read",
-              excerpt: ""
-            })
-            : error
-        ),
-        limited
-      )
-
-      const handle = (res: HttpClientResponse.HttpClientResponse, host: string) =>
-        Effect.gen(function*() {
-          const status = res.status
-          const requestId: string | undefined = res.headers["request-id"]
-          yield* Effect.annotateCurrentSpan(
-            requestId === undefined
-              ? { "wechatpay.host": host }
-              : { "wechatpay.host": host, "wechatpay.request_id": requestId }
-          )
-          const success = status >= 200 && status < 300
-          // Only a failure can be retried later or blame a clock: a success needs no time.
-          const now = success ? 0 : yield* Clock.currentTimeMillis
-          const retryAfter = success
-            ? undefined
-            : Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
-          const unexpected = (description: string, text = "") =>
-            new WeChatPayError.UnexpectedResponse({
-              status,
-              description,
-              excerpt: Http.excerpt(text),
-              ...(requestId !== undefined ? { requestId } : {}),
-              ...(retryAfter !== undefined ? { retryAfter } : {})
-            })
-          const raw = new Uint8Array(
-            yield* Effect.mapError(res.arrayBuffer, () => unexpected("the body could not be read to its end"))
-          )
-          if (success) {
-            // A 2xx answer is data only once its signature verifies.
-            yield* verifier.verify({ headers: res.headers, body: raw, status })
-            const text = utf8.decode(raw)
-            const json = status === 204 && raw.length === 0 ? Option.some(undefined) : parseJson(text)
-            if (Option.isNone(json)) return yield* unexpected("a success whose body is not JSON", text)
-            return yield* Effect.mapError(
-              decode(json.value),
-              () => unexpected("a success whose body does not match the response schema", text)
-            )
-          }
-          const text = utf8.decode(raw)
-          const error = Option.flatMap(parseJson(text), decodeErrorBody)
-          if (Option.isNone(error)) return yield* unexpected("an error answer that is not WeChat's JSON", text)
-          yield* Effect.annotateCurrentSpan("wechatpay.code", error.value.code)
-          const skew = error.value.code === "SIGN_ERROR" ? Http.clockSkewSeconds(res.headers["date"], now) : undefined
-          return yield* WeChatPayError.fromBody(error.value, {
-            status,
-            requestId,
-            retryAfter,
-            clockSkewSeconds: skew !== undefined && Math.abs(skew) >= Verifier.MAX_SKEW_SECONDS ? skew : undefined
-          })
-        })
-
-      const deadlineError = () =>
-        new WeChatPayError.RequestTimeout({ scope: "Deadline", timeoutMillis: deadlineMillis })
-      const calls = !firstAttemptWithinDeadline
-        ? Effect.timeoutFail(
-          schedule === undefined ? attempt : Effect.retry(attempt, { schedule, while: isRetryable }),
-          {
-            duration: deadline,
-            onTimeout: deadlineError
-          }
-        )
-        // The attempt's own timeout ends within the deadline: without retries, it is the only timer needed.
-        : schedule === undefined
-        ? attempt
-        // The success path pays for one timer, the attempt's: the deadline and the retry schedule
-        // start only after a retryable failure, with what is left of the deadline.
-        : Effect.flatMap(Clock.currentTimeMillis, (started) =>
-          Effect.catchIf(attempt, isRetryable, (first) =>
-            Effect.flatMap(Clock.currentTimeMillis, (now) => {
-              const remaining = deadlineMillis - (now - started)
-              if (remaining <= 0) return Effect.fail(deadlineError())
-              // The first failure is replayed into the schedule, so its backoff (and Retry-After) applies.
-              let replay: CallError | undefined = first
-              const again = Effect.suspend(() => {
-                if (replay === undefined) return attempt
-                const error = replay
-                replay = undefined
-                return Effect.fail(error)
-              })
-              return Effect.timeoutFail(Effect.retry(again, { schedule, while: isRetryable }), {
-                duration: remaining,
-                onTimeout: deadlineError
-              })
-            })))
-      return Effect.suspend(() => {
+    const accounted = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+      const counted = Effect.suspend(() => {
         inFlight++
         return Effect.ensuring(
-          calls,
+          effect,
           Effect.sync(() => {
             inFlight--
           })
         )
-      }) as Effect.Effect<A, CallError, R>
+      })
+      const rated = limiter === undefined ? counted : limiter(counted)
+      return semaphore === undefined ? rated : semaphore.withPermits(1)(rated)
     }
 
-    return WeChatPayClient.of({ baseUrl, execute })
+    // The platform's client span records `url.full`, identifiers included: the SDK's requests get their own span,
+    // named by the route template, and still carry `traceparent`.
+    const transport = HttpClient.withTracerDisabledWhen(httpClient, () => true)
+
+    const send = (request: HttpClientRequest.HttpClientRequest) =>
+      Effect.flatMap(
+        Effect.all([
+          FiberRef.get(Call.currentRoute),
+          FiberRef.get(Headers.currentRedactedNames),
+          FiberRef.get(HttpClient.currentTracerPropagation)
+        ]),
+        ([declared, redacted, propagate]) =>
+          Effect.useSpan(`http.client ${request.method}`, { kind: "client", captureStackTrace: false }, (span) => {
+            span.attribute("http.request.method", request.method)
+            span.attribute("url.template", Call.routeOf(declared, request.url.slice(baseUrl.length)))
+            const headers = Headers.redact(request.headers, withAuthorization(redacted))
+            for (const name in headers) span.attribute(`http.request.header.${name}`, String(headers[name]))
+            const traced = propagate ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span)) : request
+            const answered = (host: string) => (response: HttpClientResponse.HttpClientResponse) => {
+              span.attribute("wechatpay.host", host)
+              span.attribute("http.response.status_code", response.status)
+              const requestId = response.headers["request-id"]
+              if (requestId !== undefined) span.attribute("wechatpay.request_id", requestId)
+              return response
+            }
+            const primary = Effect.map(transport.execute(traced), answered(baseUrl))
+            if (backupUrl === undefined) return primary
+            // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
+            return Effect.catchIf(
+              primary,
+              (error) => error.reason === "Transport" && Http.isConnectFailure(error.cause),
+              (error) =>
+                Effect.flatMap(FiberRef.get(Call.currentAttempt), (attempt) =>
+                  Effect.logDebug("WeChat Pay: primary host unreachable, sending the same request to the backup host")
+                    .pipe(
+                      Effect.annotateLogs({ attempt, host: backupUrl, cause: Http.causeCode(error.cause) ?? "unknown" })
+                    )).pipe(
+                    Effect.zipRight(
+                      transport.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length)))
+                    ),
+                    Effect.map(answered(backupUrl))
+                  )
+            )
+          })
+      )
+
+    /** A 2xx answer is returned only once verified; any other becomes its typed error. */
+    const answer = (res: HttpClientResponse.HttpClientResponse) =>
+      Effect.gen(function*() {
+        const status = res.status
+        const requestId: string | undefined = res.headers["request-id"]
+        const success = status >= 200 && status < 300
+        const where = success ? undefined : yield* contextOf(res.request.method, res.request.url.slice(baseUrl.length))
+        const unexpected = (description: string, text = "", retryAfter?: number) =>
+          Effect.flatMap(
+            where === undefined
+              ? contextOf(res.request.method, res.request.url.slice(baseUrl.length))
+              : Effect.succeed(where),
+            (context) =>
+              Effect.fail(
+                new WeChatPayError.UnexpectedResponse({
+                  status,
+                  description,
+                  excerpt: Http.excerpt(text),
+                  ...context,
+                  ...(requestId !== undefined ? { requestId } : {}),
+                  ...(retryAfter !== undefined ? { retryAfter } : {})
+                })
+              )
+          )
+        const raw = yield* Effect.catchAll(
+          Buffered.bytes(res),
+          () => unexpected("the body could not be read to its end")
+        )
+        if (success) {
+          yield* Effect.catchAll(verifier.verify({ headers: res.headers, body: raw, status }), (error) =>
+            Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
+              Effect.fail(
+                new WeChatPayError.ResponseVerificationError({
+                  reason: error.reason,
+                  description: error.description,
+                  ...(error.status !== undefined ? { status: error.status } : {}),
+                  ...(error.serial !== undefined ? { serial: error.serial } : {}),
+                  ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+                  ...context
+                })
+              )))
+          return Buffered.replay(res, raw)
+        }
+        const now = yield* Clock.currentTimeMillis
+        const retryAfter = Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
+        const text = utf8.decode(raw)
+        const body = Option.flatMap(parseJson(text), decodeErrorBody)
+        if (Option.isNone(body)) {
+          return yield* unexpected("an error answer that is not WeChat's JSON", text, retryAfter)
+        }
+        const skew = body.value.code === "SIGN_ERROR" ? Http.clockSkewSeconds(res.headers["date"], now) : undefined
+        return yield* Effect.fail(WeChatPayError.fromBody(body.value, {
+          status,
+          requestId,
+          retryAfter,
+          clockSkewSeconds: skew !== undefined && Math.abs(skew) >= Verifier.MAX_SKEW_SECONDS ? skew : undefined,
+          ...where
+        }))
+      })
+
+    // A transport error carries the request it failed on: give back one with neither Authorization nor the
+    // path's identifiers, so printing or serializing the error shows neither.
+    const sanitizeRequestError = (error: HttpClientError.RequestError) =>
+      Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), ({ method, route }) =>
+        Effect.fail(
+          new HttpClientError.RequestError({
+            request: HttpClientRequest.make(method as HttpMethod)(route),
+            reason: error.reason,
+            ...(error.cause !== undefined ? { cause: error.cause } : {}),
+            ...(error.description !== undefined ? { description: error.description } : {})
+          })
+        ))
+
+    // Signing is done by then: the timeout bounds the exchange, from sending to the verified answer.
+    const attemptTimeout = <A>(effect: Effect.Effect<A, CallError>, request: HttpClientRequest.HttpClientRequest) =>
+      Effect.catchTag(Effect.timeout(effect, timeout), "TimeoutException", () =>
+        Effect.flatMap(
+          contextOf(request.method, request.url.slice(baseUrl.length)),
+          (context) =>
+            Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
+        ))
+
+    const client: HttpClient.HttpClient.With<CallError> = HttpClient.makeWith(
+      Effect.flatMap(send),
+      Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
+    ).pipe(
+      HttpClient.mapRequestEffect((request) =>
+        ABSOLUTE.test(request.url)
+          ? Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "InvalidUrl",
+              description: "give a path (/v3/…): the client adds the host"
+            })
+          )
+          : Effect.succeed(request)
+      ),
+      HttpClient.mapRequest((request) =>
+        HttpClientRequest.setHeaders(request, { accept: "application/json", "user-agent": userAgent })
+      ),
+      HttpClient.mapRequestEffect((request) =>
+        Signer.signRequest(signer, request, { offload: inFlight > 1 })
+      ),
+      HttpClient.mapRequest(HttpClientRequest.prependUrl(baseUrl)),
+      HttpClient.transformResponse(Effect.flatMap(answer)),
+      HttpClient.transformResponse(Effect.catchTags({
+        RequestError: sanitizeRequestError,
+        // Transports report a body they could not read this way; the answer step reads bodies itself.
+        ResponseError: (error) =>
+          Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), (context) =>
+            Effect.fail(
+              new WeChatPayError.UnexpectedResponse({
+                status: error.response.status,
+                description: error.reason === "EmptyBody" ? "an empty body" : "the body could not be read",
+                excerpt: "",
+                ...context
+              })
+            ))
+      })),
+      // The platform's spans and ours record request headers: Authorization stays redacted even if the
+      // program changed the redacted names.
+      HttpClient.transformResponse((effect) =>
+        Effect.locallyWith(effect, Headers.currentRedactedNames, withAuthorization)
+      ),
+      HttpClient.transform(attemptTimeout),
+      HttpClient.transformResponse(accounted)
+    )
+
+    const schedule = (attempts: () => number) => () =>
+      Schedule.exponential(backoff!, 2).pipe(
+        Schedule.jittered,
+        Schedule.intersect(Schedule.recurs((retry?.attempts ?? 3) - 1)),
+        Schedule.intersect(Schedule.identity<CallError>()),
+        // A server that says when to come back is believed, within reason.
+        Schedule.modifyDelayEffect(([, error], delay) => {
+          const after = retryAfterOf(error)
+          const wait = after !== undefined && after * 1000 > Duration.toMillis(delay) ? Duration.seconds(after) : delay
+          return Effect.as(
+            Effect.logDebug("WeChat Pay: retrying").pipe(
+              Effect.annotateLogs({
+                code: codeOf(error),
+                attempt: attempts(),
+                backoffMillis: Duration.toMillis(wait),
+                ...("requestId" in error && error.requestId !== undefined ? { requestId: error.requestId } : {})
+              })
+            ),
+            wait
+          )
+        })
+      )
+
+    const decodeAnswer = <A, R>(
+      res: HttpClientResponse.HttpClientResponse,
+      decode: (u: unknown) => Effect.Effect<A, unknown, R>
+    ): Effect.Effect<A, CallError, R> =>
+      Effect.flatMap(Effect.orDie(res.text), (text) => {
+        const fail = (description: string) =>
+          Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
+            Effect.fail(
+              new WeChatPayError.UnexpectedResponse({
+                status: res.status,
+                description,
+                excerpt: Http.excerpt(text),
+                ...context,
+                ...(res.headers["request-id"] !== undefined ? { requestId: res.headers["request-id"] } : {})
+              })
+            ))
+        const json = text.length === 0 && res.status === 204 ? Option.some(undefined) : parseJson(text)
+        if (Option.isNone(json)) {
+          return fail("a success whose body is not JSON")
+        }
+        return Effect.catchAll(
+          decode(json.value),
+          () =>
+            fail("a success whose body does not match the response schema")
+        )
+      })
+
+    const execute = <A, I, R>(
+      request: ApiRequest,
+      response: Schema.Schema<A, I, R>
+    ): Effect.Effect<A, CallError, R> => {
+      const decode = Schema.decodeUnknown(response)
+      let prepared = HttpClientRequest.make(request.method)(request.path)
+      if (request.body !== undefined) {
+        prepared = HttpClientRequest.bodyUint8Array(prepared, Target.utf8(request.body), "application/json")
+      }
+      if (request.wechatpaySerial !== undefined) {
+        prepared = HttpClientRequest.setHeader(prepared, "wechatpay-serial", request.wechatpaySerial)
+      }
+      const call = Effect.suspend(() => {
+        let attempts = 0
+        const attempt = Effect.suspend(() =>
+          Effect.locally(
+            Effect.flatMap(client.execute(prepared), (res) =>
+              decodeAnswer(res, decode)),
+            Call.currentAttempt,
+            ++attempts
+          )
+        )
+        return Effect.flatMap(FiberRef.get(Call.currentRoute), (route) =>
+          Deadline.retryWithin(attempt, {
+            schedule: backoff === undefined ? undefined : schedule(() => attempts),
+            while: isRetryable,
+            deadlineMillis,
+            attemptMillis: timeoutMillis,
+            onDeadline: () =>
+              new WeChatPayError.RequestTimeout({
+                scope: "Deadline",
+                timeoutMillis: deadlineMillis,
+                method: request.method,
+                route: Call.routeOf(route, request.path),
+                attempts
+              })
+          }))
+      })
+      return request.route === undefined ? call : Effect.locally(call, Call.currentRoute, request.route)
+    }
+
+    return WeChatPayClient.of({ baseUrl, httpClient: client, execute })
   })
+
+/**
+ * Names the route template of the calls `effect` makes through `httpClient` or `execute`, so that their
+ * errors, spans and logs say `/v3/payroll-card/relations/{openid}` rather than a path with its identifiers.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { WeChatPayClient } from "@effect-wechatpay/core"
+ *
+ * const relation = (openid: string) =>
+ *   Effect.flatMap(WeChatPayClient.WeChatPayClient, (client) =>
+ *     client.httpClient.get(`/v3/payroll-card/relations/${encodeURIComponent(openid)}?sub_mchid=1900000109`)
+ *   ).pipe(WeChatPayClient.withRoute("/v3/payroll-card/relations/{openid}"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withRoute = (route: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.locally(effect, Call.currentRoute, route)
 
 /**
  * Provides the {@link WeChatPayClient} built by {@link make}.

@@ -6,14 +6,30 @@
  * - {@link UnknownApiError} for any other code WeChat answers with (the raw code is kept);
  * - {@link ResponseVerificationError} for a response whose signature could not be verified;
  * - {@link UnexpectedResponse} for a body that is not WeChat's JSON (a gateway's HTML page, an empty
- *   or truncated body, a success body that does not match the endpoint's schema).
+ *   or truncated body, a success body that does not match the endpoint's schema);
+ * - {@link RequestTimeout} for an attempt or a call that took too long;
+ * - {@link RequestValidationError} for a request refused before anything was sent.
  *
- * None of them ever carries a secret: no key, no `Authorization` value, no plaintext of an encrypted
- * field. What they carry is what a person needs to act on: status, message, detail and `Request-ID`.
+ * Every `message` is one line with what a person needs to act on — code, HTTP status, WeChat's message
+ * and `detail`, method and route template, `Request-ID`, attempts made — because `message` is what
+ * `Cause.pretty`, `runMain` and `Effect.logError` show. Server text in it is escaped and bounded; the raw
+ * text stays a field. None of them ever carries a secret: no key, no `Authorization` value, no value of an
+ * encrypted field, no identifier from a path.
  *
  * @since 0.1.0
  */
+import type { Cause } from "effect"
 import { Predicate, Schema } from "effect"
+import {
+  after,
+  CallContextFields,
+  notes,
+  RequestTimeout,
+  ResponseVerificationError,
+  UnexpectedResponse,
+  where
+} from "./internal/failures.js"
+import { sanitize } from "./internal/text.js"
 
 /**
  * The `detail` object of a WeChat error body, e.g.
@@ -57,33 +73,6 @@ export const ApiErrorBody = Schema.Struct({
   detail: Schema.optional(Schema.Unknown)
 })
 
-/** One line with what a person needs to act on: code, status, message, detail and `Request-ID`. */
-const describe = (error: {
-  readonly _tag: string
-  readonly status: number
-  readonly message: string
-  readonly detail?: ApiErrorDetail | undefined
-  readonly requestId?: string | undefined
-  readonly clockSkewSeconds?: number | undefined
-}): string => {
-  const code = "code" in error && typeof error.code === "string" ? error.code : error._tag
-  const detail = error.detail === undefined
-    ? []
-    : [[error.detail.location, error.detail.field].filter(Predicate.isString).join("."), error.detail.issue ?? ""]
-      .filter((s) => s.length > 0)
-  return [
-    `${code} (HTTP ${error.status})`,
-    error.message.length > 0 ? `: ${error.message}` : "",
-    detail.length > 0 ? ` [${detail.join(": ")}]` : "",
-    error.requestId !== undefined ? ` Request-ID ${error.requestId}` : "",
-    error.clockSkewSeconds !== undefined
-      ? ` (this host's clock is ${Math.abs(error.clockSkewSeconds)} s ${
-        error.clockSkewSeconds > 0 ? "ahead of" : "behind"
-      } WeChat's: WeChat refuses signatures more than 300 s off, so synchronise the clock)`
-      : ""
-  ].join("")
-}
-
 /**
  * The fields every WeChat business error carries.
  *
@@ -101,8 +90,8 @@ const describe = (error: {
 export const ApiErrorFields = {
   /** The HTTP status of the answer. */
   status: Schema.Number,
-  /** WeChat's human-readable message, often in Chinese. */
-  message: Schema.String,
+  /** WeChat's human-readable message, raw (often in Chinese); `message` shows it escaped and bounded. */
+  wechatMessage: Schema.String,
   /** The `detail` object when WeChat sent one (`field`, `value`, `issue`, `location`). */
   detail: Schema.optional(ApiErrorDetail),
   /** The `Request-ID` response header: quote it to WeChat's support. */
@@ -113,42 +102,78 @@ export const ApiErrorFields = {
    * How many seconds this host's clock is ahead of WeChat's (negative: behind), from the answer's `Date`
    * header; set on a `SIGN_ERROR` when it is 5 minutes or more, the usual cause of that error.
    */
-  clockSkewSeconds: Schema.optional(Schema.Number)
+  clockSkewSeconds: Schema.optional(Schema.Number),
+  ...CallContextFields
 }
 
+/** One line: code, status, route, WeChat's message and detail (never its value), Request-ID, attempts, skew. */
+const describe = (e: ApiFields & { readonly code: string }): string => {
+  const detail = e.detail === undefined
+    ? []
+    : [[e.detail.location, e.detail.field].filter(Predicate.isString).join("."), e.detail.issue ?? ""]
+      .filter((s) => s.length > 0)
+      .map((s) => sanitize(s, 120))
+  return [
+    `${e.code} (HTTP ${e.status})${where(e)}`,
+    e.wechatMessage.length > 0 ? `: ${sanitize(e.wechatMessage)}` : "",
+    detail.length > 0 ? ` [${detail.join(": ")}]` : "",
+    notes(e.requestId !== undefined ? `Request-ID ${sanitize(e.requestId, 80)}` : undefined, after(e.attempts)),
+    e.clockSkewSeconds !== undefined
+      ? ` — this host's clock is ${Math.abs(e.clockSkewSeconds)} s ${
+        e.clockSkewSeconds > 0 ? "ahead of" : "behind"
+      } WeChat's: WeChat refuses signatures more than 300 s off, so synchronise the clock`
+      : ""
+  ].join("")
+}
+
+type ApiFields = Schema.Struct.Type<typeof ApiErrorFields>
+
+type CodeFields<Code extends string> = { readonly _tag: Schema.tag<Code> } & typeof ApiErrorFields
+
 /**
- * `PARAM_ERROR` (HTTP 400). The request's parameters are invalid: a field is missing, too long or of the wrong format
- * (`detail` names it).
+ * The class of one WeChat error code, as {@link ParamError} and its siblings are built.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("PARAM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * type SystemErrorClass = WeChatPayError.CodeErrorClass<WeChatPayError.SystemError, "SYSTEM_ERROR">
  * ```
  *
  * @since 0.1.0
- * @category errors
+ * @category models
  */
-export class ParamError
-  extends Schema.TaggedError<ParamError>("@effect-wechatpay/core/PARAM_ERROR")("PARAM_ERROR", ApiErrorFields)
+export interface CodeErrorClass<Self, Code extends string> extends
+  Schema.Class<
+    Self,
+    CodeFields<Code>,
+    Schema.Struct.Encoded<CodeFields<Code>>,
+    never,
+    Schema.Struct.Constructor<typeof ApiErrorFields>,
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- Schema.Class: nothing inherited
+    {},
+    Cause.YieldableError & { readonly retryable: boolean }
+  >
 {
-  override toString(): string {
-    return describe(this)
+  readonly _tag: Code
+}
+
+// Everything but the tag, the retry rule and the doc line is shared, as in @effect/platform's HttpApiError.
+const codeError = <Self>() => <Code extends string>(code: Code, retryable: boolean): CodeErrorClass<Self, Code> => {
+  class CodeError extends Schema.TaggedError<unknown>(`@effect-wechatpay/core/${code}`)(code, ApiErrorFields) {
+    /** Whether WeChat documents this code as safe to retry with the same parameters. */
+    get retryable(): boolean {
+      return retryable
+    }
+    override get message(): string {
+      return describe({ ...this, code })
+    }
   }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return false
-  }
+  return CodeError as any
 }
 
 /**
- * `INVALID_REQUEST` (HTTP 400). The request is well-formed but not acceptable now, e.g. an `authenticate_number` reused
- * with other fields.
+ * `PARAM_ERROR` (HTTP 400): a field is missing, too long or of the wrong format (`detail` names it).
  *
  * @example
  * ```ts
@@ -156,265 +181,150 @@ export class ParamError
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("INVALID_REQUEST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const handled = call.pipe(Effect.catchTag("PARAM_ERROR", (e) => Effect.succeed(`${e.detail?.field}: ${e.message}`)))
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-wechatpay/core/INVALID_REQUEST")(
-  "INVALID_REQUEST",
-  ApiErrorFields
-) {
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return false
-  }
-}
+export class ParamError extends codeError<ParamError>()("PARAM_ERROR", false) {}
 
 /**
- * `SIGN_ERROR` (HTTP 401). WeChat could not verify the request's signature: wrong merchant key or serial, or a clock
- * more than five minutes off (`detail` says which).
+ * `INVALID_REQUEST` (HTTP 400): well-formed but not acceptable now, e.g. an `authenticate_number` reused with
+ * other fields.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("SIGN_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const error = new WeChatPayError.InvalidRequest({ status: 400, wechatMessage: "重复的单号" })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class SignError
-  extends Schema.TaggedError<SignError>("@effect-wechatpay/core/SIGN_ERROR")("SIGN_ERROR", ApiErrorFields)
-{
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return false
-  }
-}
+export class InvalidRequest extends codeError<InvalidRequest>()("INVALID_REQUEST", false) {}
 
 /**
- * `NO_AUTH` (HTTP 403). The merchant has no permission for this API or this sub-merchant.
+ * `SIGN_ERROR` (HTTP 401): WeChat could not verify the request's signature — wrong merchant key or serial, or
+ * a clock more than five minutes off (`clockSkewSeconds` says so when the answer's `Date` shows it).
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("NO_AUTH", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`)))
+ * const error = new WeChatPayError.SignError({ status: 401, wechatMessage: "签名错误", clockSkewSeconds: -600 })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class NoAuth extends Schema.TaggedError<NoAuth>("@effect-wechatpay/core/NO_AUTH")("NO_AUTH", ApiErrorFields) {
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return false
-  }
-}
+export class SignError extends codeError<SignError>()("SIGN_ERROR", false) {}
 
 /**
- * `RESOURCE_NOT_EXISTS` (HTTP 404). The resource does not exist.
+ * `NO_AUTH` (HTTP 403): the merchant has no permission for this API or this sub-merchant.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("RESOURCE_NOT_EXISTS", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const error = new WeChatPayError.NoAuth({ status: 403, wechatMessage: "无权限" })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class ResourceNotExists
-  extends Schema.TaggedError<ResourceNotExists>("@effect-wechatpay/core/RESOURCE_NOT_EXISTS")(
-    "RESOURCE_NOT_EXISTS",
-    ApiErrorFields
-  )
-{
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return false
-  }
-}
+export class NoAuth extends codeError<NoAuth>()("NO_AUTH", false) {}
 
 /**
- * `ORDER_NOT_EXIST` (HTTP 404). The order (e.g. the authentication) does not exist.
+ * `RESOURCE_NOT_EXISTS` (HTTP 404): the resource does not exist.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("ORDER_NOT_EXIST", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const error = new WeChatPayError.ResourceNotExists({ status: 404, wechatMessage: "资源不存在" })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class OrderNotExist
-  extends Schema.TaggedError<OrderNotExist>("@effect-wechatpay/core/ORDER_NOT_EXIST")("ORDER_NOT_EXIST", ApiErrorFields)
-{
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return false
-  }
-}
+export class ResourceNotExists extends codeError<ResourceNotExists>()("RESOURCE_NOT_EXISTS", false) {}
 
 /**
- * `FREQUENCY_LIMITED` (HTTP 429). Too many requests for this resource: retried with backoff.
+ * `ORDER_NOT_EXIST` (HTTP 404): the order (e.g. the authentication) does not exist.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("FREQUENCY_LIMITED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const error = new WeChatPayError.OrderNotExist({ status: 404, wechatMessage: "订单不存在" })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class FrequencyLimited extends Schema.TaggedError<FrequencyLimited>("@effect-wechatpay/core/FREQUENCY_LIMITED")(
-  "FREQUENCY_LIMITED",
-  ApiErrorFields
-) {
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return true
-  }
-}
+export class OrderNotExist extends codeError<OrderNotExist>()("ORDER_NOT_EXIST", false) {}
 
 /**
- * `RATELIMIT_EXCEEDED` (HTTP 429). The merchant's rate limit was exceeded: retried with backoff.
+ * `FREQUENCY_LIMITED` (HTTP 429): too many requests for this resource; retried with backoff.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("RATELIMIT_EXCEEDED", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const error = new WeChatPayError.FrequencyLimited({ status: 429, wechatMessage: "频率超限", retryAfter: 2 })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class RateLimitExceeded
-  extends Schema.TaggedError<RateLimitExceeded>("@effect-wechatpay/core/RATELIMIT_EXCEEDED")(
-    "RATELIMIT_EXCEEDED",
-    ApiErrorFields
-  )
-{
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return true
-  }
-}
+export class FrequencyLimited extends codeError<FrequencyLimited>()("FREQUENCY_LIMITED", true) {}
 
 /**
- * `SYSTEM_ERROR` (HTTP 500). A WeChat system error: retried with the same parameters.
+ * `RATELIMIT_EXCEEDED` (HTTP 429): the merchant's rate limit was exceeded; retried with backoff.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("SYSTEM_ERROR", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const error = new WeChatPayError.RateLimitExceeded({ status: 429, wechatMessage: "超出限额" })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class SystemError
-  extends Schema.TaggedError<SystemError>("@effect-wechatpay/core/SYSTEM_ERROR")("SYSTEM_ERROR", ApiErrorFields)
-{
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return true
-  }
-}
+export class RateLimitExceeded extends codeError<RateLimitExceeded>()("RATELIMIT_EXCEEDED", true) {}
 
 /**
- * `SERVICE_UNAVAILABLE` (HTTP 503). WeChat is temporarily unavailable: retried later.
+ * `SYSTEM_ERROR` (HTTP 500): a WeChat system error; retried with the same parameters.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
+ * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("SERVICE_UNAVAILABLE", (e) => Effect.succeed(`failed: ${e.message} ${e.requestId}`))
- * )
+ * const error = new WeChatPayError.SystemError({ status: 500, wechatMessage: "系统错误", attempts: 3 })
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class ServiceUnavailable
-  extends Schema.TaggedError<ServiceUnavailable>("@effect-wechatpay/core/SERVICE_UNAVAILABLE")(
-    "SERVICE_UNAVAILABLE",
-    ApiErrorFields
-  )
-{
-  override toString(): string {
-    return describe(this)
-  }
-  /** Whether WeChat documents this code as safe to retry with the same parameters. */
-  get retryable(): boolean {
-    return true
-  }
-}
+export class SystemError extends codeError<SystemError>()("SYSTEM_ERROR", true) {}
+
+/**
+ * `SERVICE_UNAVAILABLE` (HTTP 503): WeChat is temporarily unavailable; retried later.
+ *
+ * @example
+ * ```ts
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const error = new WeChatPayError.ServiceUnavailable({ status: 503, wechatMessage: "服务不可用" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServiceUnavailable extends codeError<ServiceUnavailable>()("SERVICE_UNAVAILABLE", true) {}
 
 /**
  * A WeChat error body whose code is not one of the documented codes above. The raw code is kept in
@@ -438,172 +348,34 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>("@effec
   "UnknownApiError",
   { code: Schema.String, ...ApiErrorFields }
 ) {
-  override toString(): string {
-    return describe(this)
-  }
   /** Unknown codes are retried only when the status says the server failed. */
   get retryable(): boolean {
     return this.status >= 500 || this.status === 429
   }
-}
-
-/**
- * Why a response's signature was not accepted.
- *
- * - `MissingHeaders`: a `Wechatpay-*` header is absent or malformed;
- * - `UnknownSerial`: `Wechatpay-Serial` names no platform key this client holds;
- * - `StaleTimestamp`: `Wechatpay-Timestamp` is 300 s or more away from `Clock`;
- * - `BadSignature`: the signature does not match the body;
- * - `SignatureProbe`: WeChat's deliberate `WECHATPAY/SIGNTEST/` signature, sent to check that merchants verify.
- *
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { WeChatPayError } from "@effect-wechatpay/core"
- *
- * const isFailure = Schema.is(WeChatPayError.VerificationFailure)
- * isFailure("BadSignature") // true
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export const VerificationFailure = Schema.Literal(
-  "MissingHeaders",
-  "UnknownSerial",
-  "StaleTimestamp",
-  "BadSignature",
-  "SignatureProbe"
-)
-
-/**
- * A {@link VerificationFailure} reason.
- *
- * @example
- * ```ts
- * import type { WeChatPayError } from "@effect-wechatpay/core"
- *
- * const severity = (reason: WeChatPayError.VerificationFailure) =>
- *   reason === "BadSignature" || reason === "UnknownSerial" ? "alert" : "warn"
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type VerificationFailure = typeof VerificationFailure.Type
-
-/**
- * A response (or callback) whose signature could not be verified. Its body is never returned as data.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
- *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("ResponseVerificationError", (e) => Effect.logError(`unverifiable answer: ${e.reason}`))
- * )
- * ```
- *
- * @since 0.1.0
- * @category errors
- */
-export class ResponseVerificationError extends Schema.TaggedError<ResponseVerificationError>(
-  "@effect-wechatpay/core/ResponseVerificationError"
-)("ResponseVerificationError", {
-  reason: VerificationFailure,
-  /** Why, in words; never contains a key or a signature. */
-  description: Schema.String,
-  status: Schema.optional(Schema.Number),
-  /** The `Wechatpay-Serial` the response named, when it named one. */
-  serial: Schema.optional(Schema.String),
-  requestId: Schema.optional(Schema.String)
-}) {
   override get message(): string {
-    return `${this.reason}: ${this.description}`
-  }
-  /** A response that fails verification is never retried: it may be an attack. */
-  get retryable(): boolean {
-    return false
+    return describe({ ...this, code: sanitize(this.code, 64) })
   }
 }
 
-/**
- * An answer that is not WeChat's JSON: a gateway's HTML error page, an empty or truncated body, or a
- * success body that does not match the endpoint's schema. `excerpt` is a short, single-line start of
- * the body, safe to log (a WeChat answer never echoes an encrypted field's plaintext).
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
- *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(
- *   Effect.catchTag("UnexpectedResponse", (e) => Effect.logError(`HTTP ${e.status}: ${e.description}`, e.excerpt))
- * )
- * ```
- *
- * @since 0.1.0
- * @category errors
- */
-export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>(
-  "@effect-wechatpay/core/UnexpectedResponse"
-)("UnexpectedResponse", {
-  status: Schema.Number,
-  description: Schema.String,
-  excerpt: Schema.String,
-  requestId: Schema.optional(Schema.String),
-  /** Seconds to wait before trying again, from a `Retry-After` header. */
-  retryAfter: Schema.optional(Schema.Number)
-}) {
-  override get message(): string {
-    return `HTTP ${this.status}: ${this.description}${
-      this.excerpt.length > 0 ? ` (body starts ${JSON.stringify(this.excerpt)})` : ""
-    }`
-  }
-  /** A gateway's 5xx or 429 page is worth another attempt; anything else is not. */
-  get retryable(): boolean {
-    return this.status >= 500 || this.status === 429
-  }
-}
+export {
+  /** @since 0.1.0 */
+  CallContextFields,
+  /** @since 0.1.0 */
+  InvalidOptionError,
+  /** @since 0.1.0 */
+  RequestTimeout,
+  /** @since 0.1.0 */
+  RequestValidationError,
+  /** @since 0.1.0 */
+  ResponseVerificationError,
+  /** @since 0.1.0 */
+  UnexpectedResponse,
+  /** @since 0.1.0 */
+  VerificationFailure
+} from "./internal/failures.js"
 
-/**
- * A call that took too long: one attempt exceeded its timeout (`scope: "Attempt"`, retried like a
- * transport failure), or all attempts together exceeded the call's deadline (`scope: "Deadline"`).
- * The request was interrupted; it may or may not have reached WeChat.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import type { WeChatPayError } from "@effect-wechatpay/core"
- *
- * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const handled = call.pipe(Effect.catchTag("RequestTimeout", (e) => Effect.logWarning(e.message)))
- * ```
- *
- * @since 0.1.0
- * @category errors
- */
-export class RequestTimeout extends Schema.TaggedError<RequestTimeout>("@effect-wechatpay/core/RequestTimeout")(
-  "RequestTimeout",
-  {
-    scope: Schema.Literal("Attempt", "Deadline"),
-    /** The limit that was exceeded, in milliseconds. */
-    timeoutMillis: Schema.Number
-  }
-) {
-  override get message(): string {
-    return this.scope === "Attempt"
-      ? `an attempt got no complete answer within ${this.timeoutMillis} ms`
-      : `the call did not complete within its ${this.timeoutMillis} ms deadline`
-  }
-  /** An attempt's timeout is retried (the request is idempotent); the deadline is final. */
-  get retryable(): boolean {
-    return this.scope === "Attempt"
-  }
-}
+/** @since 0.1.0 */
+export type { ValidationIssue } from "./internal/failures.js"
 
 /**
  * The documented error codes, each with its class.
@@ -612,7 +384,7 @@ export class RequestTimeout extends Schema.TaggedError<RequestTimeout>("@effect-
  * ```ts
  * import { WeChatPayError } from "@effect-wechatpay/core"
  *
- * const error = new WeChatPayError.documented.SYSTEM_ERROR({ status: 500, message: "系统错误" })
+ * const error = new WeChatPayError.documented.SYSTEM_ERROR({ status: 500, wechatMessage: "系统错误" })
  * error.retryable // true
  * ```
  *
@@ -665,8 +437,8 @@ export type DocumentedCode = keyof typeof documented
 export type BusinessError = InstanceType<(typeof documented)[DocumentedCode]> | UnknownApiError
 
 /**
- * Every typed failure of a WeChat Pay call, apart from transport failures
- * (`@effect/platform`'s `RequestError`) and request validation (`ParseError`).
+ * Every typed failure of a WeChat Pay call, apart from transport failures (`@effect/platform`'s
+ * `RequestError`) and request validation ({@link RequestValidationError}).
  *
  * @example
  * ```ts
@@ -674,7 +446,7 @@ export type BusinessError = InstanceType<(typeof documented)[DocumentedCode]> | 
  * import type { WeChatPayError } from "@effect-wechatpay/core"
  *
  * declare const call: Effect.Effect<string, WeChatPayError.ApiError>
- * const logged = call.pipe(Effect.tapError((error) => Effect.logError(error._tag, error.message)))
+ * const logged = call.pipe(Effect.tapError((error) => Effect.logError(error.message)))
  * ```
  *
  * @since 0.1.0
@@ -691,7 +463,7 @@ export type ApiError = BusinessError | ResponseVerificationError | UnexpectedRes
  * import { WeChatPayError } from "@effect-wechatpay/core"
  *
  * const json = Schema.encodeSync(WeChatPayError.ApiError)(
- *   new WeChatPayError.SystemError({ status: 500, message: "系统错误" })
+ *   new WeChatPayError.SystemError({ status: 500, wechatMessage: "系统错误" })
  * )
  * ```
  *
@@ -751,20 +523,29 @@ export const fromBody = (
     readonly requestId?: string | undefined
     readonly retryAfter?: number | undefined
     readonly clockSkewSeconds?: number | undefined
+    readonly method?: string | undefined
+    readonly route?: string | undefined
+    readonly attempts?: number | undefined
   }
 ): BusinessError => {
-  const fields = {
+  const fields: ApiFields = {
     status: options.status,
-    message: body.message,
-    ...(isDetail(body.detail) ? { detail: ApiErrorDetail.make(pickDetail(body.detail)) } : {}),
-    ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
-    ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}),
-    ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {})
+    wechatMessage: body.message,
+    ...(Predicate.isRecord(body.detail) ? { detail: ApiErrorDetail.make(pickDetail(body.detail)) } : {}),
+    ...definedOnly(options)
   }
   const Known = Object.prototype.hasOwnProperty.call(documented, body.code)
     ? documented[body.code as DocumentedCode]
     : undefined
   return Known !== undefined ? new Known(fields) : new UnknownApiError({ code: body.code, ...fields })
+}
+
+const definedOnly = (options: Record<string, unknown>) => {
+  const out: Record<string, unknown> = {}
+  for (const key of ["requestId", "retryAfter", "clockSkewSeconds", "method", "route", "attempts"]) {
+    if (options[key] !== undefined) out[key] = options[key]
+  }
+  return out
 }
 
 /**
@@ -788,40 +569,9 @@ export const fromBody = (
  */
 export const isRetryable = (error: ApiError): boolean => error.retryable
 
-const isDetail = (u: unknown): u is Record<string, unknown> => Predicate.isRecord(u)
-
 const pickDetail = (d: Record<string, unknown>) => ({
   ...(Predicate.isString(d.field) ? { field: d.field } : {}),
   ...("value" in d ? { value: d.value } : {}),
   ...(Predicate.isString(d.issue) ? { issue: d.issue } : {}),
   ...(Predicate.isString(d.location) ? { location: d.location } : {})
 })
-
-/**
- * An option given to a layer's constructor is unusable: a key that does not parse, an identifier that
- * would break the `Authorization` header. `option` names the option (or environment variable);
- * the value itself is never included.
- *
- * @example
- * ```ts
- * import { Effect, Redacted } from "effect"
- * import { Signer } from "@effect-wechatpay/core"
- *
- * const signer = Signer.make({ mchid: "1900000001", serialNo: "ABC", privateKey: Redacted.make("not a key") }).pipe(
- *   Effect.catchTag("InvalidOptionError", (e) => Effect.die(`fix ${e.option}: ${e.description}`))
- * )
- * ```
- *
- * @since 0.1.0
- * @category errors
- */
-export class InvalidOptionError extends Schema.TaggedError<InvalidOptionError>(
-  "@effect-wechatpay/core/InvalidOptionError"
-)("InvalidOptionError", {
-  option: Schema.String,
-  description: Schema.String
-}) {
-  override get message(): string {
-    return `invalid ${this.option}: ${this.description}`
-  }
-}

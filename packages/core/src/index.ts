@@ -2,6 +2,9 @@
  * WeChat Pay APIv3 for Effect: request signing, sensitive-field encryption, response verification and
  * typed errors, as Layer services.
  *
+ * The transport is the user's `HttpClient` (`NodeHttpClient.layerUndici` is the recommended one). The
+ * lean node:http transport is opt-in, from its own subpath: `@effect-wechatpay/core/LeanHttpClient`.
+ *
  * @since 0.1.0
  */
 
@@ -9,10 +12,10 @@
 export * as Aead from "./Aead.js"
 
 /** @since 0.1.0 */
-export * as Encryptor from "./Encryptor.js"
+export * as Endpoint from "./Endpoint.js"
 
 /** @since 0.1.0 */
-export * as LeanHttpClient from "./LeanHttpClient.js"
+export * as Encryptor from "./Encryptor.js"
 
 /** @since 0.1.0 */
 export * as Notification from "./Notification.js"

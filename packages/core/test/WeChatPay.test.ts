@@ -75,7 +75,7 @@ describe("WeChatPay", () => {
         [{
           ...good,
           WECHATPAY_MERCHANT_PRIVATE_KEY: "",
-          WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: "/nonexistent/SECRETBYTES.pem"
+          WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: "/nonexistent/key.pem"
         }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],
         [Object.fromEntries(Object.entries(good).filter(([k]) => k !== "WECHATPAY_PUBLIC_KEY")), "WECHATPAY_PUBLIC_KEY"]
       ]
@@ -86,5 +86,42 @@ describe("WeChatPay", () => {
         assert.notInclude(text, "SECRETBYTES")
         assert.notInclude(text, merchant.privateKey.slice(40, 80))
       }
+    }))
+
+  it.effect("ConfigError says which variable to set, or which file cannot be read, once", () =>
+    Effect.gen(function*() {
+      const platform = yield* generateKeyPair
+      const good = {
+        WECHATPAY_MCHID: "1900000001",
+        WECHATPAY_MERCHANT_SERIAL_NO: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+        WECHATPAY_PUBLIC_KEY_ID: "PUB_KEY_ID_0100000000000001",
+        WECHATPAY_PUBLIC_KEY: platform.publicKey
+      }
+      const missing = String(yield* Effect.flip(build(good)))
+      assert.include(missing, "Missing data at WECHATPAY_MERCHANT_PRIVATE_KEY:")
+      assert.include(missing, "WECHATPAY_MERCHANT_PRIVATE_KEY_FILE to the path")
+      const unreadable = String(
+        yield* Effect.flip(build({ ...good, WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: "/nonexistent/dir/key.pem" }))
+      )
+      assert.strictEqual(
+        unreadable,
+        "(Invalid data at WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: \"cannot read the key file /nonexistent/dir/key.pem (ENOENT)\")"
+      )
+      assert.notInclude(unreadable, "WECHATPAY_MERCHANT_PRIVATE_KEY_FILE.WECHATPAY_MERCHANT_PRIVATE_KEY_FILE")
+    }))
+
+  it.effect("a PEM pasted on one line with literal \\n (as in .env files) is accepted", () =>
+    Effect.gen(function*() {
+      const merchant = yield* generateKeyPair
+      const platform = yield* generateKeyPair
+      const context = yield* build({
+        WECHATPAY_MCHID: "1900000001",
+        WECHATPAY_MERCHANT_SERIAL_NO: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+        WECHATPAY_MERCHANT_PRIVATE_KEY: merchant.privateKey.trim().replaceAll("\n", "\\n"),
+        WECHATPAY_PUBLIC_KEY_ID: "PUB_KEY_ID_0100000000000001",
+        WECHATPAY_PUBLIC_KEY: platform.publicKey.trim().replaceAll("\n", "\\n")
+      })
+      const signer = Effect.runSync(Effect.provide(Signer.Signer, context))
+      assert.strictEqual(signer.mchid, "1900000001")
     }))
 })

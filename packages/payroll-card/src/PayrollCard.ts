@@ -3,22 +3,65 @@
  *
  * @since 0.1.0
  */
-import { Encryptor, WeChatPayClient } from "@effect-wechatpay/core"
+import { Endpoint } from "@effect-wechatpay/core"
 import { Clock, Duration, Effect, Schema } from "effect"
 import * as GetAuthentication from "./GetAuthentication.js"
 import * as GetRelation from "./GetRelation.js"
 import * as PreOrderWithAuth from "./PreOrderWithAuth.js"
 
-const encodePreOrderWithAuth = Schema.encode(PreOrderWithAuth.PreOrderWithAuthRequest)
-const encodeGetAuthentication = Schema.encode(GetAuthentication.GetAuthenticationRequest)
-const encodeGetRelation = Schema.encode(GetRelation.GetRelationRequest)
+/**
+ * The payroll-card calls, declared: method, route template, query, schemas, span name, and the answer fields
+ * that echo the request. Each function below is derived from its declaration by `Endpoint.toCall`.
+ *
+ * @example
+ * ```ts
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * PayrollCard.endpoints.getRelation.path // "/v3/payroll-card/relations/{openid}"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoints = {
+  preOrderWithAuth: Endpoint.make({
+    name: "PayrollCard.preOrderWithAuth",
+    method: "POST",
+    path: PreOrderWithAuth.PATH,
+    request: PreOrderWithAuth.PreOrderWithAuthRequest,
+    response: PreOrderWithAuth.PreOrderWithAuthResponse,
+    annotate: ["sub_mchid", "authenticate_number"],
+    echo: ["authenticate_number", "openid", "sub_mchid"]
+  }),
+  getAuthentication: Endpoint.make({
+    name: "PayrollCard.getAuthentication",
+    method: "GET",
+    path: `${GetAuthentication.PATH_PREFIX}{authenticate_number}`,
+    query: ["sub_mchid"],
+    request: GetAuthentication.GetAuthenticationRequest,
+    response: GetAuthentication.GetAuthenticationResponse,
+    annotate: ["sub_mchid", "authenticate_number"],
+    echo: ["authenticate_number", "sub_mchid"]
+  }),
+  getRelation: Endpoint.make({
+    name: "PayrollCard.getRelation",
+    method: "GET",
+    path: `${GetRelation.PATH_PREFIX}{openid}`,
+    query: ["sub_mchid", "appid", "sub_appid"],
+    request: GetRelation.GetRelationRequest,
+    response: GetRelation.GetRelationResponse,
+    // The worker's openid stays out of the span: it identifies a person.
+    annotate: ["sub_mchid"],
+    echo: ["openid", "sub_mchid"]
+  })
+}
 
 /**
  * Pre-orders an identity check that also opens the worker's payroll card and authorises the
  * sub-merchant in the same flow (核身预下单（流程中完成授权）).
  *
  * The request is validated and its sensitive fields encrypted before anything is sent (an invalid
- * request fails with `ParseError`); the answer is signature-verified before it is decoded. WeChat's
+ * request fails with `RequestValidationError`, naming each bad field and never an encrypted value); the answer is signature-verified before it is decoded. WeChat's
  * error codes arrive as tagged errors (`PARAM_ERROR`, `SIGN_ERROR`, …).
  *
  * @example
@@ -45,28 +88,13 @@ const encodeGetRelation = Schema.encode(GetRelation.GetRelationRequest)
  * @since 0.1.0
  * @category payroll card
  */
-export const preOrderWithAuth = Effect.fn("PayrollCard.preOrderWithAuth")(
-  function*(request: PreOrderWithAuth.PreOrderWithAuthRequest) {
-    const client = yield* WeChatPayClient.WeChatPayClient
-    const encryptor = yield* Encryptor.Encryptor
-    const body = yield* Effect.provideService(encodePreOrderWithAuth(request), Encryptor.Encryptor, encryptor)
-    // Only once validated: the values are then known strings, and neither is secret.
-    yield* Effect.annotateCurrentSpan({
-      "wechatpay.sub_mchid": body.sub_mchid,
-      "wechatpay.authenticate_number": body.authenticate_number
-    })
-    return yield* client.execute(
-      { method: "POST", path: PreOrderWithAuth.PATH, body: JSON.stringify(body), wechatpaySerial: encryptor.serialNo },
-      PreOrderWithAuth.PreOrderWithAuthResponse
-    )
-  }
-)
+export const preOrderWithAuth = Endpoint.toCall(endpoints.preOrderWithAuth)
 
 /**
  * Gets the result of an identity check pre-ordered with `preOrderWithAuth` (获取核身结果): poll it after the
  * worker comes back from the mini program, until `authenticate_state` is no longer `AUTHENTICATE_PROCESSING`.
  *
- * The request is validated before anything is sent (an invalid one fails with `ParseError`); the answer is
+ * The request is validated before anything is sent (an invalid one fails with `RequestValidationError`); the answer is
  * signature-verified before it is decoded. A number WeChat does not know for this sub-merchant fails with
  * `ORDER_NOT_EXIST`.
  *
@@ -85,27 +113,14 @@ export const preOrderWithAuth = Effect.fn("PayrollCard.preOrderWithAuth")(
  * @since 0.1.0
  * @category payroll card
  */
-export const getAuthentication = Effect.fn("PayrollCard.getAuthentication")(
-  function*(request: GetAuthentication.GetAuthenticationRequest) {
-    const client = yield* WeChatPayClient.WeChatPayClient
-    const valid = yield* encodeGetAuthentication(request)
-    yield* Effect.annotateCurrentSpan({
-      "wechatpay.sub_mchid": valid.sub_mchid,
-      "wechatpay.authenticate_number": valid.authenticate_number
-    })
-    return yield* client.execute(
-      { method: "GET", path: GetAuthentication.requestPath(valid) },
-      GetAuthentication.GetAuthenticationResponse
-    )
-  }
-)
+export const getAuthentication = Endpoint.toCall(endpoints.getAuthentication)
 
 /**
  * Gets whether a worker has opened the payroll card and authorised the sub-merchant (查询微工卡授权关系). A worker
  * who never authorised it is an answer (`authorize_state: "UNAUTHORIZED"`), not an error.
  *
  * The request is validated before anything is sent (an invalid one, or one with neither `appid` nor
- * `sub_appid`, fails with `ParseError`); the answer is signature-verified before it is decoded.
+ * `sub_appid`, fails with `RequestValidationError`); the answer is signature-verified before it is decoded.
  *
  * @example
  * ```ts
@@ -122,18 +137,7 @@ export const getAuthentication = Effect.fn("PayrollCard.getAuthentication")(
  * @since 0.1.0
  * @category payroll card
  */
-export const getRelation = Effect.fn("PayrollCard.getRelation")(
-  function*(request: GetRelation.GetRelationRequest) {
-    const client = yield* WeChatPayClient.WeChatPayClient
-    const valid = yield* encodeGetRelation(request)
-    // As in preOrderWithAuth, the worker's openid stays out of the span: it identifies a person.
-    yield* Effect.annotateCurrentSpan({ "wechatpay.sub_mchid": valid.sub_mchid })
-    return yield* client.execute(
-      { method: "GET", path: GetRelation.requestPath(valid) },
-      GetRelation.GetRelationResponse
-    )
-  }
-)
+export const getRelation = Endpoint.toCall(endpoints.getRelation)
 
 /**
  * How {@link awaitAuthentication} polls: every `interval` (default 3 seconds), for at most `timeout` (default

@@ -94,7 +94,7 @@ describe("PayrollCard.getAuthentication and PayrollCard.getRelation", () => {
         assert.strictEqual((yield* Simulator.received).length, 1)
       }))
 
-    it.effect("invalid requests fail with ParseError and nothing reaches the simulator", () =>
+    it.effect("invalid requests fail with RequestValidationError and nothing reaches the simulator", () =>
       Effect.gen(function*() {
         yield* Simulator.reset
         const authentications: ReadonlyArray<readonly [string, unknown]> = [
@@ -108,7 +108,7 @@ describe("PayrollCard.getAuthentication and PayrollCard.getRelation", () => {
           const error = yield* Effect.flip(
             PayrollCard.getAuthentication(request as GetAuthentication.GetAuthenticationRequest)
           )
-          assert.strictEqual(error._tag, "ParseError", label)
+          assert.strictEqual(error._tag, "RequestValidationError", label)
         }
         const relations: ReadonlyArray<readonly [string, unknown]> = [
           ["empty openid", { openid: "", sub_mchid: "1900000109", appid: "wxa1" }],
@@ -118,7 +118,7 @@ describe("PayrollCard.getAuthentication and PayrollCard.getRelation", () => {
         ]
         for (const [label, request] of relations) {
           const error = yield* Effect.flip(PayrollCard.getRelation(request as GetRelation.GetRelationRequest))
-          assert.strictEqual(error._tag, "ParseError", label)
+          assert.strictEqual(error._tag, "RequestValidationError", label)
         }
         assert.strictEqual((yield* Simulator.received).length, 0)
       }))

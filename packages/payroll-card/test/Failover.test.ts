@@ -1,10 +1,11 @@
-import { LeanHttpClient, WeChatPay } from "@effect-wechatpay/core"
+import { WeChatPay } from "@effect-wechatpay/core"
+import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { SandboxServer, Simulator, TestKeys } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, Tracer } from "effect"
+import { Effect, Layer, Logger, LogLevel, Redacted, Tracer } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { makeRequest } from "./fixtures.js"
@@ -104,12 +105,23 @@ describe("backup host failover", () => {
           sandboxUrl = url
           return Effect.map(refusedUrl, (dead) => ({ baseUrl: dead, backupBaseUrl: url }))
         })
+        const logged: Array<string> = []
+        const logger = Logger.make((options) => {
+          logged.push(`${options.logLevel.label} ${String(options.message)}`)
+        })
         const { hosts, result } = yield* hostsAnswering(PayrollCard.preOrderWithAuth(makeRequest())).pipe(
           Effect.provide(layer),
+          Effect.provide(
+            Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(LogLevel.All))
+          ),
           Effect.timeout("20 seconds")
         )
         assert.isString(result.token)
         assert.deepStrictEqual(hosts, [sandboxUrl])
+        assert.isTrue(
+          logged.some((line) => line.startsWith("DEBUG") && line.includes("backup host")),
+          logged.join("\n")
+        )
       }))
 
     it.live(`${name}: no failover once the request may have reached the primary`, () =>

@@ -490,7 +490,7 @@ describe("fuzz: arbitrary answers", () => {
 })
 
 // ---------------------------------------------------------------------------------------------------------------
-// b. Arbitrary invalid requests: ParseError, nothing sent, no plaintext in the error.
+// b. Arbitrary invalid requests: RequestValidationError, nothing sent, no plaintext in the error.
 // ---------------------------------------------------------------------------------------------------------------
 
 type Fields = Record<string, unknown>
@@ -601,7 +601,7 @@ describe("fuzz: invalid requests", () => {
       }))
 
     it.effect.prop(
-      "fail with ParseError, send nothing, and never show the name or ID number",
+      "fail with RequestValidationError, send nothing, and never show the name or ID number",
       // One corruption, or two (e.g. the plaintext name as a plain string and another field wrong).
       [fc.boolean(), fc.array(Corruption, { minLength: 1, maxLength: 2 })],
       ([withAppId, corruptions]) =>
@@ -615,7 +615,7 @@ describe("fuzz: invalid requests", () => {
           if (Exit.isSuccess(exit)) return
           assert.strictEqual(Cause.defects(exit.cause).length, 0, Cause.pretty(exit.cause))
           const error = Option.getOrThrow(Cause.failureOption(exit.cause))
-          assert.strictEqual(error._tag, "ParseError", String(error))
+          assert.strictEqual(error._tag, "RequestValidationError", String(error))
           assert.strictEqual((yield* Simulator.received).length, 0, "an invalid request reached the wire")
 
           const text = `${error.message}\n${JSON.stringify(error)}\n${String(error)}\n${Cause.pretty(exit.cause)}`
@@ -626,7 +626,7 @@ describe("fuzz: invalid requests", () => {
     )
 
     // Found by fuzzing: the span was annotated from the request before it was validated.
-    it.effect("a request that is not an object fails with ParseError, not a defect", () =>
+    it.effect("a request that is not an object fails with RequestValidationError, not a defect", () =>
       Effect.gen(function*() {
         for (const request of [null, undefined, "request", 42, []]) {
           yield* Simulator.reset
@@ -636,7 +636,7 @@ describe("fuzz: invalid requests", () => {
           assert.isTrue(Exit.isFailure(exit))
           if (Exit.isSuccess(exit)) return
           assert.strictEqual(Cause.defects(exit.cause).length, 0, `${String(request)}: ${Cause.pretty(exit.cause)}`)
-          assert.strictEqual(Option.getOrThrow(Cause.failureOption(exit.cause))._tag, "ParseError")
+          assert.strictEqual(Option.getOrThrow(Cause.failureOption(exit.cause))._tag, "RequestValidationError")
           assert.strictEqual((yield* Simulator.received).length, 0)
         }
       }))

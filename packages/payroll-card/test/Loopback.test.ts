@@ -1,4 +1,4 @@
-import { LeanHttpClient } from "@effect-wechatpay/core"
+import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Sandbox, SandboxServer, Simulator } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient } from "@effect/platform"

@@ -88,7 +88,7 @@ describe("PayrollCard.preOrderWithAuth", () => {
         assert.strictEqual((yield* Simulator.received).length, 3)
       }))
 
-    it.effect("invalid requests fail with ParseError and nothing reaches the simulator", () =>
+    it.effect("invalid requests fail with RequestValidationError and nothing reaches the simulator", () =>
       Effect.gen(function*() {
         yield* Simulator.reset
         const invalid: ReadonlyArray<readonly [string, unknown]> = [
@@ -107,7 +107,7 @@ describe("PayrollCard.preOrderWithAuth", () => {
           const error = yield* Effect.flip(
             PayrollCard.preOrderWithAuth(request as PreOrderWithAuth.PreOrderWithAuthRequest)
           )
-          assert.strictEqual(error._tag, "ParseError", label)
+          assert.strictEqual(error._tag, "RequestValidationError", label)
           const text = `${error.message} ${String(error)} ${JSON.stringify(error)}`
           assert.notInclude(text, USER_NAME, label)
           assert.notInclude(text, ID_CARD_NUMBER, label)
@@ -136,7 +136,13 @@ describe("PayrollCard.preOrderWithAuth", () => {
             assert.isString(error.requestId)
           }
           if (error._tag === "UnknownApiError") assert.strictEqual(error.code, "SOMETHING_NEW")
-          assert.strictEqual(error.message, `simulated ${code}`)
+          // WeChat's raw text is a field; the message says what a person needs to act on.
+          if ("wechatMessage" in error) assert.strictEqual(error.wechatMessage, `simulated ${code}`)
+          const requestId = "requestId" in error ? error.requestId : undefined
+          assert.strictEqual(
+            error.message,
+            `${code} (HTTP ${status}) on POST /v3/payroll-card/authentications/pre-order-with-auth: simulated ${code} (Request-ID ${requestId}; after 1 attempt)`
+          )
           assert.strictEqual((yield* Simulator.received).length, 1, `${code} is not retried`)
         }
       }))

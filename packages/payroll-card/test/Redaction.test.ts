@@ -80,9 +80,9 @@ describe("secrets never leave", () => {
         const request = makeRequest()
         yield* call(request) // success
         yield* call({ ...request, id_card_number: Redacted.make("110101199003074477") }) // INVALID_REQUEST
-        yield* call({ ...makeRequest(), user_name: USER_NAME }) // ParseError: a plain string where Redacted belongs
-        yield* call(makeRequest({ user_name: Redacted.make(USER_NAME.repeat(40)) })) // ParseError: too long to encrypt
-        yield* call(makeRequest({ employment_type: "X" as never })) // ParseError
+        yield* call({ ...makeRequest(), user_name: USER_NAME }) // RequestValidationError: a plain string where Redacted belongs
+        yield* call(makeRequest({ user_name: Redacted.make(USER_NAME.repeat(40)) })) // RequestValidationError: too long to encrypt
+        yield* call(makeRequest({ employment_type: "X" as never })) // RequestValidationError
         for (
           const fault of [
             Simulator.Fault.ApiError({ code: "PARAM_ERROR" }),
@@ -119,6 +119,16 @@ describe("secrets never leave", () => {
         assert.isAbove(errors.length, 10)
         assert.isTrue(errors.some((e) => (e as { _tag?: string })._tag === "RequestTimeout"))
         const printed = errors.map((e) => `${String(e)} ${Inspectable.stringifyCircular(e)} ${Inspectable.format(e)}`)
+
+        // What they show is what a person needs to act on: code, status, route, Request-ID, attempts.
+        const pretty = exits.flatMap((exit) => Exit.isFailure(exit) ? [Cause.pretty(exit.cause)] : []).join("\n")
+        assert.match(
+          pretty,
+          /PARAM_ERROR \(HTTP 400\) on POST \/v3\/payroll-card\/authentications\/pre-order-with-auth: .*\(Request-ID \S+; after 1 attempt\)/
+        )
+        assert.match(pretty, /ResponseVerificationError: BadSignature \(HTTP 200\) on POST \/v3\/payroll-card\/\S+: /)
+        assert.match(pretty, /RequestValidationError: invalid request on POST \S+, nothing sent: user_name: /)
+        assert.match(pretty, /UnexpectedResponse: HTTP 502 on POST \S+: an error answer that is not WeChat's JSON/)
 
         const everything = `${sink.rendered()}\n${printed.join("\n")}`
         assert.isAbove(sink.spans.length, 10)

@@ -1,7 +1,7 @@
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { assert, describe, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer, Logger, LogLevel } from "effect"
 import { makeRequest } from "./fixtures.js"
 
 // Live services with a 1 ms backoff base: retries are observed by what reached the simulator, not by time.
@@ -17,6 +17,48 @@ describe("retries", () => {
         assert.strictEqual(received.length, 3)
         assert.strictEqual(new Set(received.map((r) => r.body)).size, 1)
         assert.strictEqual(new Set(received.map((r) => r.headers["authorization"])).size, 3)
+      }))
+
+    it.effect("each retry is logged at debug level with its code, attempt, Request-ID and backoff", () =>
+      Effect.gen(function*() {
+        yield* Simulator.reset
+        yield* Simulator.inject(Simulator.Fault.ApiError({ code: "SYSTEM_ERROR" }), { times: 2 })
+        const lines: Array<{ level: string; message: unknown; annotations: Record<string, unknown> }> = []
+        const logger = Logger.make((options) => {
+          lines.push({
+            level: options.logLevel.label,
+            message: options.message,
+            annotations: Object.fromEntries(options.annotations)
+          })
+        })
+        yield* PayrollCard.preOrderWithAuth(makeRequest()).pipe(
+          Effect.provide(
+            Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(LogLevel.All))
+          )
+        )
+        const retries = lines.filter((l) => String(l.message).includes("retrying"))
+        assert.deepStrictEqual(retries.map((l) => [l.level, l.annotations.code, l.annotations.attempt]), [
+          ["DEBUG", "SYSTEM_ERROR", 1],
+          ["DEBUG", "SYSTEM_ERROR", 2]
+        ])
+        for (const l of retries) {
+          assert.isString(l.annotations.requestId)
+          assert.isNumber(l.annotations.backoffMillis)
+        }
+      }))
+
+    it.effect("after the last attempt, the error says how many were made", () =>
+      Effect.gen(function*() {
+        yield* Simulator.reset
+        yield* Simulator.inject(Simulator.Fault.ApiError({ code: "SYSTEM_ERROR" }), { times: 3 })
+        const error = yield* Effect.flip(PayrollCard.preOrderWithAuth(makeRequest()))
+        assert.strictEqual(error._tag, "SYSTEM_ERROR")
+        assert.include(
+          error.message,
+          "SYSTEM_ERROR (HTTP 500) on POST /v3/payroll-card/authentications/pre-order-with-auth"
+        )
+        assert.include(error.message, "after 3 attempts)")
+        assert.match(error.message, /Request-ID \S+/)
       }))
 
     it.effect("gives up after 3 attempts with the last error", () =>

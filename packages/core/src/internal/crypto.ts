@@ -8,26 +8,17 @@ import * as Os from "node:os"
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-// Random bytes are drawn from a pool refilled 4 KiB at a time: one call into the CSPRNG per ~120
-// nonces instead of one per nonce.
-const pool = Buffer.alloc(4096)
-let poolOffset = pool.length
-
-const randomByte = (): number => {
-  if (poolOffset === pool.length) {
-    Crypto.randomFillSync(pool)
-    poolOffset = 0
-  }
-  return pool[poolOffset++]!
-}
-
 /** A fresh 32-character alphanumeric nonce (rejection sampling keeps it uniform). */
 export const nonce = (length = 32): string => {
   let out = ""
   while (out.length < length) {
-    const byte = randomByte()
-    // 248 = 4 × 62: bytes at or above it would bias the first characters.
-    if (byte < 248) out += ALPHANUMERIC[byte % 62]
+    // 48 bytes: 32 accepted ones are all but certain (each byte is kept with probability 248/256).
+    const bytes = Crypto.randomBytes(48)
+    for (let i = 0; i < bytes.length && out.length < length; i++) {
+      const byte = bytes[i]!
+      // 248 = 4 × 62: bytes at or above it would bias the first characters.
+      if (byte < 248) out += ALPHANUMERIC[byte % 62]
+    }
   }
   return out
 }

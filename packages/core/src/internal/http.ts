@@ -28,6 +28,19 @@ export const isConnectFailure = (cause: unknown): boolean => {
   return false
 }
 
+/** The first error code (`ECONNREFUSED`, …) found along a transport failure's causes. */
+export const causeCode = (cause: unknown): string | undefined => {
+  let current = cause
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { readonly code?: unknown }).code
+    if (typeof code === "string") return code
+    const errors = (current as { readonly errors?: unknown }).errors
+    if (Array.isArray(errors) && errors.length > 0) return causeCode(errors[0])
+    current = (current as { readonly cause?: unknown }).cause
+  }
+  return undefined
+}
+
 /** `Retry-After` in seconds (delta-seconds or an HTTP date), bounded to `max`; undefined when absent or unusable. */
 export const retryAfterSeconds = (header: string | undefined, nowMillis: number, max: number): number | undefined => {
   if (header === undefined) return undefined

@@ -1,0 +1,232 @@
+/**
+ * An APIv3 call declared as data — method, path template, query parameters, request and response schemas,
+ * span name — and the one function that derives the typed call from it. Adding a call is then a schema
+ * module plus one declaration.
+ *
+ * The derived call validates the request (nothing is sent when it is invalid: one
+ * `RequestValidationError` listing each bad field), encrypts its sensitive fields and names their key in
+ * `Wechatpay-Serial`, percent-encodes the path parameters (refusing `""`, `.` and `..`, which the URL parser
+ * would resolve into another route), and runs through `WeChatPayClient.execute`, so it is signed, verified,
+ * decoded and retried like every call. Spans, errors and logs name the route template, never its values.
+ *
+ * @since 0.1.0
+ */
+import type { HttpMethod } from "@effect/platform/HttpMethod"
+import { Effect, Option, Schema } from "effect"
+import * as Encryptor from "./Encryptor.js"
+import * as Validation from "./internal/validation.js"
+import * as WeChatPayClient from "./WeChatPayClient.js"
+import type * as WeChatPayError from "./WeChatPayError.js"
+
+type Fields<S extends Schema.Schema.All> = Extract<keyof Schema.Schema.Encoded<S>, string>
+
+/**
+ * A declared call.
+ *
+ * @example
+ * ```ts
+ * import type { Schema } from "effect"
+ * import type { Endpoint } from "@effect-wechatpay/core"
+ *
+ * const describe = <Req extends Schema.Schema.All, Res extends Schema.Schema.All>(e: Endpoint.Endpoint<Req, Res>) =>
+ *   `${e.name}: ${e.method} ${e.path}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Endpoint<
+  Request extends Schema.Schema.All,
+  Response extends Schema.Schema.All,
+  Name extends string = string
+> {
+  /** The span name, `Family.call` (e.g. `PayrollCard.getRelation`). */
+  readonly name: Name
+  readonly method: HttpMethod
+  /** The route template, path parameters in braces: `/v3/payroll-card/relations/{openid}`. */
+  readonly path: string
+  /** The request fields that fill the path, in the template's order. */
+  readonly pathParams: ReadonlyArray<string>
+  /** The request fields sent as the query, in this order, each only when present. */
+  readonly query: ReadonlyArray<Fields<Request>>
+  /** The request; its other fields are the JSON body (for a method that has one). */
+  readonly request: Request
+  readonly response: Response
+  /** Request fields safe to put on the call's span (never an identifier of a person). */
+  readonly annotate: ReadonlyArray<Fields<Request>>
+  /** Answer fields that echo the request field of the same name, to bind an answer to its request. */
+  readonly echo: ReadonlyArray<Fields<Request> & Fields<Response>>
+  /** Whether the request has encrypted fields: then `Wechatpay-Serial` names the `Encryptor`'s key. */
+  readonly encrypted: boolean
+}
+
+/**
+ * Declares a call. Path parameters are read from the template; the other request fields are the query
+ * (those listed in `query`) and the body.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Endpoint } from "@effect-wechatpay/core"
+ *
+ * const getAuthentication = Endpoint.make({
+ *   name: "PayrollCard.getAuthentication",
+ *   method: "GET",
+ *   path: "/v3/payroll-card/authentications/{authenticate_number}",
+ *   query: ["sub_mchid"],
+ *   request: Schema.Struct({ authenticate_number: Schema.String, sub_mchid: Schema.String }),
+ *   response: Schema.Struct({ authenticate_number: Schema.String, authenticate_state: Schema.String }),
+ *   echo: ["authenticate_number"]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <
+  Request extends Schema.Schema.All,
+  Response extends Schema.Schema.All,
+  const Name extends string
+>(options: {
+  readonly name: Name
+  readonly method: HttpMethod
+  readonly path: string
+  readonly request: Request
+  readonly response: Response
+  readonly query?: ReadonlyArray<Fields<Request>> | undefined
+  readonly annotate?: ReadonlyArray<Fields<Request>> | undefined
+  readonly echo?: ReadonlyArray<Fields<Request> & Fields<Response>> | undefined
+}): Endpoint<Request, Response, Name> => ({
+  name: options.name,
+  method: options.method,
+  path: options.path,
+  pathParams: Array.from(options.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
+  query: options.query ?? [],
+  request: options.request,
+  response: options.response,
+  annotate: options.annotate ?? [],
+  echo: options.echo ?? [],
+  encrypted: Validation.sensitivePaths(options.request.ast).length > 0
+})
+
+/**
+ * What a derived call can fail with: a refused request (nothing sent), or anything a call can fail with.
+ *
+ * @example
+ * ```ts
+ * import type { Endpoint } from "@effect-wechatpay/core"
+ *
+ * const wasSent = (error: Endpoint.Error) => error._tag !== "RequestValidationError"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type Error = WeChatPayError.RequestValidationError | WeChatPayClient.CallError
+
+const DOT_SEGMENT = /^\.{0,2}$/
+const hasBody = (method: HttpMethod) => method !== "GET" && method !== "HEAD" && method !== "DELETE"
+
+/**
+ * Derives the typed call from a declaration, with a span named after it.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Endpoint } from "@effect-wechatpay/core"
+ *
+ * const getAuthentication = Endpoint.toCall(Endpoint.make({
+ *   name: "PayrollCard.getAuthentication",
+ *   method: "GET",
+ *   path: "/v3/payroll-card/authentications/{authenticate_number}",
+ *   query: ["sub_mchid"],
+ *   request: Schema.Struct({ authenticate_number: Schema.String, sub_mchid: Schema.String }),
+ *   response: Schema.Struct({ authenticate_number: Schema.String, authenticate_state: Schema.String })
+ * }))
+ * // (request) => Effect<{ authenticate_number, authenticate_state }, Endpoint.Error, WeChatPayClient | …>
+ * const result = getAuthentication({ authenticate_number: "mcdhehfgisdhfjghed39384564i83", sub_mchid: "1900000109" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toCall = <Request extends Schema.Schema.All, Response extends Schema.Schema.All, Name extends string>(
+  endpoint: Endpoint<Request, Response, Name>
+): (
+  request: Schema.Schema.Type<Request>
+) => Effect.Effect<
+  Schema.Schema.Type<Response>,
+  Error,
+  WeChatPayClient.WeChatPayClient | Schema.Schema.Context<Request> | Schema.Schema.Context<Response>
+> => {
+  const request = endpoint.request as unknown as Schema.Schema<
+    Schema.Schema.Type<Request>,
+    Record<string, unknown>,
+    Schema.Schema.Context<Request>
+  >
+  const response = endpoint.response as unknown as Schema.Schema<
+    Schema.Schema.Type<Response>,
+    Schema.Schema.Encoded<Response>,
+    Schema.Schema.Context<Response>
+  >
+  const encode = Schema.encode(request, { errors: "all" })
+  const sensitive = Validation.sensitivePaths(request.ast)
+  const refuse = (issues: ReadonlyArray<WeChatPayError.ValidationIssue>) =>
+    Effect.fail(Validation.refuse(issues, endpoint.method, endpoint.path))
+  const outOfBody = new Set<string>([...endpoint.pathParams, ...endpoint.query])
+
+  return Effect.fn(endpoint.name)(function*(input: Schema.Schema.Type<Request>) {
+    const client = yield* WeChatPayClient.WeChatPayClient
+    const malformed = Validation.malformedText(input)
+    if (malformed.length > 0) return yield* refuse(malformed)
+    const encoded = yield* Effect.catchTag(
+      encode(input),
+      "ParseError",
+      (error) => refuse(Validation.issues(error, sensitive))
+    )
+
+    let path = endpoint.path
+    const bad: Array<WeChatPayError.ValidationIssue> = []
+    for (const name of endpoint.pathParams) {
+      const value = encoded[name]
+      const segment = typeof value === "string" || typeof value === "number" ? String(value) : ""
+      if (DOT_SEGMENT.test(segment)) {
+        bad.push({ path: name, message: "must not be empty, \".\" or \"..\" (a path segment)" })
+      }
+      path = path.replace(`{${name}}`, encodeURIComponent(segment))
+    }
+    if (bad.length > 0) return yield* refuse(bad)
+    const query = new URLSearchParams()
+    for (const name of endpoint.query) {
+      const value = encoded[name]
+      if (value !== undefined && value !== null) query.append(name, String(value))
+    }
+    const search = query.toString()
+    if (search.length > 0) path = `${path}?${search}`
+
+    // Only once validated: the values are then known strings, and none is secret.
+    for (const name of endpoint.annotate) {
+      const value = encoded[name]
+      if (typeof value === "string" || typeof value === "number") {
+        yield* Effect.annotateCurrentSpan(`wechatpay.${name}`, value)
+      }
+    }
+    let body: string | undefined
+    if (hasBody(endpoint.method)) {
+      const fields: Record<string, unknown> = {}
+      for (const key of Object.keys(encoded)) if (!outOfBody.has(key)) fields[key] = encoded[key]
+      body = JSON.stringify(fields)
+    }
+    const encryptor = endpoint.encrypted ? yield* Effect.serviceOption(Encryptor.Encryptor) : Option.none()
+    return yield* client.execute(
+      {
+        method: endpoint.method,
+        path,
+        body,
+        route: endpoint.path,
+        wechatpaySerial: Option.isSome(encryptor) ? encryptor.value.serialNo : undefined
+      },
+      response
+    )
+  })
+}

@@ -1,0 +1,141 @@
+/**
+ * Turning a refused request into a `RequestValidationError` that lists each bad field and why, without ever
+ * showing a value of an encrypted field: those are found in the request schema (`EncryptedString`, or any
+ * `Redacted`), and what is said about them comes from a fixed list of our own messages.
+ */
+import type { ParseResult } from "effect"
+import { ParseResult as PR, Predicate, Redacted, SchemaAST as AST } from "effect"
+import { RequestValidationError, type ValidationIssue } from "./failures.js"
+import { isWellFormed, sanitize } from "./text.js"
+
+/** A path into the request; `ANY` stands for every element of an array. */
+export type Path = ReadonlyArray<string | typeof ANY>
+
+/** Any array index. */
+export const ANY: unique symbol = Symbol.for("@effect-wechatpay/core/Path/ANY")
+
+const isSensitiveAst = (ast: AST.AST): boolean => {
+  const id = AST.getIdentifierAnnotation(ast)
+  if (id._tag === "Some" && (id.value === "EncryptedString" || id.value.startsWith("Redacted"))) return true
+  return ast._tag === "Transformation" && isSensitiveAst(ast.to)
+}
+
+/** The paths of the encrypted (or otherwise `Redacted`) fields of a request schema. */
+export const sensitivePaths = (ast: AST.AST): ReadonlyArray<Path> => {
+  const out: Array<Path> = []
+  const walk = (node: AST.AST, path: Path, depth: number): void => {
+    if (depth > 32) return
+    if (isSensitiveAst(node)) {
+      out.push(path)
+      return
+    }
+    switch (node._tag) {
+      case "Refinement":
+        return walk(node.from, path, depth + 1)
+      case "Transformation":
+        return walk(node.from, path, depth + 1)
+      case "Union":
+        return node.types.forEach((t) => walk(t, path, depth + 1))
+      case "TypeLiteral":
+        for (const p of node.propertySignatures) {
+          if (typeof p.name === "string") walk(p.type, [...path, p.name], depth + 1)
+        }
+        return
+      case "TupleType":
+        node.elements.forEach((e) => walk(e.type, [...path, ANY], depth + 1))
+        node.rest.forEach((r) => walk(r.type, [...path, ANY], depth + 1))
+        return
+      case "Suspend":
+        return
+    }
+  }
+  walk(ast, [], 0)
+  return out
+}
+
+const matches = (pattern: Path, path: ReadonlyArray<PropertyKey>, prefixOnly: boolean): boolean => {
+  if (prefixOnly ? path.length > pattern.length : path.length < pattern.length) return false
+  const n = Math.min(pattern.length, path.length)
+  for (let i = 0; i < n; i++) {
+    const p = pattern[i]
+    if (p !== ANY && p !== path[i]) return false
+  }
+  return true
+}
+
+const render = (path: ReadonlyArray<PropertyKey>): string => path.map((p) => String(p)).join(".")
+
+// What may be said about an encrypted field: messages the SDK itself writes, which never hold a value.
+const SAFE = /^(a sensitive field (must not be empty|must be at most \d+ bytes of UTF-8)|expected a Redacted<string>)$/
+
+/** The issues of a `ParseError`, each bad field with its reason; encrypted fields' values never appear. */
+export const issues = (error: ParseResult.ParseError, sensitive: ReadonlyArray<Path>): Array<ValidationIssue> =>
+  merge(
+    PR.ArrayFormatter.formatErrorSync(error).map((issue) => {
+      const path = render(issue.path)
+      if (sensitive.some((s) => matches(s, issue.path, false))) {
+        return {
+          path,
+          message: issue._tag === "Missing"
+            ? "is missing"
+            : SAFE.test(issue.message)
+            ? issue.message
+            : "must be a Redacted<string>"
+        }
+      }
+      // A container of an encrypted field: what it "actually" was may hold the plaintext.
+      const message = sensitive.some((s) => matches(s, issue.path, true))
+        ? issue.message.replace(/,? actual [\s\S]*$/, "")
+        : issue.message
+      return { path, message: sanitize(message, 160) }
+    })
+  )
+
+const EXPECTED = /^Expected (.+), actual (.+)$/
+
+// A union (e.g. of literals) fails once per member: one issue per field reads better.
+const merge = (issues: ReadonlyArray<ValidationIssue>): Array<ValidationIssue> => {
+  const out: Array<ValidationIssue> = []
+  for (const issue of issues) {
+    const previous = out.find((o) => o.path === issue.path)
+    if (previous === undefined) {
+      out.push(issue)
+      continue
+    }
+    const a = EXPECTED.exec(previous.message)
+    const b = EXPECTED.exec(issue.message)
+    const merged = a !== null && b !== null && a[2] === b[2]
+      ? `Expected ${a[1]} | ${b[1]}, actual ${a[2]}`
+      : previous.message === issue.message
+      ? previous.message
+      : `${previous.message}, or ${issue.message}`
+    out[out.indexOf(previous)] = { path: issue.path, message: sanitize(merged, 240) }
+  }
+  return out
+}
+
+/**
+ * Strings (and `Redacted` strings) that are not well-formed Unicode: UTF-8 would replace a lone surrogate with
+ * U+FFFD, so what is signed, encrypted or sent would not be what the program holds.
+ */
+export const malformedText = (value: unknown): Array<ValidationIssue> => {
+  const out: Array<ValidationIssue> = []
+  const walk = (v: unknown, path: ReadonlyArray<PropertyKey>, depth: number): void => {
+    if (depth > 32) return
+    if (typeof v === "string") {
+      if (!isWellFormed(v)) out.push({ path: render(path), message: "is not well-formed Unicode (a lone surrogate)" })
+    } else if (Redacted.isRedacted(v)) {
+      walk(Redacted.value(v), path, depth + 1)
+    } else if (Array.isArray(v)) {
+      v.forEach((e, i) => walk(e, [...path, i], depth + 1))
+    } else if (Predicate.isRecord(v)) {
+      for (const key of Object.keys(v)) walk(v[key], [...path, key], depth + 1)
+    }
+  }
+  walk(value, [], 0)
+  return out
+}
+
+/** The error, for a call that is known by its method and route template. */
+export const refuse = (issues: ReadonlyArray<ValidationIssue>, method: string, route: string) =>
+  new RequestValidationError({ issues, method, route })
