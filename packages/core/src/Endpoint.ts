@@ -20,6 +20,8 @@ import type * as WeChatPayError from "./WeChatPayError.js"
 
 type Fields<S extends Schema.Schema.All> = Extract<keyof Schema.Schema.Encoded<S>, string>
 
+const hasBody = (method: HttpMethod) => method !== "GET" && method !== "HEAD" && method !== "DELETE"
+
 /**
  * A declared call.
  *
@@ -62,7 +64,8 @@ export interface Endpoint<
 
 /**
  * Declares a call. Path parameters are read from the template; the other request fields are the query
- * (those listed in `query`) and the body.
+ * (those listed in `query`) and the body. A declaration that names a field the request does not have, or
+ * leaves a field of a `GET` neither in the path nor the query, throws when it is made.
  *
  * @example
  * ```ts
@@ -96,18 +99,37 @@ export const make = <
   readonly query?: ReadonlyArray<Fields<Request>> | undefined
   readonly annotate?: ReadonlyArray<Fields<Request>> | undefined
   readonly echo?: ReadonlyArray<Fields<Request> & Fields<Response>> | undefined
-}): Endpoint<Request, Response, Name> => ({
-  name: options.name,
-  method: options.method,
-  path: options.path,
-  pathParams: Array.from(options.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
-  query: options.query ?? [],
-  request: options.request,
-  response: options.response,
-  annotate: options.annotate ?? [],
-  echo: options.echo ?? [],
-  encrypted: Validation.sensitivePaths(options.request.ast).length > 0
-})
+}): Endpoint<Request, Response, Name> => {
+  const pathParams = Array.from(options.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!)
+  const query = options.query ?? []
+  const fields = Validation.fieldNames(options.request.ast)
+  // A declaration that would drop or invent a field is a bug in the declaration: say so when it is made.
+  const unknown = [...pathParams, ...query].filter((name) => fields !== undefined && !fields.includes(name))
+  const unsent = hasBody(options.method) || fields === undefined
+    ? []
+    : fields.filter((name) => !pathParams.includes(name) && !query.includes(name as Fields<Request>))
+  if (unknown.length > 0 || unsent.length > 0) {
+    throw new globalThis.Error(
+      `Endpoint ${options.name}: ${
+        unknown.length > 0
+          ? `no request field ${unknown.join(", ")}`
+          : `${options.method} has no body for ${unsent.join(", ")}`
+      }; declare each request field in the path, the query or the body`
+    )
+  }
+  return {
+    name: options.name,
+    method: options.method,
+    path: options.path,
+    pathParams,
+    query,
+    request: options.request,
+    response: options.response,
+    annotate: options.annotate ?? [],
+    echo: options.echo ?? [],
+    encrypted: Validation.sensitivePaths(options.request.ast).length > 0
+  }
+}
 
 /**
  * What a derived call can fail with: a refused request (nothing sent), or anything a call can fail with.
@@ -125,7 +147,6 @@ export const make = <
 export type Error = WeChatPayError.RequestValidationError | WeChatPayClient.CallError
 
 const DOT_SEGMENT = /^\.{0,2}$/
-const hasBody = (method: HttpMethod) => method !== "GET" && method !== "HEAD" && method !== "DELETE"
 
 /**
  * Derives the typed call from a declaration, with a span named after it.

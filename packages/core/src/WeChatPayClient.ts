@@ -6,18 +6,15 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientResponse } from "@effect/platform"
-import { Headers, HttpClient, HttpClientError, HttpClientRequest, HttpTraceContext } from "@effect/platform"
+import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Scope } from "effect"
-import { Clock, Context, Duration, Effect, FiberRef, Layer, Option, RateLimiter, Schedule, Schema } from "effect"
+import { Context, Duration, Effect, Layer, RateLimiter, Schema } from "effect"
 import * as Call from "./internal/call.js"
 import * as Deadline from "./internal/deadline.js"
-import * as Http from "./internal/http.js"
 import * as Check from "./internal/options.js"
 import * as Target from "./internal/request.js"
-import * as Buffered from "./internal/response.js"
-import { version } from "./internal/version.js"
+import * as Steps from "./internal/steps.js"
 import * as Signer from "./Signer.js"
 import * as Verifier from "./Verifier.js"
 import * as WeChatPayError from "./WeChatPayError.js"
@@ -238,51 +235,6 @@ export interface Options {
   readonly rateLimit?: RateLimitOptions | undefined
 }
 
-/** The longest `Retry-After` honoured: past it, the deadline decides. */
-const MAX_RETRY_AFTER_SECONDS = 60
-
-const isRetryable = (error: CallError): boolean =>
-  error._tag === "RequestError" ? error.reason === "Transport" : error.retryable
-
-const retryAfterOf = (error: CallError): number | undefined => "retryAfter" in error ? error.retryAfter : undefined
-
-/** What a log line calls the failure: WeChat's code, or the tag (and reason) of anything else. */
-const codeOf = (error: CallError): string =>
-  error._tag === "UnknownApiError"
-    ? error.code
-    : "reason" in error && typeof error.reason === "string"
-    ? `${error._tag}:${error.reason}`
-    : error._tag
-
-const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
-  typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
-})`
-
-const withAuthorization = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
-  names.includes("authorization") ? names : [...names, "authorization"]
-
-const utf8 = new TextDecoder("utf-8", { fatal: false })
-
-const parseJson = (text: string): Option.Option<unknown> => {
-  try {
-    return Option.some(JSON.parse(text))
-  } catch {
-    return Option.none()
-  }
-}
-
-const decodeErrorBody = Schema.decodeUnknownOption(WeChatPayError.ApiErrorBody)
-
-/** Method, route template and attempt number of the failing attempt, for its error. */
-const contextOf = (method: string, url: string) =>
-  Effect.zipWith(
-    FiberRef.get(Call.currentRoute),
-    FiberRef.get(Call.currentAttempt),
-    (route, attempts) => ({ method, route: Call.routeOf(route, url), attempts })
-  )
-
-const ABSOLUTE = /^([a-z][a-z0-9+.-]*:|\/\/)/i
-
 /**
  * Builds the pipeline. It asks for an `HttpClient` and never provides one: the user picks the
  * transport (`FetchHttpClient.layer`, `NodeHttpClient.layerUndici`, the sandbox's in-memory client).
@@ -356,229 +308,23 @@ export const make = (
       return semaphore === undefined ? rated : semaphore.withPermits(1)(rated)
     }
 
-    // The platform's client span records `url.full`, identifiers included: the SDK's requests get their own span,
-    // named by the route template, and still carry `traceparent`.
-    const transport = HttpClient.withTracerDisabledWhen(httpClient, () => true)
-
-    const send = (request: HttpClientRequest.HttpClientRequest) =>
-      Effect.flatMap(
-        Effect.all([
-          FiberRef.get(Call.currentRoute),
-          FiberRef.get(Headers.currentRedactedNames),
-          FiberRef.get(HttpClient.currentTracerPropagation)
-        ]),
-        ([declared, redacted, propagate]) =>
-          Effect.useSpan(`http.client ${request.method}`, { kind: "client", captureStackTrace: false }, (span) => {
-            span.attribute("http.request.method", request.method)
-            span.attribute("url.template", Call.routeOf(declared, request.url.slice(baseUrl.length)))
-            const headers = Headers.redact(request.headers, withAuthorization(redacted))
-            for (const name in headers) span.attribute(`http.request.header.${name}`, String(headers[name]))
-            const traced = propagate ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span)) : request
-            const answered = (host: string) => (response: HttpClientResponse.HttpClientResponse) => {
-              span.attribute("wechatpay.host", host)
-              span.attribute("http.response.status_code", response.status)
-              const requestId = response.headers["request-id"]
-              if (requestId !== undefined) span.attribute("wechatpay.request_id", requestId)
-              return response
-            }
-            const primary = Effect.map(transport.execute(traced), answered(baseUrl))
-            if (backupUrl === undefined) return primary
-            // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
-            return Effect.catchIf(
-              primary,
-              (error) => error.reason === "Transport" && Http.isConnectFailure(error.cause),
-              (error) =>
-                Effect.flatMap(FiberRef.get(Call.currentAttempt), (attempt) =>
-                  Effect.logDebug("WeChat Pay: primary host unreachable, sending the same request to the backup host")
-                    .pipe(
-                      Effect.annotateLogs({ attempt, host: backupUrl, cause: Http.causeCode(error.cause) ?? "unknown" })
-                    )).pipe(
-                    Effect.zipRight(
-                      transport.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length)))
-                    ),
-                    Effect.map(answered(backupUrl))
-                  )
-            )
-          })
-      )
-
-    /** A 2xx answer is returned only once verified; any other becomes its typed error. */
-    const answer = (res: HttpClientResponse.HttpClientResponse) =>
-      Effect.gen(function*() {
-        const status = res.status
-        const requestId: string | undefined = res.headers["request-id"]
-        const success = status >= 200 && status < 300
-        const where = success ? undefined : yield* contextOf(res.request.method, res.request.url.slice(baseUrl.length))
-        const unexpected = (description: string, text = "", retryAfter?: number) =>
-          Effect.flatMap(
-            where === undefined
-              ? contextOf(res.request.method, res.request.url.slice(baseUrl.length))
-              : Effect.succeed(where),
-            (context) =>
-              Effect.fail(
-                new WeChatPayError.UnexpectedResponse({
-                  status,
-                  description,
-                  excerpt: Http.excerpt(text),
-                  ...context,
-                  ...(requestId !== undefined ? { requestId } : {}),
-                  ...(retryAfter !== undefined ? { retryAfter } : {})
-                })
-              )
-          )
-        const raw = yield* Effect.catchAll(
-          Buffered.bytes(res),
-          () => unexpected("the body could not be read to its end")
-        )
-        if (success) {
-          yield* Effect.catchAll(verifier.verify({ headers: res.headers, body: raw, status }), (error) =>
-            Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
-              Effect.fail(
-                new WeChatPayError.ResponseVerificationError({
-                  reason: error.reason,
-                  description: error.description,
-                  ...(error.status !== undefined ? { status: error.status } : {}),
-                  ...(error.serial !== undefined ? { serial: error.serial } : {}),
-                  ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
-                  ...context
-                })
-              )))
-          return Buffered.replay(res, raw)
-        }
-        const now = yield* Clock.currentTimeMillis
-        const retryAfter = Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
-        const text = utf8.decode(raw)
-        const body = Option.flatMap(parseJson(text), decodeErrorBody)
-        if (Option.isNone(body)) {
-          return yield* unexpected("an error answer that is not WeChat's JSON", text, retryAfter)
-        }
-        const skew = body.value.code === "SIGN_ERROR" ? Http.clockSkewSeconds(res.headers["date"], now) : undefined
-        return yield* Effect.fail(WeChatPayError.fromBody(body.value, {
-          status,
-          requestId,
-          retryAfter,
-          clockSkewSeconds: skew !== undefined && Math.abs(skew) >= Verifier.MAX_SKEW_SECONDS ? skew : undefined,
-          ...where
-        }))
-      })
-
-    // A transport error carries the request it failed on: give back one with neither Authorization nor the
-    // path's identifiers, so printing or serializing the error shows neither.
-    const sanitizeRequestError = (error: HttpClientError.RequestError) =>
-      Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), ({ method, route }) =>
-        Effect.fail(
-          new HttpClientError.RequestError({
-            request: HttpClientRequest.make(method as HttpMethod)(route),
-            reason: error.reason,
-            ...(error.cause !== undefined ? { cause: error.cause } : {}),
-            ...(error.description !== undefined ? { description: error.description } : {})
-          })
-        ))
-
-    // Signing is done by then: the timeout bounds the exchange, from sending to the verified answer.
-    const attemptTimeout = <A>(effect: Effect.Effect<A, CallError>, request: HttpClientRequest.HttpClientRequest) =>
-      Effect.catchTag(Effect.timeout(effect, timeout), "TimeoutException", () =>
-        Effect.flatMap(
-          contextOf(request.method, request.url.slice(baseUrl.length)),
-          (context) =>
-            Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
-        ))
-
+    const steps = Steps.make({ baseUrl, backupUrl, verifier, httpClient, timeout })
     const client: HttpClient.HttpClient.With<CallError> = HttpClient.makeWith(
-      Effect.flatMap(send),
+      Effect.flatMap(steps.send),
       Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
     ).pipe(
-      HttpClient.mapRequestEffect((request) =>
-        ABSOLUTE.test(request.url)
-          ? Effect.fail(
-            new HttpClientError.RequestError({
-              request,
-              reason: "InvalidUrl",
-              description: "give a path (/v3/…): the client adds the host"
-            })
-          )
-          : Effect.succeed(request)
-      ),
-      HttpClient.mapRequest((request) =>
-        HttpClientRequest.setHeaders(request, { accept: "application/json", "user-agent": userAgent })
-      ),
-      HttpClient.mapRequestEffect((request) =>
-        Signer.signRequest(signer, request, { offload: inFlight > 1 })
-      ),
+      HttpClient.mapRequestEffect(Steps.refuseAbsolute),
+      HttpClient.mapRequest(Steps.defaultHeaders),
+      HttpClient.mapRequestEffect((request) => Signer.signRequest(signer, request, { offload: inFlight > 1 })),
       HttpClient.mapRequest(HttpClientRequest.prependUrl(baseUrl)),
-      HttpClient.transformResponse(Effect.flatMap(answer)),
-      HttpClient.transformResponse(Effect.catchTags({
-        RequestError: sanitizeRequestError,
-        // Transports report a body they could not read this way; the answer step reads bodies itself.
-        ResponseError: (error) =>
-          Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), (context) =>
-            Effect.fail(
-              new WeChatPayError.UnexpectedResponse({
-                status: error.response.status,
-                description: error.reason === "EmptyBody" ? "an empty body" : "the body could not be read",
-                excerpt: "",
-                ...context
-              })
-            ))
-      })),
-      // The platform's spans and ours record request headers: Authorization stays redacted even if the
-      // program changed the redacted names.
-      HttpClient.transformResponse((effect) =>
-        Effect.locallyWith(effect, Headers.currentRedactedNames, withAuthorization)
+      HttpClient.transformResponse(Effect.flatMap(steps.answer)),
+      HttpClient.transformResponse(
+        Effect.catchTags({ RequestError: steps.sanitizeRequestError, ResponseError: steps.unreadable })
       ),
-      HttpClient.transform(attemptTimeout),
+      HttpClient.transformResponse(Steps.redactAuthorization),
+      HttpClient.transform(steps.attemptTimeout),
       HttpClient.transformResponse(accounted)
     )
-
-    const schedule = (attempts: () => number) => () =>
-      Schedule.exponential(backoff!, 2).pipe(
-        Schedule.jittered,
-        Schedule.intersect(Schedule.recurs((retry?.attempts ?? 3) - 1)),
-        Schedule.intersect(Schedule.identity<CallError>()),
-        // A server that says when to come back is believed, within reason.
-        Schedule.modifyDelayEffect(([, error], delay) => {
-          const after = retryAfterOf(error)
-          const wait = after !== undefined && after * 1000 > Duration.toMillis(delay) ? Duration.seconds(after) : delay
-          return Effect.as(
-            Effect.logDebug("WeChat Pay: retrying").pipe(
-              Effect.annotateLogs({
-                code: codeOf(error),
-                attempt: attempts(),
-                backoffMillis: Duration.toMillis(wait),
-                ...("requestId" in error && error.requestId !== undefined ? { requestId: error.requestId } : {})
-              })
-            ),
-            wait
-          )
-        })
-      )
-
-    const decodeAnswer = <A, R>(
-      res: HttpClientResponse.HttpClientResponse,
-      decode: (u: unknown) => Effect.Effect<A, unknown, R>
-    ): Effect.Effect<A, CallError, R> =>
-      Effect.flatMap(Effect.orDie(res.text), (text) => {
-        const fail = (description: string) =>
-          Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
-            Effect.fail(
-              new WeChatPayError.UnexpectedResponse({
-                status: res.status,
-                description,
-                excerpt: Http.excerpt(text),
-                ...context,
-                ...(res.headers["request-id"] !== undefined ? { requestId: res.headers["request-id"] } : {})
-              })
-            ))
-        const json = text.length === 0 && res.status === 204 ? Option.some(undefined) : parseJson(text)
-        if (Option.isNone(json)) {
-          return fail("a success whose body is not JSON")
-        }
-        return Effect.catchAll(
-          decode(json.value),
-          () =>
-            fail("a success whose body does not match the response schema")
-        )
-      })
 
     const execute = <A, I, R>(
       request: ApiRequest,
@@ -596,16 +342,15 @@ export const make = (
         let attempts = 0
         const attempt = Effect.suspend(() =>
           Effect.locally(
-            Effect.flatMap(client.execute(prepared), (res) =>
-              decodeAnswer(res, decode)),
+            Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode)),
             Call.currentAttempt,
             ++attempts
           )
         )
-        return Effect.flatMap(FiberRef.get(Call.currentRoute), (route) =>
+        return Effect.withFiberRuntime<A, CallError, R>((fiber) =>
           Deadline.retryWithin(attempt, {
-            schedule: backoff === undefined ? undefined : schedule(() => attempts),
-            while: isRetryable,
+            schedule: backoff === undefined ? undefined : steps.schedule(backoff, retry?.attempts ?? 3, () => attempts),
+            while: Steps.isRetryable,
             deadlineMillis,
             attemptMillis: timeoutMillis,
             onDeadline: () =>
@@ -613,10 +358,11 @@ export const make = (
                 scope: "Deadline",
                 timeoutMillis: deadlineMillis,
                 method: request.method,
-                route: Call.routeOf(route, request.path),
+                route: Call.routeOf(fiber.getFiberRef(Call.currentRoute), request.path),
                 attempts
               })
-          }))
+          })
+        )
       })
       return request.route === undefined ? call : Effect.locally(call, Call.currentRoute, request.route)
     }

@@ -28,6 +28,9 @@ const outcome = (fault: ReadonlyArray<Simulator.Fault>) =>
     ) {
       assert.notInclude(printed, secret)
     }
+    // … and says where: every failure names the method and route, and each attempt count it knows.
+    assert.include(printed, "POST /v3/payroll-card/authentications/pre-order-with-auth", printed)
+    assert.notMatch(String(Cause.squash(exit.cause)), /\n/)
     assert.isFalse(Cause.isDie(exit.cause), Cause.pretty(exit.cause))
     assert.isFalse(Cause.isInterrupted(exit.cause), Cause.pretty(exit.cause))
     const error = Cause.squash(exit.cause) as { readonly _tag: string; readonly reason?: string }

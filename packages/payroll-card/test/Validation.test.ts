@@ -35,6 +35,7 @@ describe("request validation: one error for every call, nothing sent", () => {
           error.message,
           "employment_type: Expected \"LONG_TERM_EMPLOYMENT\" | \"SHORT_TERM_EMPLOYMENT\" | \"COOPERATION_EMPLOYMENT\" | undefined, actual \"X\""
         )
+        assert.include(error.message, "actual \"X\"")
         assert.include(error.message, "POST /v3/payroll-card/authentications/pre-order-with-auth")
         assert.isBelow(error.message.length, 400)
         assert.notInclude(error.message, "\n")

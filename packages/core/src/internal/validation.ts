@@ -20,6 +20,18 @@ const isSensitiveAst = (ast: AST.AST): boolean => {
   return ast._tag === "Transformation" && isSensitiveAst(ast.to)
 }
 
+/** The top-level field names of a struct request (through filters and transformations); undefined otherwise. */
+export const fieldNames = (ast: AST.AST): ReadonlyArray<string> | undefined => {
+  for (let node = ast, depth = 0; depth < 16; depth++) {
+    if (node._tag === "TypeLiteral") {
+      return node.propertySignatures.flatMap((p) => typeof p.name === "string" ? [p.name] : [])
+    }
+    if (node._tag === "Refinement" || node._tag === "Transformation") node = node.from
+    else return undefined
+  }
+  return undefined
+}
+
 /** The paths of the encrypted (or otherwise `Redacted`) fields of a request schema. */
 export const sensitivePaths = (ast: AST.AST): ReadonlyArray<Path> => {
   const out: Array<Path> = []

@@ -1,0 +1,295 @@
+/**
+ * The steps `WeChatPayClient`'s pipeline is made of, each a small function the combinator chain in
+ * `WeChatPayClient.make` puts in order: send (own span, failover), answer (verify or type the error), error
+ * mapping, attempt timeout, and for `execute` decoding and the retry schedule.
+ */
+import type { HttpClientResponse } from "@effect/platform"
+import { Headers, HttpClient, HttpClientError, HttpClientRequest, HttpTraceContext } from "@effect/platform"
+import type { HttpMethod } from "@effect/platform/HttpMethod"
+import { Clock, Duration, Effect, FiberRef, Option, Schedule, Schema } from "effect"
+import * as Verifier from "../Verifier.js"
+import type { CallError } from "../WeChatPayClient.js"
+import * as WeChatPayError from "../WeChatPayError.js"
+import * as Call from "./call.js"
+import * as Http from "./http.js"
+import * as Buffered from "./response.js"
+import { version } from "./version.js"
+
+/** The longest `Retry-After` honoured: past it, the deadline decides. */
+const MAX_RETRY_AFTER_SECONDS = 60
+
+export const isRetryable = (error: CallError): boolean =>
+  error._tag === "RequestError" ? error.reason === "Transport" : error.retryable
+
+const retryAfterOf = (error: CallError): number | undefined => "retryAfter" in error ? error.retryAfter : undefined
+
+/** What a log line calls the failure: WeChat's code, or the tag (and reason) of anything else. */
+const codeOf = (error: CallError): string =>
+  error._tag === "UnknownApiError"
+    ? error.code
+    : "reason" in error && typeof error.reason === "string"
+    ? `${error._tag}:${error.reason}`
+    : error._tag
+
+const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
+  typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
+})`
+
+export const withAuthorization = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
+  names.includes("authorization") ? names : [...names, "authorization"]
+
+const utf8 = new TextDecoder("utf-8", { fatal: false })
+
+const parseJson = (text: string): Option.Option<unknown> => {
+  try {
+    return Option.some(JSON.parse(text))
+  } catch {
+    return Option.none()
+  }
+}
+
+const decodeErrorBody = Schema.decodeUnknownOption(WeChatPayError.ApiErrorBody)
+
+/** Method, route template and attempt number of the failing attempt, for its error. */
+export const contextOf = (method: string, url: string) =>
+  Effect.zipWith(
+    FiberRef.get(Call.currentRoute),
+    FiberRef.get(Call.currentAttempt),
+    (route, attempts) => ({ method, route: Call.routeOf(route, url), attempts })
+  )
+
+const ABSOLUTE = /^([a-z][a-z0-9+.-]*:|\/\/)/i
+
+/** Refuses an absolute URL: the client adds the host, and would otherwise sign for one it does not know. */
+export const refuseAbsolute = (request: HttpClientRequest.HttpClientRequest) =>
+  ABSOLUTE.test(request.url)
+    ? Effect.fail(
+      new HttpClientError.RequestError({
+        request,
+        reason: "InvalidUrl",
+        description: "give a path (/v3/…): the client adds the host"
+      })
+    )
+    : Effect.succeed(request)
+
+/** `Accept` and `User-Agent`, as WeChat asks. */
+export const defaultHeaders = (request: HttpClientRequest.HttpClientRequest) =>
+  HttpClientRequest.setHeaders(request, { accept: "application/json", "user-agent": userAgent })
+
+/**
+ * The platform's spans and ours record request headers: Authorization stays redacted even if the program
+ * changed the redacted names.
+ */
+export const redactAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.locallyWith(effect, Headers.currentRedactedNames, withAuthorization)
+
+/** What the steps need to know. */
+export interface Config {
+  readonly baseUrl: string
+  readonly backupUrl: string | undefined
+  readonly verifier: Verifier.Service
+  /** The user's transport. */
+  readonly httpClient: HttpClient.HttpClient
+  readonly timeout: Duration.Duration
+}
+
+/** The steps, bound to one client's configuration. */
+export const make = ({ backupUrl, baseUrl, httpClient, timeout, verifier }: Config) => {
+  const timeoutMillis = Duration.toMillis(timeout)
+  // The platform's client span records `url.full`, identifiers included: the SDK's requests get their own span,
+  // named by the route template, and still carry `traceparent`.
+  const transport = HttpClient.withTracerDisabledWhen(httpClient, () => true)
+
+  const send = (request: HttpClientRequest.HttpClientRequest) =>
+    // The fiber's refs read in place: one step instead of one per ref, on every attempt.
+    Effect.withFiberRuntime<
+      HttpClientResponse.HttpClientResponse,
+      HttpClientError.RequestError | HttpClientError.ResponseError
+    >(
+      (fiber) => {
+        const declared = fiber.getFiberRef(Call.currentRoute)
+        const redacted = fiber.getFiberRef(Headers.currentRedactedNames)
+        const propagate = fiber.getFiberRef(HttpClient.currentTracerPropagation)
+        const attempt = fiber.getFiberRef(Call.currentAttempt)
+        return Effect.useSpan(`http.client ${request.method}`, { kind: "client", captureStackTrace: false }, (span) => {
+          span.attribute("http.request.method", request.method)
+          span.attribute("url.template", Call.routeOf(declared, request.url.slice(baseUrl.length)))
+          if (attempt > 1) span.attribute("wechatpay.attempt", attempt)
+          const headers = Headers.redact(request.headers, withAuthorization(redacted))
+          for (const name in headers) span.attribute(`http.request.header.${name}`, String(headers[name]))
+          const traced = propagate ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span)) : request
+          const answered = (host: string) => (response: HttpClientResponse.HttpClientResponse) => {
+            span.attribute("wechatpay.host", host)
+            span.attribute("http.response.status_code", response.status)
+            const requestId = response.headers["request-id"]
+            if (requestId !== undefined) span.attribute("wechatpay.request_id", requestId)
+            return response
+          }
+          const primary = Effect.map(transport.execute(traced), answered(baseUrl))
+          if (backupUrl === undefined) return primary
+          // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
+          return Effect.catchIf(
+            primary,
+            (error) => error.reason === "Transport" && Http.isConnectFailure(error.cause),
+            (error) =>
+              Effect.logDebug("WeChat Pay: primary host unreachable, sending the same request to the backup host").pipe(
+                Effect.annotateLogs({ attempt, host: backupUrl, cause: Http.causeCode(error.cause) ?? "unknown" }),
+                Effect.zipRight(
+                  transport.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length)))
+                ),
+                Effect.map(answered(backupUrl))
+              )
+          )
+        })
+      }
+    )
+
+  /** A 2xx answer is returned only once verified; any other becomes its typed error. */
+  const answer = (res: HttpClientResponse.HttpClientResponse) =>
+    Effect.gen(function*() {
+      const status = res.status
+      const requestId: string | undefined = res.headers["request-id"]
+      const success = status >= 200 && status < 300
+      const where = success ? undefined : yield* contextOf(res.request.method, res.request.url.slice(baseUrl.length))
+      const unexpected = (description: string, text = "", retryAfter?: number) =>
+        Effect.flatMap(
+          where === undefined
+            ? contextOf(res.request.method, res.request.url.slice(baseUrl.length))
+            : Effect.succeed(where),
+          (context) =>
+            Effect.fail(
+              new WeChatPayError.UnexpectedResponse({
+                status,
+                description,
+                excerpt: Http.excerpt(text),
+                ...context,
+                ...(requestId !== undefined ? { requestId } : {}),
+                ...(retryAfter !== undefined ? { retryAfter } : {})
+              })
+            )
+        )
+      const raw = yield* Effect.catchAll(
+        Buffered.bytes(res),
+        () => unexpected("the body could not be read to its end")
+      )
+      if (success) {
+        yield* Effect.catchAll(verifier.verify({ headers: res.headers, body: raw, status }), (error) =>
+          Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
+            Effect.fail(
+              new WeChatPayError.ResponseVerificationError({
+                reason: error.reason,
+                description: error.description,
+                ...(error.status !== undefined ? { status: error.status } : {}),
+                ...(error.serial !== undefined ? { serial: error.serial } : {}),
+                ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+                ...context
+              })
+            )))
+        return Buffered.replay(res, raw)
+      }
+      const now = yield* Clock.currentTimeMillis
+      const retryAfter = Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
+      const text = utf8.decode(raw)
+      const body = Option.flatMap(parseJson(text), decodeErrorBody)
+      if (Option.isNone(body)) {
+        return yield* unexpected("an error answer that is not WeChat's JSON", text, retryAfter)
+      }
+      yield* Effect.annotateCurrentSpan("wechatpay.code", body.value.code)
+      const skew = body.value.code === "SIGN_ERROR" ? Http.clockSkewSeconds(res.headers["date"], now) : undefined
+      return yield* Effect.fail(WeChatPayError.fromBody(body.value, {
+        status,
+        requestId,
+        retryAfter,
+        clockSkewSeconds: skew !== undefined && Math.abs(skew) >= Verifier.MAX_SKEW_SECONDS ? skew : undefined,
+        ...where
+      }))
+    })
+
+  // A transport error carries the request it failed on: give back one with neither Authorization nor the
+  // path's identifiers, so printing or serializing the error shows neither.
+  const sanitizeRequestError = (error: HttpClientError.RequestError) =>
+    Effect.flatMap(
+      contextOf(error.request.method, error.request.url.slice(baseUrl.length)),
+      ({ method, route }) =>
+        Effect.fail(
+          new HttpClientError.RequestError({
+            request: HttpClientRequest.make(method as HttpMethod)(route),
+            reason: error.reason,
+            ...(error.cause !== undefined ? { cause: error.cause } : {}),
+            ...(error.description !== undefined ? { description: error.description } : {})
+          })
+        )
+    )
+
+  // Signing is done by then: the timeout bounds the exchange, from sending to the verified answer.
+  const attemptTimeout = <A>(effect: Effect.Effect<A, CallError>, request: HttpClientRequest.HttpClientRequest) =>
+    Effect.catchTag(Effect.timeout(effect, timeout), "TimeoutException", () =>
+      Effect.flatMap(
+        contextOf(request.method, request.url.slice(baseUrl.length)),
+        (context) => Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
+      ))
+
+  /** A body the transport could not read. */
+  const unreadable = (error: HttpClientError.ResponseError) =>
+    Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), (context) =>
+      Effect.fail(
+        new WeChatPayError.UnexpectedResponse({
+          status: error.response.status,
+          description: error.reason === "EmptyBody" ? "an empty body" : "the body could not be read",
+          excerpt: "",
+          ...context
+        })
+      ))
+
+  /** Exponential backoff with jitter, `Retry-After` believed within reason, each retry logged at debug. */
+  const schedule = (backoff: Duration.Duration, attemptsInAll: number, attempts: () => number) => () =>
+    Schedule.exponential(backoff, 2).pipe(
+      Schedule.jittered,
+      Schedule.intersect(Schedule.recurs(attemptsInAll - 1)),
+      Schedule.intersect(Schedule.identity<CallError>()),
+      // A server that says when to come back is believed, within reason.
+      Schedule.modifyDelayEffect(([, error], delay) => {
+        const after = retryAfterOf(error)
+        const wait = after !== undefined && after * 1000 > Duration.toMillis(delay) ? Duration.seconds(after) : delay
+        return Effect.as(
+          Effect.logDebug("WeChat Pay: retrying").pipe(
+            Effect.annotateLogs({
+              code: codeOf(error),
+              attempt: attempts(),
+              backoffMillis: Duration.toMillis(wait),
+              ...("requestId" in error && error.requestId !== undefined ? { requestId: error.requestId } : {})
+            })
+          ),
+          wait
+        )
+      })
+    )
+
+  const decodeAnswer = <A, R>(
+    res: HttpClientResponse.HttpClientResponse,
+    decode: (u: unknown) => Effect.Effect<A, unknown, R>
+  ): Effect.Effect<A, CallError, R> =>
+    Effect.flatMap(Effect.orDie(res.text), (text) => {
+      const fail = (description: string) =>
+        Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
+          Effect.fail(
+            new WeChatPayError.UnexpectedResponse({
+              status: res.status,
+              description,
+              excerpt: Http.excerpt(text),
+              ...context,
+              ...(res.headers["request-id"] !== undefined ? { requestId: res.headers["request-id"] } : {})
+            })
+          ))
+      const json = text.length === 0 && res.status === 204 ? Option.some(undefined) : parseJson(text)
+      if (Option.isNone(json)) {
+        return fail("a success whose body is not JSON")
+      }
+      return Effect.catchAll(
+        decode(json.value),
+        () => fail("a success whose body does not match the response schema")
+      )
+    })
+
+  return { send, answer, sanitizeRequestError, unreadable, attemptTimeout, schedule, decodeAnswer }
+}
