@@ -10,7 +10,7 @@
  * With real credentials, the request's own fields come from PAYROLL_OPENID, PAYROLL_SUB_MCHID,
  * PAYROLL_APPID or PAYROLL_SUB_APPID, PAYROLL_USER_NAME and PAYROLL_ID_CARD_NUMBER.
  */
-import { WeChatPay, type WeChatPayError } from "@effect-wechatpay/core"
+import { type PlatformCertificates, WeChatPay, type WeChatPayError } from "@effect-wechatpay/core"
 import { PayrollCard, PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
 import { Sandbox, SandboxServer } from "@effect-wechatpay/sandbox"
 import type { HttpClient } from "@effect/platform"
@@ -68,7 +68,10 @@ const program = Effect.gen(function*() {
 // loopback port with fresh keys, and the same code talks to it over real HTTP.
 const WeChatPayLive: Layer.Layer<
   WeChatPay.Services,
-  ConfigError.ConfigError | WeChatPayError.InvalidOptionError | SandboxServer.SandboxServerError,
+  | ConfigError.ConfigError
+  | WeChatPayError.InvalidOptionError
+  | PlatformCertificates.CertificateError
+  | SandboxServer.SandboxServerError,
   HttpClient.HttpClient
 > = useRealApi
   ? WeChatPay.layerConfig()

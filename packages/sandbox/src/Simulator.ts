@@ -20,10 +20,13 @@
  *
  * @since 0.1.0
  */
+import type { HttpClient } from "@effect/platform"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import type { KeyObject } from "node:crypto"
 import * as FaultModule from "./Fault.js"
+import type * as KeyRing from "./internal/keyring.js"
 import * as Model from "./internal/model.js"
+import * as Notifier from "./internal/notifier.js"
 import * as Internal from "./internal/service.js"
 
 /**
@@ -195,7 +198,105 @@ export interface Options {
    * transfer batch per `out_batch_no` (a forgotten one is accepted again as a new batch). Default 10000.
    */
   readonly maxIdempotencyRecords?: number | undefined
+  /**
+   * `publicKey` (default): answers are signed with `platformPrivateKey` as `platformPublicKeyId`, and
+   * `/v3/certificates` answers 404 `无可用的平台证书`. `certificate`: a platform certificate signs, listed by
+   * `/v3/certificates` encrypted with `apiV3Key`. `mixed`: both, during a migration (see `signWith`).
+   */
+  readonly keyMode?: KeyMode | undefined
+  /** The merchant's APIv3 key (32 bytes): encrypts certificates and notifications. Needed by the other modes. */
+  readonly apiV3Key?: string | undefined
+  /** The first platform certificate's private key (PEM or `KeyObject`); default: a generated one. */
+  readonly certificatePrivateKey?: string | KeyObject | undefined
 }
+
+/**
+ * How the simulator holds its platform keys: `publicKey`, `certificate` or `mixed`.
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const mode: Simulator.KeyMode = "mixed"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KeyMode = KeyRing.KeyMode
+
+/**
+ * A platform certificate the simulator lists: serial (upper-case hex), PEM and validity (milliseconds).
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const serials = (certificates: ReadonlyArray<Simulator.CertificateInfo>) => certificates.map((c) => c.serialNo)
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CertificateInfo {
+  readonly serialNo: string
+  readonly pem: string
+  readonly validFrom: number
+  readonly validTo: number
+}
+
+/**
+ * A notification to send: where, the resource to encrypt, and optionally its id (default: a fresh one), event type
+ * (`TRANSACTION.SUCCESS`), summary, original type (`transaction`, also the associated data) and how many attempts
+ * at most (default and cap 16, WeChat's).
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const paid: Simulator.NotifyOptions = {
+ *   url: "http://127.0.0.1:3000/wechatpay/notify",
+ *   resource: { out_trade_no: "1217752501201407033233368018", trade_state: "SUCCESS" }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NotifyOptions = Notifier.NotifyOptions
+
+/**
+ * How a notification's delivery went: its id, whether a 2xx acknowledged it, and each attempt's `Clock` time and
+ * status (`undefined`: no answer).
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const tries = (delivery: Simulator.Delivery) => delivery.attempts.length
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Delivery = Notifier.Delivery
+
+/**
+ * WeChat's intervals between notification attempts: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 60m, 3h, 3h, 3h,
+ * 6h, 6h.
+ *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const total = Simulator.NOTIFY_RETRY_DELAYS.reduce(Duration.sum, Duration.zero) // about 24 hours
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const NOTIFY_RETRY_DELAYS = Notifier.RETRY_DELAYS
 
 /**
  * How the worker's identity check ends in the mini program: `SUCCESS`, or `FAILED` (with a reason).
@@ -232,6 +333,7 @@ export interface Service {
     readonly merchantSerialNo: string
     readonly platformPublicKeyId: string
     readonly tokenExpiresIn: number
+    readonly keyMode: KeyMode
   }
   /** Answers one request. Never fails: every problem is an HTTP answer. */
   readonly handle: (request: SimulatedRequest) => Effect.Effect<Outcome>
@@ -259,6 +361,23 @@ export interface Service {
     outcome: CheckOutcome,
     options?: { readonly reason?: string | undefined }
   ) => Effect.Effect<void, CheckNotProcessing>
+  /** The platform certificates `/v3/certificates` lists now (none in public-key mode). */
+  readonly certificates: Effect.Effect<ReadonlyArray<CertificateInfo>>
+  /**
+   * Lists a new platform certificate with a fresh key; with `activate` (default) it signs from the next answer on,
+   * otherwise only once `activateCertificate` names it. The old one stays listed until it expires. Dies in
+   * public-key mode.
+   */
+  readonly rotateCertificate: (options?: { readonly activate?: boolean | undefined }) => Effect.Effect<CertificateInfo>
+  /** Signs with this listed certificate from the next answer on. */
+  readonly activateCertificate: (serialNo: string) => Effect.Effect<void>
+  /** Mixed mode: which key signs answers and notifications from now on (default `publicKey`). */
+  readonly signWith: (key: "publicKey" | "certificate") => Effect.Effect<void>
+  /**
+   * POSTs a signed notification, its resource encrypted with `apiV3Key`, to `url`, and sends it again on WeChat's
+   * cadence (`NOTIFY_RETRY_DELAYS`, by `Clock`) until a 2xx answer. Fork it to keep going meanwhile.
+   */
+  readonly notify: (options: NotifyOptions) => Effect.Effect<Delivery, never, HttpClient.HttpClient>
   /** Every request that reached the simulator, oldest first. */
   readonly received: Effect.Effect<ReadonlyArray<ReceivedRequest>>
   /** Forgets received requests, pending faults, issued tokens, seen nonces, identity checks and relations. */
@@ -329,10 +448,9 @@ export class Simulator extends Context.Tag("@effect-wechatpay/sandbox/Simulator"
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service> =>
-  Effect.sync(() =>
-    Simulator.of(
-      Internal.make(options, (authenticateNumber, state) => new CheckNotProcessing({ authenticateNumber, state }))
-    )
+  Effect.map(
+    Internal.make(options, (authenticateNumber, state) => new CheckNotProcessing({ authenticateNumber, state })),
+    Simulator.of
   )
 
 /**
@@ -439,3 +557,39 @@ export const complete = (
  * @category accessors
  */
 export const reset: Effect.Effect<void, never, Simulator> = Effect.flatMap(Simulator, (simulator) => simulator.reset)
+
+/**
+ * Lists a new platform certificate and (by default) signs with it from the next answer on: a rotation.
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const listedOnly = Simulator.rotateCertificate({ activate: false })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const rotateCertificate = (
+  options?: { readonly activate?: boolean | undefined }
+): Effect.Effect<CertificateInfo, never, Simulator> =>
+  Effect.flatMap(Simulator, (simulator) => simulator.rotateCertificate(options))
+
+/**
+ * Sends a signed, encrypted notification with WeChat's retry cadence (see `Service.notify`).
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const delivery = Simulator.notify({ url: "http://127.0.0.1:3000/notify", resource: { out_trade_no: "1" } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const notify = (
+  options: NotifyOptions
+): Effect.Effect<Delivery, never, Simulator | HttpClient.HttpClient> =>
+  Effect.flatMap(Simulator, (simulator) => simulator.notify(options))
