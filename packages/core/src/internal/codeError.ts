@@ -95,6 +95,9 @@ export const codeError =
         return describe({ ...this, code })
       }
     }
+    // The message starts with the code; as the error's name (which Cause.pretty, runMain and String print before
+    // the message) the tag would say it twice: "PARAM_ERROR: PARAM_ERROR (HTTP 400) …".
+    Object.defineProperty(CodeError.prototype, "name", { value: "WeChatPayError", configurable: true })
     return CodeError as any
   }
 
