@@ -5,10 +5,12 @@
  *   npm run example                      # no WECHATPAY_* variables: against the sandbox, in process
  *   WECHATPAY_MCHID=… npm run example    # with them: against the real API (see README)
  *
+ * It exits non-zero when the call fails. The whole flow (token → … → transfer batch) is examples/payroll-card-flow.ts.
+ *
  * With real credentials, the request's own fields come from PAYROLL_OPENID, PAYROLL_SUB_MCHID,
  * PAYROLL_APPID or PAYROLL_SUB_APPID, PAYROLL_USER_NAME and PAYROLL_ID_CARD_NUMBER.
  */
-import { WeChatPay, type WeChatPayError } from "@effect-wechatpay/core"
+import { type PlatformCertificates, WeChatPay, type WeChatPayError } from "@effect-wechatpay/core"
 import { PayrollCard, PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
 import { Sandbox, SandboxServer } from "@effect-wechatpay/sandbox"
 import type { HttpClient } from "@effect/platform"
@@ -55,19 +57,21 @@ const program = Effect.gen(function*() {
   yield* Console.log("next, in the caller's mini program:")
   yield* Console.log(`  wx.navigateToMiniProgram({ appId: "${target.appId}", path: "${target.path}" })`)
 }).pipe(
-  // Every WeChat error code is its own tag; the message never carries a secret.
-  Effect.catchTags({
-    PARAM_ERROR: (e) => Console.error(`rejected: ${e}`),
-    INVALID_REQUEST: (e) => Console.error(`authenticate_number reused with other fields: ${e}`),
-    SIGN_ERROR: (e) => Console.error(`check the merchant key, serial and this host's clock: ${e}`)
-  })
+  // Every WeChat error code is its own tag; the message never carries a secret. A hint is printed, the error is
+  // kept: runMain then prints it and exits with code 1.
+  Effect.tapErrorTag("PARAM_ERROR", () => Console.error("rejected: check the request's fields")),
+  Effect.tapErrorTag("INVALID_REQUEST", () => Console.error("authenticate_number reused with other fields")),
+  Effect.tapErrorTag("SIGN_ERROR", () => Console.error("check the merchant key, serial and this host's clock"))
 )
 
 // Against the real API the keys come from WECHATPAY_* variables; otherwise a sandbox is started on a
 // loopback port with fresh keys, and the same code talks to it over real HTTP.
 const WeChatPayLive: Layer.Layer<
   WeChatPay.Services,
-  ConfigError.ConfigError | WeChatPayError.InvalidOptionError | SandboxServer.SandboxServerError,
+  | ConfigError.ConfigError
+  | WeChatPayError.InvalidOptionError
+  | PlatformCertificates.CertificateError
+  | SandboxServer.SandboxServerError,
   HttpClient.HttpClient
 > = useRealApi
   ? WeChatPay.layerConfig()

@@ -10,6 +10,7 @@ import { Config, Context, Effect, Layer, Redacted, Schema } from "effect"
 import type * as Crypto from "node:crypto"
 import * as crypto from "./internal/crypto.js"
 import * as Validate from "./internal/validate.js"
+import * as PlatformCertificates from "./PlatformCertificates.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 
 /**
@@ -101,22 +102,85 @@ export interface Options {
   readonly publicKey: string
 }
 
+const encryptWith = (key: Crypto.KeyObject, maxPlaintextBytes: number, plaintext: Redacted.Redacted<string>) =>
+  Effect.suspend(() => {
+    const value = Redacted.value(plaintext)
+    if (value.length === 0) return Effect.fail(new EncryptError({ reason: "Empty", maxBytes: maxPlaintextBytes }))
+    if (Buffer.byteLength(value, "utf8") > maxPlaintextBytes) {
+      return Effect.fail(new EncryptError({ reason: "TooLong", maxBytes: maxPlaintextBytes }))
+    }
+    return Effect.succeed(crypto.oaepEncrypt(key, value))
+  })
+
 const fromKey = (serialNo: string, key: Crypto.KeyObject): Service => {
   const maxPlaintextBytes = crypto.oaepMaxPlaintextBytes(key)
   return Encryptor.of({
     serialNo,
     maxPlaintextBytes,
-    encrypt: (plaintext) =>
-      Effect.suspend(() => {
-        const value = Redacted.value(plaintext)
-        if (value.length === 0) return Effect.fail(new EncryptError({ reason: "Empty", maxBytes: maxPlaintextBytes }))
-        if (Buffer.byteLength(value, "utf8") > maxPlaintextBytes) {
-          return Effect.fail(new EncryptError({ reason: "TooLong", maxBytes: maxPlaintextBytes }))
-        }
-        return Effect.succeed(crypto.oaepEncrypt(key, value))
-      })
+    encrypt: (plaintext) => encryptWith(key, maxPlaintextBytes, plaintext)
   })
 }
+
+/**
+ * An encryptor over the downloaded platform certificates (certificate mode without a WeChat Pay public key).
+ * `serialNo` and `encrypt` read the same certificate, `PlatformCertificates`' `newest`, which changes only when it
+ * nears expiry: a rotation does not switch it between encrypting a request's fields and naming their serial.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { Encryptor, PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * declare const CertificatesLive: Layer.Layer<PlatformCertificates.PlatformCertificates>
+ * const serial = Effect.map(Encryptor.makeWithCertificates, (e) => e.serialNo).pipe(Effect.provide(CertificatesLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWithCertificates: Effect.Effect<Service, never, PlatformCertificates.PlatformCertificates> = Effect
+  .map(
+    PlatformCertificates.PlatformCertificates,
+    (certificates) => {
+      const current = () => {
+        const newest = certificates.newest ?? certificates.certificates[0]
+        // The service is built only after a successful download, so this is a bug if it happens.
+        if (newest === undefined) throw new Error("Encryptor: no platform certificate to encrypt with")
+        return newest
+      }
+      return Encryptor.of({
+        get serialNo() {
+          return current().serialNo
+        },
+        get maxPlaintextBytes() {
+          return crypto.oaepMaxPlaintextBytes(current().publicKey)
+        },
+        encrypt: (plaintext) =>
+          Effect.suspend(() => {
+            const certificate = current()
+            return encryptWith(certificate.publicKey, crypto.oaepMaxPlaintextBytes(certificate.publicKey), plaintext)
+          })
+      })
+    }
+  )
+
+/**
+ * Provides the {@link Encryptor} built by {@link makeWithCertificates}.
+ *
+ * @example
+ * ```ts
+ * import { Layer } from "effect"
+ * import { Encryptor, PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * declare const CertificatesLive: Layer.Layer<PlatformCertificates.PlatformCertificates>
+ * const EncryptorLive = Encryptor.layerWithCertificates.pipe(Layer.provide(CertificatesLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithCertificates: Layer.Layer<Encryptor, never, PlatformCertificates.PlatformCertificates> = Layer
+  .effect(Encryptor, makeWithCertificates)
 
 /**
  * Builds an encryptor, parsing the public key once.
@@ -136,7 +200,8 @@ export const make = (options: Options): Effect.Effect<Service, InvalidOptionErro
   Effect.gen(function*() {
     const serialNo = yield* Validate.identifier("platformPublicKeyId", options.serialNo)
     const key = yield* Validate.publicKey("platformPublicKey", options.publicKey)
-    return fromKey(serialNo, key)
+    // Serials are shown as WeChat shows them: upper-case (a `PUB_KEY_ID_…` already is).
+    return fromKey(serialNo.toUpperCase(), key)
   })
 
 /**

@@ -8,12 +8,13 @@
  * @since 0.1.0
  */
 import type { ConfigError } from "effect"
-import { Clock, Config, Context, Effect, Layer } from "effect"
+import { Config, Context, Effect, Layer } from "effect"
 import type * as Crypto from "node:crypto"
-import * as crypto from "./internal/crypto.js"
 import * as Validate from "./internal/validate.js"
-import type { InvalidOptionError } from "./WeChatPayError.js"
-import { ResponseVerificationError, type VerificationFailure } from "./WeChatPayError.js"
+import * as internal from "./internal/verify.js"
+import { type Keys, normalizeSerial, verifyWith } from "./internal/verify.js"
+import * as PlatformCertificates from "./PlatformCertificates.js"
+import { InvalidOptionError, type ResponseVerificationError } from "./WeChatPayError.js"
 
 /**
  * WeChat's deliberate bad signatures start with this: merchants that accept them do not verify.
@@ -28,7 +29,7 @@ import { ResponseVerificationError, type VerificationFailure } from "./WeChatPay
  * @since 0.1.0
  * @category constants
  */
-export const SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
+export const SIGNATURE_PROBE_PREFIX = internal.SIGNATURE_PROBE_PREFIX
 
 /**
  * Responses whose timestamp is this far (or further) from now are refused.
@@ -44,7 +45,7 @@ export const SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
  * @since 0.1.0
  * @category constants
  */
-export const MAX_SKEW_SECONDS = 300
+export const MAX_SKEW_SECONDS = internal.MAX_SKEW_SECONDS
 
 /**
  * A signed message from WeChat: a response, or a callback's request.
@@ -68,7 +69,7 @@ export const MAX_SKEW_SECONDS = 300
  * @since 0.1.0
  * @category models
  */
-export interface Signed {
+export interface Signed extends internal.Signed {
   /** Header names in any case (`Wechatpay-Serial` or `wechatpay-serial`). */
   readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
   /** The raw body, exactly as received. */
@@ -140,86 +141,41 @@ export class Verifier extends Context.Tag("@effect-wechatpay/core/Verifier")<Ver
 export interface Options {
   /**
    * Platform public keys (PEM public keys or certificates) by serial: `{ "PUB_KEY_ID_…": pem }`, or
-   * certificate serials, or both during a migration.
+   * certificate serials, or both during a migration. Serials are compared case-insensitively.
    */
   readonly publicKeys: Readonly<Record<string, string>>
+  /** Fixed platform certificates (PEM), known by the serial they carry; nothing is downloaded for them. */
+  readonly platformCertificates?: ReadonlyArray<string> | undefined
 }
 
-/** Reads a header in any case; a repeated header is ambiguous, so it counts as absent. */
-const header = (headers: Signed["headers"], name: string): string | undefined => {
-  let value = headers[name]
-  if (value === undefined) {
-    for (const key in headers) {
-      if (key.toLowerCase() === name) {
-        value = headers[key]
-        break
-      }
-    }
-  }
-  return typeof value === "string" ? value : undefined
-}
-
-const TIMESTAMP = /^\d{1,12}$/
-
-const fromKeys = (keys: ReadonlyMap<string, Crypto.KeyObject>): Service => {
-  const serials = Array.from(keys.keys())
-  return Verifier.of({
-    serials,
-    verify: (signed) =>
-      Effect.flatMap(Clock.currentTimeMillis, (millis) => {
-        const requestId = header(signed.headers, "request-id")
-        const fail = (reason: VerificationFailure, description: string, serial?: string) =>
-          Effect.fail(
-            new ResponseVerificationError({
-              reason,
-              description,
-              ...(signed.status !== undefined ? { status: signed.status } : {}),
-              ...(serial !== undefined ? { serial } : {}),
-              ...(requestId !== undefined ? { requestId } : {})
-            })
-          )
-        const timestamp = header(signed.headers, "wechatpay-timestamp")
-        const nonce = header(signed.headers, "wechatpay-nonce")
-        const signature = header(signed.headers, "wechatpay-signature")
-        const serial = header(signed.headers, "wechatpay-serial")
-        const missing = [
-          timestamp === undefined ? "Wechatpay-Timestamp" : undefined,
-          nonce === undefined || nonce.length === 0 ? "Wechatpay-Nonce" : undefined,
-          signature === undefined || signature.length === 0 ? "Wechatpay-Signature" : undefined,
-          serial === undefined || serial.length === 0 ? "Wechatpay-Serial" : undefined
-        ].filter((name) => name !== undefined)
-        if (missing.length > 0) return fail("MissingHeaders", `missing or repeated ${missing.join(", ")}`)
-        if (!TIMESTAMP.test(timestamp!)) return fail("MissingHeaders", "Wechatpay-Timestamp is not Unix seconds")
-        if (signature!.startsWith(SIGNATURE_PROBE_PREFIX)) {
-          return fail("SignatureProbe", "WeChat's signature probe: a deliberately invalid signature", serial)
-        }
-        const key = keys.get(serial!)
-        if (key === undefined) {
-          return fail(
-            "UnknownSerial",
-            `no platform key for serial ${serial}; known: ${serials.join(", ")}`,
-            serial
-          )
-        }
-        const skew = Math.abs(Math.floor(millis / 1000) - Number(timestamp))
-        if (skew >= MAX_SKEW_SECONDS) {
-          return fail(
-            "StaleTimestamp",
-            `Wechatpay-Timestamp is ${skew} s away from this host's clock (limit ${MAX_SKEW_SECONDS} s)`,
-            serial
-          )
-        }
-        const message = typeof signed.body === "string"
-          ? `${timestamp}\n${nonce}\n${signed.body}\n`
-          : Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), signed.body, NEWLINE])
-        return crypto.verify(key, message, signature!)
-          ? Effect.void
-          : fail("BadSignature", "the signature does not match the body", serial)
-      })
+const fromKeys = (keys: Keys): Service =>
+  Verifier.of({
+    get serials() {
+      return keys.known()
+    },
+    verify: (signed) => verifyWith(signed, keys)
   })
-}
 
-const NEWLINE = Buffer.from("\n")
+const staticKeys = (options: Partial<Options>): Effect.Effect<Map<string, Crypto.KeyObject>, InvalidOptionError> =>
+  Effect.gen(function*() {
+    const keys = new Map<string, Crypto.KeyObject>()
+    for (const [serial, pem] of Object.entries(options.publicKeys ?? {})) {
+      yield* Validate.identifier("platformPublicKeyId", serial)
+      keys.set(normalizeSerial(serial), yield* Validate.publicKey(`platformPublicKey (${serial})`, pem))
+    }
+    for (const [index, pem] of (options.platformCertificates ?? []).entries()) {
+      const certificate = yield* PlatformCertificates.parse(pem).pipe(
+        Effect.mapError(() =>
+          new InvalidOptionError({
+            option: `platformCertificates (${index})`,
+            description: "not a PEM RSA certificate"
+          })
+        )
+      )
+      keys.set(certificate.serialNo, certificate.publicKey)
+    }
+    return keys
+  })
 
 /**
  * Builds a verifier, parsing every key once.
@@ -236,14 +192,60 @@ const NEWLINE = Buffer.from("\n")
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service, InvalidOptionError> =>
-  Effect.gen(function*() {
-    const keys = new Map<string, Crypto.KeyObject>()
-    for (const [serial, pem] of Object.entries(options.publicKeys)) {
-      yield* Validate.identifier("platformPublicKeyId", serial)
-      keys.set(serial, yield* Validate.publicKey(`platformPublicKey (${serial})`, pem))
-    }
-    return fromKeys(keys)
+  Effect.map(staticKeys(options), (keys) => {
+    const serials = Array.from(keys.keys())
+    return fromKeys({ get: (serial) => keys.get(serial), known: () => serials })
   })
+
+/**
+ * Builds a verifier over the given keys and the downloaded {@link PlatformCertificates.PlatformCertificates}
+ * (certificate or mixed mode): a serial neither knows makes the certificates re-download, at most once a minute,
+ * before the answer fails with `UnknownSerial`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { PlatformCertificates, Verifier } from "@effect-wechatpay/core"
+ *
+ * declare const CertificatesLive: Layer.Layer<PlatformCertificates.PlatformCertificates>
+ * const verifier = Verifier.makeWithCertificates({}).pipe(Effect.provide(CertificatesLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWithCertificates = (
+  options: Partial<Options>
+): Effect.Effect<Service, InvalidOptionError, PlatformCertificates.PlatformCertificates> =>
+  Effect.gen(function*() {
+    const certificates = yield* PlatformCertificates.PlatformCertificates
+    const keys = yield* staticKeys(options)
+    return fromKeys({
+      get: (serial) => keys.get(serial) ?? certificates.get(serial)?.publicKey,
+      refetch: (serial) => Effect.map(certificates.lookup(serial), (c) => c?.publicKey),
+      known: () => [...keys.keys(), ...certificates.certificates.map((c) => c.serialNo).filter((s) => !keys.has(s))]
+    })
+  })
+
+/**
+ * Provides the {@link Verifier} built by {@link makeWithCertificates}.
+ *
+ * @example
+ * ```ts
+ * import { Layer } from "effect"
+ * import { PlatformCertificates, Verifier } from "@effect-wechatpay/core"
+ *
+ * declare const CertificatesLive: Layer.Layer<PlatformCertificates.PlatformCertificates>
+ * const VerifierLive = Verifier.layerWithCertificates({}).pipe(Layer.provide(CertificatesLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithCertificates = (
+  options: Partial<Options>
+): Layer.Layer<Verifier, InvalidOptionError, PlatformCertificates.PlatformCertificates> =>
+  Layer.effect(Verifier, makeWithCertificates(options))
 
 /**
  * Provides the {@link Verifier} built by {@link make}.

@@ -4,13 +4,18 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
+import type { Duration } from "effect"
 import { Config, ConfigError, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as FileSystem from "node:fs"
 import * as Encryptor from "./Encryptor.js"
+import * as Validate from "./internal/validate.js"
+import { normalizeSerial } from "./internal/verify.js"
+import * as Notification from "./Notification.js"
+import * as PlatformCertificates from "./PlatformCertificates.js"
 import * as Signer from "./Signer.js"
 import * as Verifier from "./Verifier.js"
 import * as WeChatPayClient from "./WeChatPayClient.js"
-import type { InvalidOptionError } from "./WeChatPayError.js"
+import { InvalidOptionError } from "./WeChatPayError.js"
 
 /**
  * What {@link layer} needs: the merchant's identifiers and keys, WeChat's public key, and client options.
@@ -41,10 +46,25 @@ export interface Options extends WeChatPayClient.Options {
   readonly merchantSerialNo: string
   /** The merchant API private key (`apiclient_key.pem`), PEM. */
   readonly merchantPrivateKey: Redacted.Redacted<string>
-  /** The WeChat Pay public key id, `PUB_KEY_ID_…` (or a platform certificate serial). */
-  readonly platformPublicKeyId: string
-  /** The WeChat Pay public key (or platform certificate), PEM. */
-  readonly platformPublicKey: string
+  /** The WeChat Pay public key id, `PUB_KEY_ID_…` (or a platform certificate serial). Optional with `apiV3Key`. */
+  readonly platformPublicKeyId?: string | undefined
+  /** The WeChat Pay public key (or platform certificate), PEM. Optional with `apiV3Key`. */
+  readonly platformPublicKey?: string | undefined
+  /**
+   * The APIv3 key: decrypts callbacks (`Notification`) and, without `platformCertificates`, downloaded platform
+   * certificates. Without a public key this is certificate mode; with one, mixed mode (encryption uses the public
+   * key, answers signed by either verify, and a failed certificate download never breaks the public key).
+   */
+  readonly apiV3Key?: Redacted.Redacted<string> | undefined
+  /** Fixed platform certificates (PEM): verified against, never downloaded. */
+  readonly platformCertificates?: ReadonlyArray<string> | undefined
+  /**
+   * Whether `apiV3Key` also downloads platform certificates (default: yes, unless `platformCertificates` are
+   * given). `false` suits a merchant with only a WeChat Pay public key: the APIv3 key then only decrypts callbacks.
+   */
+  readonly downloadCertificates?: boolean | undefined
+  /** How often downloaded certificates are refreshed (default 1 hour). */
+  readonly certificateRefreshInterval?: Duration.DurationInput | undefined
 }
 
 /**
@@ -63,7 +83,12 @@ export interface Options extends WeChatPayClient.Options {
  * @since 0.1.0
  * @category models
  */
-export type Services = Signer.Signer | Encryptor.Encryptor | Verifier.Verifier | WeChatPayClient.WeChatPayClient
+export type Services =
+  | Signer.Signer
+  | Encryptor.Encryptor
+  | Verifier.Verifier
+  | WeChatPayClient.WeChatPayClient
+  | Notification.Notification
 
 /**
  * All services at once; only the transport, `HttpClient.HttpClient`, is left to the user.
@@ -88,14 +113,84 @@ export type Services = Signer.Signer | Encryptor.Encryptor | Verifier.Verifier |
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Services, InvalidOptionError, HttpClient.HttpClient> => {
-  const keys = Layer.mergeAll(
-    Signer.layer({ mchid: options.mchid, serialNo: options.merchantSerialNo, privateKey: options.merchantPrivateKey }),
-    Encryptor.layer({ serialNo: options.platformPublicKeyId, publicKey: options.platformPublicKey }),
-    Verifier.layer({ publicKeys: { [options.platformPublicKeyId]: options.platformPublicKey } })
-  )
-  return WeChatPayClient.layer(options).pipe(Layer.provideMerge(keys))
+export const layer = (
+  options: Options
+): Layer.Layer<Services, InvalidOptionError | PlatformCertificates.CertificateError, HttpClient.HttpClient> => {
+  const signer = Signer.layer({
+    mchid: options.mchid,
+    serialNo: options.merchantSerialNo,
+    privateKey: options.merchantPrivateKey
+  })
+  return Layer.unwrapEffect(Effect.map(platformKeys(options), (keys) =>
+    WeChatPayClient.layer(options).pipe(
+      Layer.provideMerge(Notification.layer({ apiV3Key: options.apiV3Key }).pipe(Layer.provideMerge(keys))),
+      Layer.provideMerge(signer)
+    )))
 }
+
+/** The key ring for the mode the options describe: public key, downloaded or fixed certificates, or mixed. */
+const platformKeys = (options: Options) =>
+  Effect.gen(function*() {
+    const { apiV3Key, platformPublicKey: publicKey, platformPublicKeyId: publicKeyId } = options
+    if ((publicKeyId === undefined) !== (publicKey === undefined)) {
+      return yield* new InvalidOptionError({
+        option: publicKeyId === undefined ? "platformPublicKeyId" : "platformPublicKey",
+        description: "platformPublicKeyId and platformPublicKey go together"
+      })
+    }
+    if (apiV3Key !== undefined && Buffer.byteLength(Redacted.value(apiV3Key), "utf8") !== 32) {
+      return yield* new InvalidOptionError({ option: "apiV3Key", description: "must be 32 bytes (the APIv3 key)" })
+    }
+    const fixed = options.platformCertificates ?? []
+    const download = apiV3Key !== undefined && fixed.length === 0 && options.downloadCertificates !== false
+    if (publicKey === undefined && fixed.length === 0 && !download) {
+      return yield* new InvalidOptionError({
+        option: "platformPublicKey",
+        description: "configure the WeChat Pay public key (platformPublicKeyId and platformPublicKey), " +
+          "or apiV3Key to download platform certificates"
+      })
+    }
+    const publicKeys = publicKeyId !== undefined && publicKey !== undefined ? { [publicKeyId]: publicKey } : {}
+    const staticOptions = { publicKeys, platformCertificates: fixed }
+    if (!download) {
+      // No download: the encryptor uses the public key, or else the fixed certificate that expires last.
+      const encryptor = publicKeyId !== undefined && publicKey !== undefined
+        ? Encryptor.layer({ serialNo: publicKeyId, publicKey })
+        : Layer.unwrapEffect(Effect.map(newestFixed(fixed), (pem) => Encryptor.layer(pem)))
+      return Layer.merge(encryptor, Verifier.layer(staticOptions))
+    }
+    const certificates = PlatformCertificates.layer({
+      baseUrl: options.baseUrl ?? WeChatPayClient.DEFAULT_BASE_URL,
+      apiV3Key: apiV3Key!,
+      refreshInterval: options.certificateRefreshInterval,
+      optional: publicKey !== undefined,
+      // In mixed mode WeChat may sign the download with the public key.
+      trusted: publicKeyId !== undefined && publicKey !== undefined
+        ? new Map([[normalizeSerial(publicKeyId), yield* Validate.publicKey("platformPublicKey", publicKey)]])
+        : undefined
+    })
+    const encryptor = publicKeyId !== undefined && publicKey !== undefined
+      ? Encryptor.layer({ serialNo: publicKeyId, publicKey })
+      : Encryptor.layerWithCertificates
+    return Layer.merge(encryptor, Verifier.layerWithCertificates(staticOptions)).pipe(Layer.provide(certificates))
+  })
+
+const newestFixed = (pems: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    let newest: PlatformCertificates.Certificate | undefined
+    for (const [index, pem] of pems.entries()) {
+      const certificate = yield* PlatformCertificates.parse(pem).pipe(
+        Effect.mapError(() =>
+          new InvalidOptionError({
+            option: `platformCertificates (${index})`,
+            description: "not a PEM RSA certificate"
+          })
+        )
+      )
+      if (newest === undefined || certificate.validTo > newest.validTo) newest = certificate
+    }
+    return { serialNo: newest!.serialNo, publicKey: newest!.pem }
+  })
 
 // `.env` files usually hold a PEM on one line with literal `\n`s: a PEM has none, so they are line breaks.
 const unescapePem = (
@@ -150,16 +245,20 @@ export const config = Config.all({
   mchid: Config.string("WECHATPAY_MCHID"),
   merchantSerialNo: Config.string("WECHATPAY_MERCHANT_SERIAL_NO"),
   merchantPrivateKey: pem("WECHATPAY_MERCHANT_PRIVATE_KEY"),
-  platformPublicKeyId: Config.string("WECHATPAY_PUBLIC_KEY_ID"),
-  platformPublicKey: pem("WECHATPAY_PUBLIC_KEY"),
+  // Optional here; layerConfig requires the public key unless the APIv3 key is set (certificate mode).
+  platformPublicKeyId: Config.option(Config.string("WECHATPAY_PUBLIC_KEY_ID")),
+  platformPublicKey: Config.option(pem("WECHATPAY_PUBLIC_KEY")),
+  apiV3Key: Config.option(pem("WECHATPAY_API_V3_KEY")),
   baseUrl: Config.option(Config.string("WECHATPAY_BASE_URL"))
 })
 
 /**
  * All services from environment variables: `WECHATPAY_MCHID`, `WECHATPAY_MERCHANT_SERIAL_NO`,
  * `WECHATPAY_MERCHANT_PRIVATE_KEY` or `WECHATPAY_MERCHANT_PRIVATE_KEY_FILE`, `WECHATPAY_PUBLIC_KEY_ID`,
- * `WECHATPAY_PUBLIC_KEY` or `WECHATPAY_PUBLIC_KEY_FILE`, and optionally `WECHATPAY_BASE_URL`.
- * A missing or malformed value fails with a `ConfigError` that names the variable, never its value.
+ * `WECHATPAY_PUBLIC_KEY` or `WECHATPAY_PUBLIC_KEY_FILE`, `WECHATPAY_API_V3_KEY` or `WECHATPAY_API_V3_KEY_FILE`,
+ * and optionally `WECHATPAY_BASE_URL`. With the APIv3 key the public-key variables are optional (certificate
+ * mode); with both, mixed mode. A missing or malformed value fails with a `ConfigError` that names the variable,
+ * never its value; a certificate download that fails fails with a `CertificateError`.
  *
  * @example
  * ```ts
@@ -175,17 +274,30 @@ export const config = Config.all({
  */
 export const layerConfig = (
   overrides: Omit<WeChatPayClient.Options, "baseUrl"> = {}
-): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<
+  Services,
+  ConfigError.ConfigError | PlatformCertificates.CertificateError,
+  HttpClient.HttpClient
+> =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
       const c = yield* config
+      // Without the APIv3 key, or with half a public key, the public key is required: fail as a missing variable.
+      if (Option.isNone(c.apiV3Key) || Option.isSome(c.platformPublicKeyId) !== Option.isSome(c.platformPublicKey)) {
+        yield* Config.string("WECHATPAY_PUBLIC_KEY_ID")
+        yield* pem("WECHATPAY_PUBLIC_KEY")
+      }
       // Layer construction names options; report each failure against the variable it came from.
       const variables: Record<string, string> = {
         mchid: "WECHATPAY_MCHID",
         merchantSerialNo: "WECHATPAY_MERCHANT_SERIAL_NO",
         merchantPrivateKey: c.merchantPrivateKey.variable,
         platformPublicKeyId: "WECHATPAY_PUBLIC_KEY_ID",
-        platformPublicKey: c.platformPublicKey.variable,
+        platformPublicKey: Option.match(c.platformPublicKey, {
+          onNone: () => "WECHATPAY_PUBLIC_KEY",
+          onSome: (key) => key.variable
+        }),
+        apiV3Key: Option.match(c.apiV3Key, { onNone: () => "WECHATPAY_API_V3_KEY", onSome: (key) => key.variable }),
         baseUrl: "WECHATPAY_BASE_URL"
       }
       const options: Options = {
@@ -193,15 +305,22 @@ export const layerConfig = (
         mchid: c.mchid,
         merchantSerialNo: c.merchantSerialNo,
         merchantPrivateKey: c.merchantPrivateKey.pem,
-        platformPublicKeyId: c.platformPublicKeyId,
-        platformPublicKey: Redacted.value(c.platformPublicKey.pem),
+        platformPublicKeyId: Option.getOrUndefined(c.platformPublicKeyId),
+        platformPublicKey: Option.getOrUndefined(Option.map(c.platformPublicKey, (key) => Redacted.value(key.pem))),
+        // A key kept in a file usually ends in a newline that is not part of it.
+        apiV3Key: Option.getOrUndefined(
+          Option.map(c.apiV3Key, (key) => Redacted.make(Redacted.value(key.pem).trim()))
+        ),
         baseUrl: Option.getOrUndefined(c.baseUrl)
       }
       return layer(options).pipe(
-        Layer.catchAll((error) => {
-          const option = error.option.replace(/ \(.*\)$/, "")
-          return Layer.fail(ConfigError.InvalidData([variables[option] ?? option], error.description))
-        })
+        Layer.catchAll(
+          (error): Layer.Layer<unknown, ConfigError.ConfigError | PlatformCertificates.CertificateError> => {
+            if (error._tag === "CertificateError") return Layer.fail(error)
+            const option = error.option.replace(/ \(.*\)$/, "")
+            return Layer.fail(ConfigError.InvalidData([variables[option] ?? option], error.description))
+          }
+        )
       )
     })
   )

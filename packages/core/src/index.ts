@@ -18,6 +18,15 @@ export * as Endpoint from "./Endpoint.js"
 export * as Encryptor from "./Encryptor.js"
 
 /** @since 0.1.0 */
+export * as Notification from "./Notification.js"
+
+/** @since 0.1.0 */
+export * as NotificationStore from "./NotificationStore.js"
+
+/** @since 0.1.0 */
+export * as PlatformCertificates from "./PlatformCertificates.js"
+
+/** @since 0.1.0 */
 export * as Sensitive from "./Sensitive.js"
 
 /** @since 0.1.0 */

@@ -3,10 +3,14 @@
  *
  * @since 0.1.0
  */
-import { Endpoint } from "@effect-wechatpay/core"
-import { Clock, Duration, Effect, Schema } from "effect"
+import { Endpoint, type WeChatPayClient } from "@effect-wechatpay/core"
+import { Clock, Duration, Effect, Schema, Stream } from "effect"
+import * as CreateToken from "./CreateToken.js"
+import * as CreateTransferBatch from "./CreateTransferBatch.js"
 import * as GetAuthentication from "./GetAuthentication.js"
 import * as GetRelation from "./GetRelation.js"
+import * as ListAuthentications from "./ListAuthentications.js"
+import * as PreOrder from "./PreOrder.js"
 import * as PreOrderWithAuth from "./PreOrderWithAuth.js"
 
 /**
@@ -53,6 +57,43 @@ export const endpoints = {
     // The worker's openid stays out of the span: it identifies a person.
     annotate: ["sub_mchid"],
     echo: ["openid", "sub_mchid"]
+  }),
+  createToken: Endpoint.make({
+    name: "PayrollCard.createToken",
+    method: CreateToken.method,
+    path: CreateToken.path,
+    request: CreateToken.CreateTokenRequest,
+    response: CreateToken.TokenEntity,
+    annotate: ["sub_mchid"],
+    echo: CreateToken.echo
+  }),
+  preOrder: Endpoint.make({
+    name: "PayrollCard.preOrder",
+    method: PreOrder.method,
+    path: PreOrder.path,
+    request: PreOrder.PreOrderRequest,
+    response: PreOrder.PreOrderResponse,
+    annotate: ["sub_mchid", "authenticate_number"],
+    echo: PreOrder.echo
+  }),
+  listAuthentications: Endpoint.make({
+    name: "PayrollCard.listAuthentications",
+    method: ListAuthentications.method,
+    path: ListAuthentications.path,
+    query: ListAuthentications.query,
+    request: ListAuthentications.ListAuthenticationsRequest,
+    response: ListAuthentications.ListAuthenticationsResponse,
+    annotate: ["sub_mchid", "authenticate_date"],
+    echo: ListAuthentications.echo
+  }),
+  createTransferBatch: Endpoint.make({
+    name: "PayrollCard.createTransferBatch",
+    method: CreateTransferBatch.method,
+    path: CreateTransferBatch.path,
+    request: CreateTransferBatch.CreateTransferBatchRequest,
+    response: CreateTransferBatch.TransferBatchEntity,
+    annotate: ["sub_mchid", "out_batch_no"],
+    echo: CreateTransferBatch.echo
   })
 }
 
@@ -60,9 +101,9 @@ export const endpoints = {
  * Pre-orders an identity check that also opens the worker's payroll card and authorises the
  * sub-merchant in the same flow (核身预下单（流程中完成授权）).
  *
- * The request is validated and its sensitive fields encrypted before anything is sent (an invalid
- * request fails with `RequestValidationError`, naming each bad field and never an encrypted value); the answer is signature-verified before it is decoded. WeChat's
- * error codes arrive as tagged errors (`PARAM_ERROR`, `SIGN_ERROR`, …).
+ * The request is validated and its sensitive fields encrypted before anything is sent (an invalid request fails
+ * with `RequestValidationError`, naming each bad field and never an encrypted value); the answer is
+ * signature-verified before it is decoded. WeChat's error codes arrive as tagged errors (`PARAM_ERROR`, …).
  *
  * @example
  * ```ts
@@ -138,6 +179,150 @@ export const getAuthentication = Endpoint.toCall(endpoints.getAuthentication)
  * @category payroll card
  */
 export const getRelation = Endpoint.toCall(endpoints.getRelation)
+
+/**
+ * Creates the token the worker opens the payroll card and authorises the sub-merchant with, in WeChat's mini
+ * program (生成授权token, `POST /v3/payroll-card/tokens`; wechatpay-go `TokensApiService.CreateToken`, wechatpay-java
+ * `PayrollCardService.createToken`).
+ *
+ * The worker's name and ID number are encrypted by the request's codec and `Wechatpay-Serial` names the key; an
+ * invalid request fails with `RequestValidationError` and sends nothing.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const token = PayrollCard.createToken({
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111",
+ *   user_name: Redacted.make("张三"),
+ *   id_card_number: Redacted.make("110101199003072316")
+ * }).pipe(Effect.map((entity) => entity.token))
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const createToken = Endpoint.toCall(endpoints.createToken)
+
+/**
+ * Pre-orders an identity check for a worker who has already opened the payroll card and authorised the
+ * sub-merchant (核身预下单, `POST /v3/payroll-card/authentications/pre-order`; wechatpay-go
+ * `AuthenticationsApiService.PreOrderAuthentication`, wechatpay-java `PayrollCardService.preOrderAuthentication`).
+ * Nothing is encrypted; a worker not yet authorised is refused by WeChat (`INVALID_REQUEST`): use
+ * {@link preOrderWithAuth} for the first check.
+ *
+ * @example
+ * ```ts
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const check = PayrollCard.preOrder({
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111",
+ *   authenticate_number: "mcdhehfgisdhfjghed39384564i84",
+ *   project_name: "城市配送",
+ *   employer_name: "某某物流有限公司",
+ *   authenticate_type: "SIGN_IN"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const preOrder = Endpoint.toCall(endpoints.preOrder)
+
+/**
+ * One page of a worker's identity checks of one day (查询核身记录, `GET /v3/payroll-card/authentications`; wechatpay-go
+ * `AuthenticationsApiService.ListAuthentications`, wechatpay-java `PayrollCardService.listAuthentications`). Every
+ * field is a query parameter; `authenticate_date` must be within the last 90 days. For every page, use
+ * {@link streamAuthentications}.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const count = PayrollCard.listAuthentications({
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111",
+ *   authenticate_date: "2020-12-25",
+ *   limit: 10
+ * }).pipe(Effect.map((page) => page.total_count))
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const listAuthentications = Endpoint.toCall(endpoints.listAuthentications)
+
+/**
+ * Every identity check of a worker's day, over all pages: {@link listAuthentications} from `request.offset`
+ * (default 0), then the page after each (`ListAuthentications.nextPage`) until the last or an empty one. Pages are
+ * fetched as the stream is pulled; a failed page fails the stream with that call's error. The page calls' spans
+ * are children of one `PayrollCard.streamAuthentications` span.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const numbers = PayrollCard.streamAuthentications({
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111",
+ *   authenticate_date: "2020-12-25"
+ * }).pipe(Stream.map((check) => check.authenticate_number), Stream.runCollect)
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const streamAuthentications = (
+  request: ListAuthentications.ListAuthenticationsRequest
+): Stream.Stream<GetAuthentication.AuthenticationEntity, Endpoint.Error, WeChatPayClient.WeChatPayClient> =>
+  Stream.paginateEffect(request, (current) =>
+    Effect.map(
+      listAuthentications(current),
+      (page) => [page.data, ListAuthentications.nextPage(current, page)] as const
+    )).pipe(
+      Stream.flattenIterables,
+      // One span over the pages; each page's call has its own span (and its safe fields) inside it.
+      Stream.withSpan("PayrollCard.streamAuthentications")
+    )
+
+/**
+ * Pays workers through the payroll card in one batch (发起批量转账, `POST /v3/payroll-card/transfer-batches`;
+ * wechatpay-go `TransferBatchApiService.CreateTransferBatch`, wechatpay-java `PayrollCardService.createTransferBatch`).
+ * The details' names are encrypted and `Wechatpay-Serial` names the key. The batch rules the sources state (sum,
+ * count, at most 3,000 details, remarks of at most 32 characters, names on all details or none) are checked
+ * before sending; `out_batch_no` is the idempotency key.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const batchId = PayrollCard.createTransferBatch({
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111",
+ *   authorization_type: "INFORMATION_AUTHORIZATION_TYPE",
+ *   out_batch_no: "plfk2020042013",
+ *   batch_name: "四月工资",
+ *   batch_remark: "四月工资",
+ *   total_amount: 200000,
+ *   total_num: 1,
+ *   transfer_detail_list: [{ out_detail_no: "d1", transfer_amount: 200000, transfer_remark: "工资", openid: "o1" }]
+ * }).pipe(Effect.map((batch) => batch.batch_id))
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const createTransferBatch = Endpoint.toCall(endpoints.createTransferBatch)
 
 /**
  * How {@link awaitAuthentication} polls: every `interval` (default 3 seconds), for at most `timeout` (default

@@ -1,65 +1,20 @@
-import { Encryptor, WeChatPayClient } from "@effect-wechatpay/core"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
-import * as CreateToken from "@effect-wechatpay/payroll-card/CreateToken"
 import * as CreateTransferBatch from "@effect-wechatpay/payroll-card/CreateTransferBatch"
 import * as ListAuthentications from "@effect-wechatpay/payroll-card/ListAuthentications"
 import * as PreOrder from "@effect-wechatpay/payroll-card/PreOrder"
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Redacted, Schema, Stream, TestClock } from "effect"
+import { Chunk, Effect, Redacted, Stream, TestClock } from "effect"
 import { Rsa } from "wechatpay-axios-plugin"
 import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
 
 /**
- * The four new calls end to end: each module's declaration (method, path, schemas) driven through core's
- * `WeChatPayClient` — real signing, encryption and verification — against the simulator's routes, as
- * `PayrollCard.ts` drives the first three today.
+ * The four new calls end to end through their public functions — each derived from its declaration in
+ * `PayrollCard.endpoints` — with real signing, encryption and verification against the simulator's routes.
  */
-const post = <A, I, R, B, J>(
-  declaration: { readonly method: "POST"; readonly path: string },
-  requestSchema: Schema.Schema<A, I, R>,
-  responseSchema: Schema.Schema<B, J>,
-  request: A,
-  encrypted: boolean
-) =>
-  Effect.gen(function*() {
-    const client = yield* WeChatPayClient.WeChatPayClient
-    const encryptor = yield* Encryptor.Encryptor
-    const body = yield* Effect.provideService(Schema.encode(requestSchema)(request), Encryptor.Encryptor, encryptor)
-    return yield* client.execute({
-      method: declaration.method,
-      path: declaration.path,
-      body: JSON.stringify(body),
-      ...(encrypted ? { wechatpaySerial: encryptor.serialNo } : {})
-    }, responseSchema)
-  })
+const { createToken, createTransferBatch, listAuthentications, preOrder } = PayrollCard
 
-const createToken = (request: CreateToken.CreateTokenRequest) =>
-  post(CreateToken, CreateToken.CreateTokenRequest, CreateToken.TokenEntity, request, true)
-const preOrder = (request: PreOrder.PreOrderRequest) =>
-  post(PreOrder, PreOrder.PreOrderRequest, PreOrder.PreOrderResponse, request, false)
-const createTransferBatch = (request: CreateTransferBatch.CreateTransferBatchRequest) =>
-  post(
-    CreateTransferBatch,
-    CreateTransferBatch.CreateTransferBatchRequest,
-    CreateTransferBatch.TransferBatchEntity,
-    request,
-    true
-  )
-const listAuthentications = (request: ListAuthentications.ListAuthenticationsRequest) =>
-  Effect.gen(function*() {
-    const client = yield* WeChatPayClient.WeChatPayClient
-    const valid = yield* Schema.encode(ListAuthentications.ListAuthenticationsRequest)(request)
-    return yield* client.execute(
-      { method: ListAuthentications.method, path: ListAuthentications.requestPath(valid) },
-      ListAuthentications.ListAuthenticationsResponse
-    )
-  })
-
-/**
- * Every page of a day, as a `Stream` built the way `streamAuthentications` can be: `Stream.paginateEffect` with the
- * module's `nextPage`.
- */
+/** Every page of a day, one `listAuthentications` call per page, as `streamAuthentications` pages. */
 const allPages = (request: ListAuthentications.ListAuthenticationsRequest) =>
   Stream.paginateEffect(
     request,
@@ -118,7 +73,7 @@ describe("the payroll-card family against the simulator", () => {
           user_name: Redacted.make(USER_NAME),
           id_card_number: Redacted.make(ID_CARD_NUMBER)
         }))
-        assert.strictEqual(invalid._tag, "ParseError")
+        assert.strictEqual(invalid._tag, "RequestValidationError")
         assert.strictEqual((yield* Simulator.received).length, 1)
       }))
 
@@ -160,6 +115,16 @@ describe("the payroll-card family against the simulator", () => {
         assert.strictEqual(changed._tag, "INVALID_REQUEST")
         const sent = (yield* Simulator.received).filter((r) => r.url === PreOrder.path)
         for (const r of sent) assert.isUndefined(r.headers["wechatpay-serial"])
+        // Refused before sending: an empty required field, an unknown authenticate_type.
+        const count = (yield* Simulator.received).length
+        const empty = yield* Effect.flip(preOrder({ ...preOrderRequest("po2"), project_name: "" }))
+        assert.strictEqual(empty._tag, "RequestValidationError")
+        if (empty._tag === "RequestValidationError") {
+          assert.deepStrictEqual(empty.issues.map((issue) => issue.path), ["project_name"])
+        }
+        const type = yield* Effect.flip(preOrder({ ...preOrderRequest("po2"), authenticate_type: "FACE" as never }))
+        assert.strictEqual(type._tag, "RequestValidationError")
+        assert.strictEqual((yield* Simulator.received).length, count)
         const check = yield* PayrollCard.getAuthentication({ authenticate_number: "po1", sub_mchid: WORKER.sub_mchid })
         assert.strictEqual(check.authenticate_state, "AUTHENTICATE_PROCESSING")
         assert.strictEqual(check.authenticate_type, "NORMAL")
@@ -204,9 +169,9 @@ describe("the payroll-card family against the simulator", () => {
         // Outside the 90-day window: refused before sending.
         const sent = (yield* Simulator.received).length
         const old = yield* Effect.flip(listAuthentications({ ...day, authenticate_date: "2020-09-25" }))
-        assert.strictEqual(old._tag, "ParseError")
+        assert.strictEqual(old._tag, "RequestValidationError")
         const tooMany = yield* Effect.flip(listAuthentications({ ...day, limit: 11 }))
-        assert.strictEqual(tooMany._tag, "ParseError")
+        assert.strictEqual(tooMany._tag, "RequestValidationError")
         assert.strictEqual((yield* Simulator.received).length, sent)
       }))
 
@@ -284,7 +249,7 @@ describe("the payroll-card family against the simulator", () => {
         // A rule the sources state about the request alone: refused before anything is sent.
         const sent = (yield* Simulator.received).length
         const sums = yield* Effect.flip(createTransferBatch({ ...batch, out_batch_no: "sum1", total_amount: 1 }))
-        assert.strictEqual(sums._tag, "ParseError")
+        assert.strictEqual(sums._tag, "RequestValidationError")
         assert.strictEqual((yield* Simulator.received).length, sent)
       }))
   })

@@ -3,9 +3,9 @@
  * loopback port until interrupted. `main.ts` runs it; import it to embed the CLI in a script of your own.
  *
  * Every key flag is optional; a missing key pair is generated, and `--write-keys DIR` saves what a client needs
- * (`merchant_private_key.pem` and `platform_public_key.pem`, mode 0600). Each file is written to a fresh temporary
- * file and renamed into place, so a symlink planted at a key's path is replaced, never written through. Private keys
- * are never printed.
+ * (`merchant_private_key.pem`, `platform_public_key.pem`, and `api_v3_key.txt` in certificate or mixed mode; mode
+ * 0600). Each file is written to a fresh temporary file and renamed into place, so a symlink planted at a key's
+ * path is replaced, never written through. Private keys and the APIv3 key are never printed.
  *
  * It logs one line per request it answers (method, path, status, WeChat's code). Another process can play the
  * worker through the admin route it prints at startup:
@@ -35,6 +35,11 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
   --platform-private-key FILE     PEM that signs answers and decrypts fields (default: generate a pair)
   --platform-public-key-id ID     platform key id sent as Wechatpay-Serial (default: random PUB_KEY_ID_…)
   --token-expires-in SECONDS      lifetime of issued tokens (default 1800)
+  --key-mode MODE                 public-key (default), certificate or mixed: how answers are signed and
+                                  whether /v3/certificates lists platform certificates
+  --api-v3-key KEY                the merchant's APIv3 key, 32 characters, which encrypts certificates (default
+                                  in certificate and mixed mode: generated, written to api_v3_key.txt with
+                                  --write-keys)
   --write-keys DIR                write generated keys a client needs into DIR (mode 0600)
   -h, --help                      show this help
 
@@ -100,6 +105,8 @@ export const program = (args: ReadonlyArray<string>) =>
           "platform-private-key": { type: "string" },
           "platform-public-key-id": { type: "string" },
           "token-expires-in": { type: "string" },
+          "key-mode": { type: "string" },
+          "api-v3-key": { type: "string" },
           "write-keys": { type: "string" },
           help: { type: "boolean", short: "h" }
         }
@@ -121,6 +128,19 @@ export const program = (args: ReadonlyArray<string>) =>
     const tokenExpiresIn = values["token-expires-in"] === undefined ? undefined : Number(values["token-expires-in"])
     if (tokenExpiresIn !== undefined && !(Number.isInteger(tokenExpiresIn) && tokenExpiresIn > 0)) {
       return yield* Effect.dieMessage(`--token-expires-in must be a positive integer`)
+    }
+    const keyModes: Record<string, Simulator.KeyMode> = {
+      "public-key": "publicKey",
+      certificate: "certificate",
+      mixed: "mixed"
+    }
+    const keyMode = keyModes[values["key-mode"] ?? "public-key"]
+    if (keyMode === undefined) {
+      return yield* Effect.dieMessage(`--key-mode must be public-key, certificate or mixed, got ${values["key-mode"]}`)
+    }
+    const givenApiV3Key = values["api-v3-key"]
+    if (givenApiV3Key !== undefined && Buffer.byteLength(givenApiV3Key, "utf8") !== 32) {
+      return yield* Effect.dieMessage("--api-v3-key must be 32 bytes")
     }
     const read = (file: string) => Effect.sync(() => Fs.readFileSync(file, "utf8"))
     const writeDir = values["write-keys"]
@@ -151,18 +171,26 @@ export const program = (args: ReadonlyArray<string>) =>
       yield* write("platform_public_key.pem", platformPublicKey)
     }
 
+    // Public-key mode needs no APIv3 key (no certificates to encrypt), so none is generated or written.
+    const apiV3Key = givenApiV3Key ??
+      (keyMode === "publicKey" ? undefined : Crypto.randomBytes(24).toString("base64").replace(/[+/]/g, "x"))
+    if (givenApiV3Key === undefined && apiV3Key !== undefined) yield* write("api_v3_key.txt", apiV3Key)
+
     const options: Simulator.Options = {
       mchid: values.mchid ?? "1900000001",
       merchantSerialNo: values["merchant-serial-no"] ?? (yield* TestKeys.serialNo),
       merchantPublicKey,
       platformPrivateKey,
       platformPublicKeyId: values["platform-public-key-id"] ?? (yield* TestKeys.publicKeyId),
-      tokenExpiresIn
+      tokenExpiresIn,
+      keyMode,
+      apiV3Key
     }
     const generatedMerchantKey = values["merchant-public-key"] === undefined
 
     return yield* Effect.gen(function*() {
       const server = yield* SandboxServer.SandboxServer
+      const certificates = yield* Effect.flatMap(Simulator.Simulator, (simulator) => simulator.certificates)
       yield* Console.log(
         [
           `WeChat Pay sandbox listening on ${server.url}`,
@@ -170,6 +198,8 @@ export const program = (args: ReadonlyArray<string>) =>
           `  merchant serial no:     ${options.merchantSerialNo}`,
           `  platform public key id: ${options.platformPublicKeyId}`,
           `  token expires in:       ${tokenExpiresIn ?? 1800} s`,
+          `  key mode:               ${values["key-mode"] ?? "public-key"}`,
+          ...certificates.map((c) => `  platform certificate:   ${c.serialNo} (GET /v3/certificates, APIv3 key)`),
           ...written.map((file) => `  wrote:                  ${file}`),
           ...(generatedMerchantKey && writeDir === undefined
             ? [
@@ -177,13 +207,18 @@ export const program = (args: ReadonlyArray<string>) =>
               "           no client can sign requests this sandbox accepts"
             ]
             : []),
+          ...(givenApiV3Key === undefined && apiV3Key !== undefined && writeDir === undefined
+            ? ["  warning: the APIv3 key was generated but not saved (use --write-keys DIR or --api-v3-key)"]
+            : []),
           "",
           "Complete an identity check as the worker would (admin route, unsigned):",
           `  curl -X POST -d '{"result":"SUCCESS"}' ${server.url}${
             SandboxServer.COMPLETE_PATH.replace("{authenticate_number}", "<authenticate_number>")
           }`,
           "",
-          "Platform public key (verifies answers, encrypts user_name / id_card_number):",
+          keyMode === "certificate"
+            ? "Platform public key (unused in certificate mode: clients download the certificates):"
+            : "Platform public key (verifies answers, encrypts user_name / id_card_number):",
           platformPublicKey.trim(),
           "",
           "Press Ctrl+C to stop."
@@ -193,7 +228,7 @@ export const program = (args: ReadonlyArray<string>) =>
     }).pipe(
       Effect.provide(
         SandboxServer.layer({ port, host: values.host, logRequests: true }).pipe(
-          Layer.provide(Simulator.layer(options))
+          Layer.provideMerge(Simulator.layer(options))
         )
       )
     )

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
+import { type PlatformCertificates, WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
 import { HttpClient } from "@effect/platform"
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as SandboxHttpClient from "./SandboxHttpClient.js"
@@ -48,6 +48,11 @@ export interface Options extends Omit<WeChatPayClient.Options, "baseUrl"> {
   readonly mchid?: string | undefined
   /** The simulator's `expires_in` for tokens. */
   readonly tokenExpiresIn?: number | undefined
+  /**
+   * The simulator's platform keys, and the client configured to match: `publicKey` (default), `certificate`
+   * (the client downloads certificates with the APIv3 key) or `mixed` (both).
+   */
+  readonly keyMode?: Simulator.KeyMode | undefined
 }
 
 /**
@@ -75,21 +80,29 @@ const keysAndSimulator = (options: Options) =>
         Layer.succeed(Sandbox, keys),
         Simulator.layer({
           ...keys,
+          keyMode: options.keyMode,
           ...(options.tokenExpiresIn !== undefined ? { tokenExpiresIn: options.tokenExpiresIn } : {})
         })
       ))
   )
 
-const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) =>
-  WeChatPay.layer({
-    ...options,
+// The client is configured as a merchant in that mode would be: certificate mode has no public key at all.
+const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) => {
+  const { keyMode, tokenExpiresIn: _, ...clientOptions } = options
+  return WeChatPay.layer({
+    ...clientOptions,
     mchid: keys.mchid,
     merchantSerialNo: keys.merchantSerialNo,
     merchantPrivateKey: Redacted.make(keys.merchantPrivateKey),
-    platformPublicKeyId: keys.platformPublicKeyId,
-    platformPublicKey: keys.platformPublicKey,
+    ...(keyMode === "certificate"
+      ? {}
+      : { platformPublicKeyId: keys.platformPublicKeyId, platformPublicKey: keys.platformPublicKey }),
+    apiV3Key: Redacted.make(keys.apiV3Key),
+    // A public-key merchant keeps its APIv3 key for callbacks only: no certificate download.
+    ...(keyMode === undefined || keyMode === "publicKey" ? { downloadCertificates: false } : {}),
     baseUrl
   })
+}
 
 /**
  * The whole SDK against an in-memory simulator: no socket, and `TestClock` drives both sides' clocks
@@ -108,7 +121,9 @@ const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<Services, WeChatPayError.InvalidOptionError> =>
+export const layer = (
+  options: Options = {}
+): Layer.Layer<Services, WeChatPayError.InvalidOptionError | PlatformCertificates.CertificateError> =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
       const keys = yield* Sandbox
@@ -139,7 +154,7 @@ export const layerServer = (
   options: Options & SandboxServer.Options = {}
 ): Layer.Layer<
   Services | SandboxServer.SandboxServer,
-  WeChatPayError.InvalidOptionError | SandboxServer.SandboxServerError,
+  WeChatPayError.InvalidOptionError | PlatformCertificates.CertificateError | SandboxServer.SandboxServerError,
   HttpClient.HttpClient
 > =>
   Layer.unwrapEffect(

@@ -14,203 +14,30 @@
  * The simulator is transport-agnostic: `handle` turns a request into an `Outcome`, which a transport
  * (`SandboxHttpClient` in memory, `SandboxServer` on a loopback socket) carries out.
  *
- * This module holds the public model, the service tag and its accessors. The request engine is
- * `internal/engine.ts`; the routes it serves are a table in `internal/routes.ts` (its header says how to add one);
- * the records it keeps, each bounded (see `Options`), are in `internal/state.ts`; faults are the `Fault` module.
+ * This module holds the service tag and its accessors, and re-exports the public model (`SimulatorModel`). The
+ * request engine is `internal/engine.ts`; the routes it serves are a table in `internal/routes.ts` (its header says
+ * how to add one); the records it keeps, each bounded (see `Options`), are in `internal/state.ts`; faults are the
+ * `Fault` module.
  *
  * @since 0.1.0
  */
+import type { HttpClient } from "@effect/platform"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import type { KeyObject } from "node:crypto"
-import * as FaultModule from "./Fault.js"
-import * as Model from "./internal/model.js"
 import * as Internal from "./internal/service.js"
+import type {
+  CertificateInfo,
+  CheckOutcome,
+  Delivery,
+  Fault,
+  KeyMode,
+  NotifyOptions,
+  Options,
+  Outcome,
+  ReceivedRequest,
+  SimulatedRequest
+} from "./SimulatorModel.js"
 
-/**
- * A request as it arrived: `url` is the path plus `?query` exactly as sent (what the client signed), header names
- * may be in any case, `body` is the exact body text.
- *
- * @example
- * ```ts
- * import type { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const probe: Simulator.SimulatedRequest = { method: "GET", url: "/v3/certificates", headers: {}, body: "" }
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type SimulatedRequest = Model.SimulatedRequest
-
-/**
- * An answer to be sent. `body` is exactly the text that was signed.
- *
- * @example
- * ```ts
- * import type { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const requestId = (response: Simulator.SimulatedResponse) => response.headers["Request-ID"]
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type SimulatedResponse = Model.SimulatedResponse
-
-/**
- * What the transport must do with a request.
- *
- * - `Respond`: wait `delay` (if any), then send `response`; with `truncateAfterBytes`, announce the full
- *   `Content-Length` but send only that many body bytes and then break the connection.
- * - `Drop`: wait `delay` (if any), then break the connection without any answer.
- *
- * @example
- * ```ts
- * import { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const describe = Simulator.Outcome.$match({
- *   Respond: ({ response }) => `HTTP ${response.status}`,
- *   Drop: () => "connection dropped"
- * })
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type Outcome = Model.Outcome
-
-/**
- * Constructors and matchers for `Outcome`.
- *
- * @example
- * ```ts
- * import { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const dropped = Simulator.Outcome.Drop({})
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export const Outcome = Model.Outcome
-
-/**
- * A misbehaviour to inject; see the `Fault` module for each variant.
- *
- * @example
- * ```ts
- * import { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const busy: Simulator.Fault = Simulator.Fault.ApiError({ code: "FREQUENCY_LIMITED", retryAfter: 1 })
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type Fault = FaultModule.Fault
-
-/**
- * Constructors and matchers for `Fault` (the `Fault` module's `Fault`).
- *
- * @example
- * ```ts
- * import { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const probe = Simulator.Fault.SignatureProbe()
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export const Fault = FaultModule.Fault
-
-/**
- * A request that reached the simulator, with header names in lower case, the `Clock` time it arrived at
- * (milliseconds) and the fault it used up, if any.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const agents = Effect.map(Simulator.received, (requests) => requests.map((r) => r.headers["user-agent"]))
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface ReceivedRequest extends SimulatedRequest {
-  readonly receivedAt: number
-  readonly fault: Option.Option<Fault>
-}
-
-/**
- * Settings of a simulator: WeChat's side of the keys (`TestKeys.KeySet` fits as is), token lifetime, and how many
- * records of each kind it keeps. Every record is bounded so a long-running sandbox stays small: past its limit,
- * the oldest is forgotten first. A limit must be a positive integer.
- *
- * @example
- * ```ts
- * import { Simulator } from "@effect-wechatpay/sandbox"
- *
- * declare const merchantPublicKey: string, platformPrivateKey: string
- * const options: Simulator.Options = {
- *   mchid: "1900000001",
- *   merchantSerialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
- *   merchantPublicKey,
- *   platformPrivateKey,
- *   platformPublicKeyId: "PUB_KEY_ID_0114232134912410000000000000"
- * }
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  /** The service provider's merchant id; `Authorization` must carry it. */
-  readonly mchid: string
-  /** The merchant API certificate serial; `Authorization`'s `serial_no` must equal it. */
-  readonly merchantSerialNo: string
-  /** Verifies request signatures (PEM or `KeyObject`). */
-  readonly merchantPublicKey: string | KeyObject
-  /** Signs answers and decrypts sensitive fields (PEM or `KeyObject`). */
-  readonly platformPrivateKey: string | KeyObject
-  /** The platform key's id (`PUB_KEY_ID_…`), sent as `Wechatpay-Serial` and expected on encrypted requests. */
-  readonly platformPublicKeyId: string
-  /** Lifetime of issued tokens, seconds. Default 1800. */
-  readonly tokenExpiresIn?: number | undefined
-  /** Requests `received` keeps. Default 10000. */
-  readonly maxReceived?: number | undefined
-  /** Identity checks kept; a forgotten one answers `ORDER_NOT_EXIST`. Default 10000. */
-  readonly maxChecks?: number | undefined
-  /** Authorised (sub_mchid, openid) relations kept; a forgotten one reads as `UNAUTHORIZED`. Default 10000. */
-  readonly maxRelations?: number | undefined
-  /**
-   * Spent request nonces kept for replay detection; those past the 5-minute window go anyway. One forgotten sooner
-   * could be replayed, so keep this above the requests of 5 minutes. Default 100000.
-   */
-  readonly maxNonces?: number | undefined
-  /**
-   * Idempotency records: a live token per `authenticate_number` (a forgotten one gets a new token) and an accepted
-   * transfer batch per `out_batch_no` (a forgotten one is accepted again as a new batch). Default 10000.
-   */
-  readonly maxIdempotencyRecords?: number | undefined
-}
-
-/**
- * How the worker's identity check ends in the mini program: `SUCCESS`, or `FAILED` (with a reason).
- *
- * @example
- * ```ts
- * import type { Simulator } from "@effect-wechatpay/sandbox"
- *
- * const outcome: Simulator.CheckOutcome = "FAILED"
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type CheckOutcome = "SUCCESS" | "FAILED"
+export * from "./SimulatorModel.js"
 
 /**
  * What a simulator offers: `handle` for transports; `inject`, `complete`, `received` and `reset` for tests.
@@ -232,6 +59,7 @@ export interface Service {
     readonly merchantSerialNo: string
     readonly platformPublicKeyId: string
     readonly tokenExpiresIn: number
+    readonly keyMode: KeyMode
   }
   /** Answers one request. Never fails: every problem is an HTTP answer. */
   readonly handle: (request: SimulatedRequest) => Effect.Effect<Outcome>
@@ -259,6 +87,23 @@ export interface Service {
     outcome: CheckOutcome,
     options?: { readonly reason?: string | undefined }
   ) => Effect.Effect<void, CheckNotProcessing>
+  /** The platform certificates `/v3/certificates` lists now (none in public-key mode). */
+  readonly certificates: Effect.Effect<ReadonlyArray<CertificateInfo>>
+  /**
+   * Lists a new platform certificate with a fresh key; with `activate` (default) it signs from the next answer on,
+   * otherwise only once `activateCertificate` names it. The old one stays listed until it expires. Dies in
+   * public-key mode.
+   */
+  readonly rotateCertificate: (options?: { readonly activate?: boolean | undefined }) => Effect.Effect<CertificateInfo>
+  /** Signs with this listed certificate from the next answer on. */
+  readonly activateCertificate: (serialNo: string) => Effect.Effect<void>
+  /** Mixed mode: which key signs answers and notifications from now on (default `publicKey`). */
+  readonly signWith: (key: "publicKey" | "certificate") => Effect.Effect<void>
+  /**
+   * POSTs a signed notification, its resource encrypted with `apiV3Key`, to `url`, and sends it again on WeChat's
+   * cadence (`NOTIFY_RETRY_DELAYS`, by `Clock`) until a 2xx answer. Fork it to keep going meanwhile.
+   */
+  readonly notify: (options: NotifyOptions) => Effect.Effect<Delivery, never, HttpClient.HttpClient>
   /** Every request that reached the simulator, oldest first. */
   readonly received: Effect.Effect<ReadonlyArray<ReceivedRequest>>
   /** Forgets received requests, pending faults, issued tokens, seen nonces, identity checks and relations. */
@@ -329,10 +174,9 @@ export class Simulator extends Context.Tag("@effect-wechatpay/sandbox/Simulator"
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service> =>
-  Effect.sync(() =>
-    Simulator.of(
-      Internal.make(options, (authenticateNumber, state) => new CheckNotProcessing({ authenticateNumber, state }))
-    )
+  Effect.map(
+    Internal.make(options, (authenticateNumber, state) => new CheckNotProcessing({ authenticateNumber, state })),
+    Simulator.of
   )
 
 /**
@@ -439,3 +283,39 @@ export const complete = (
  * @category accessors
  */
 export const reset: Effect.Effect<void, never, Simulator> = Effect.flatMap(Simulator, (simulator) => simulator.reset)
+
+/**
+ * Lists a new platform certificate and (by default) signs with it from the next answer on: a rotation.
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const listedOnly = Simulator.rotateCertificate({ activate: false })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const rotateCertificate = (
+  options?: { readonly activate?: boolean | undefined }
+): Effect.Effect<CertificateInfo, never, Simulator> =>
+  Effect.flatMap(Simulator, (simulator) => simulator.rotateCertificate(options))
+
+/**
+ * Sends a signed, encrypted notification with WeChat's retry cadence (see `Service.notify`).
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const delivery = Simulator.notify({ url: "http://127.0.0.1:3000/notify", resource: { out_trade_no: "1" } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const notify = (
+  options: NotifyOptions
+): Effect.Effect<Delivery, never, Simulator | HttpClient.HttpClient> =>
+  Effect.flatMap(Simulator, (simulator) => simulator.notify(options))

@@ -113,6 +113,8 @@ export interface KeySet {
   /** For the client's verifier and encryptor. */
   readonly platformPublicKey: string
   readonly platformPublicKeyId: string
+  /** The merchant's APIv3 key (32 letters and digits): certificates and notifications are encrypted with it. */
+  readonly apiV3Key: string
 }
 
 /**
@@ -140,6 +142,7 @@ export const generateSet = (options?: { readonly mchid?: string | undefined }): 
       merchantPublicKey: merchant.publicKey,
       platformPrivateKey: platform.privateKey,
       platformPublicKey: platform.publicKey,
-      platformPublicKeyId
+      platformPublicKeyId,
+      apiV3Key: crypto.alphanumeric(32)
     })
   )

@@ -53,6 +53,17 @@ export const digits = (size: number): string => {
  * ```
  * @internal
  */
+/**
+ * A random UUID, for notification ids.
+ *
+ * @example
+ * ```ts
+ * uuid() // "1b4e28ba-2fa1-11d2-883f-0016d3cca427"-like
+ * ```
+ * @internal
+ */
+export const uuid = (): string => Crypto.randomUUID()
+
 export const hex = (bytes: number): string => Crypto.randomBytes(bytes).toString("hex").toUpperCase()
 
 /**

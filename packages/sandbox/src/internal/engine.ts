@@ -81,6 +81,13 @@ const checkHeaders = (headers: Readonly<Record<string, string>>): Either.Either<
 
 const rejected = (problem: Problem.Problem): Rejection => ({ problem })
 
+// The key that decrypts this request's fields, and the serial it must name, chosen by the serial it names.
+const keyedFor = (settings: Engine["settings"], headers: Readonly<Record<string, string>>): Routes.Settings => {
+  if (settings.keys.mode === "publicKey") return settings
+  const key = settings.keys.decrypting(headers["wechatpay-serial"])
+  return { ...settings, platformPrivateKey: key.privateKey, platformPublicKeyId: key.serial }
+}
+
 const evaluate = (
   engine: Engine,
   request: SimulatedRequest,
@@ -102,7 +109,7 @@ const evaluate = (
       rejected
     )
     const answer = yield* Either.mapLeft(
-      match.route.handle({ request, headers, params: match.params, now, state, settings }),
+      match.route.handle({ request, headers, params: match.params, now, state, settings: keyedFor(settings, headers) }),
       (problem): Rejection => ({ problem, spent: credentials })
     )
     return { credentials, answer }
@@ -125,18 +132,20 @@ const signed = (
 ): SimulatedResponse => {
   const timestamp = String(fault?._tag === "StaleTimestamp" ? nowSeconds - (fault.seconds ?? 600) : nowSeconds)
   const nonce = crypto.alphanumeric(32)
+  // The key ring says who signs: the public key, the certificate in use, or either during a migration.
+  const signer = engine.settings.keys.signing()
   const signature = fault?._tag === "BadSignature"
     ? NodeCrypto.randomBytes(256).toString("base64")
     : fault?._tag === "SignatureProbe"
     ? `WECHATPAY/SIGNTEST/${NodeCrypto.randomBytes(192).toString("base64")}`
-    : crypto.sign(`${timestamp}\n${nonce}\n${body}\n`, engine.settings.platformPrivateKey)
+    : crypto.sign(`${timestamp}\n${nonce}\n${body}\n`, signer.privateKey)
   return {
     status,
     headers: {
       "Content-Type": "application/json",
       "Request-ID": crypto.hex(16),
       "Wechatpay-Nonce": nonce,
-      "Wechatpay-Serial": fault?._tag === "UnknownSerial" ? otherSerial(engine) : engine.settings.platformPublicKeyId,
+      "Wechatpay-Serial": fault?._tag === "UnknownSerial" ? otherSerial(engine) : signer.serial,
       ...(fault?._tag === "MissingHeaders" ? {} : { "Wechatpay-Signature": signature }),
       "Wechatpay-Timestamp": timestamp,
       // Real answers carry the server's time; a client can tell a skewed clock from it.

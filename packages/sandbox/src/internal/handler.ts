@@ -6,6 +6,7 @@
  */
 import { Either } from "effect"
 import type { KeyObject } from "node:crypto"
+import type * as KeyRing from "./keyring.js"
 import type { SimulatedRequest } from "./model.js"
 import * as Problem from "./problem.js"
 import type { State } from "./state.js"
@@ -17,9 +18,16 @@ import type { State } from "./state.js"
  */
 export interface Settings {
   readonly mchid: string
+  /**
+   * The platform key that decrypts this request's sensitive fields and the serial it must name. In certificate or
+   * mixed mode the engine picks them by the request's `Wechatpay-Serial` (see `keyring.ts`), so every route accepts
+   * any key of the mode.
+   */
   readonly platformPrivateKey: KeyObject
   readonly platformPublicKeyId: string
   readonly tokenExpiresIn: number
+  /** The platform keys by mode: who signs, who decrypts, which certificates are listed. */
+  readonly keys: KeyRing.KeyRing
 }
 
 /**

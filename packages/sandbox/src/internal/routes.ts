@@ -24,6 +24,7 @@
 import { Either } from "effect"
 import * as AuthenticationList from "./authenticationList.js"
 import * as Authentications from "./authentications.js"
+import * as Certificates from "./certificates.js"
 import type { Handler } from "./handler.js"
 import * as PreOrders from "./preOrders.js"
 import * as PreOrderWithAuth from "./preOrderWithAuth.js"
@@ -59,6 +60,16 @@ const getRelation: Handler = ({ params, request, settings, state }) =>
       Relations.render(wanted, state.relations.get(Relations.key(wanted.sub_mchid, wanted.openid)), settings.mchid)
   )
 
+// A merchant with only the WeChat Pay public key has no platform certificates: WeChat answers this 404.
+const certificates: Handler = ({ now, settings }) => {
+  const keys = settings.keys
+  if (keys.mode === "publicKey" || keys.apiV3Key === undefined) {
+    return Either.left<Problem.Problem>({ status: 404, code: "NOT_FOUND", message: "无可用的平台证书" })
+  }
+  const apiV3Key = keys.apiV3Key
+  return Either.right(() => Certificates.render(keys.listed(now), apiV3Key))
+}
+
 /**
  * Every route the simulator serves.
  *
@@ -71,7 +82,8 @@ export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
   { method: "GET", path: Relations.PATH, handle: getRelation },
   { method: "POST", path: Tokens.PATH, handle: Tokens.handle },
   { method: "GET", path: AuthenticationList.PATH, handle: AuthenticationList.handle },
-  { method: "POST", path: TransferBatches.PATH, handle: TransferBatches.handle }
+  { method: "POST", path: TransferBatches.PATH, handle: TransferBatches.handle },
+  { method: "GET", path: Certificates.PATH, handle: certificates }
 ]
 
 /**

@@ -4,11 +4,38 @@
  * @internal
  */
 import { Clock, Effect, Either, type Option } from "effect"
-import type { CheckNotProcessing, Options, Service } from "../Simulator.js"
+import * as NodeCrypto from "node:crypto"
+import type { CertificateInfo, CheckNotProcessing, Options, Service } from "../Simulator.js"
+import * as TestKeys from "../TestKeys.js"
 import type * as Authentications from "./authentications.js"
+import * as Certificates from "./certificates.js"
 import * as crypto from "./crypto.js"
 import * as Engine from "./engine.js"
+import { KeyRing } from "./keyring.js"
+import * as Notifier from "./notifier.js"
 import * as State from "./state.js"
+
+const YEAR = 365 * 86_400_000
+
+// 40 hex digits whose first is 1–7: a positive DER integer keeps all 20 bytes, so the serial reads back unchanged.
+const certificateSerial = () => `${1 + NodeCrypto.randomInt(7)}${crypto.hex(20).slice(1)}`
+
+const newCertificate = (privateKey: string | NodeCrypto.KeyObject, now: number) =>
+  Effect.promise(() =>
+    Certificates.create({
+      privateKey,
+      serialNo: certificateSerial(),
+      validFrom: now - 86_400_000,
+      validTo: now + 5 * YEAR
+    })
+  )
+
+const info = (c: Certificates.PlatformCertificate): CertificateInfo => ({
+  serialNo: c.serialNo,
+  pem: c.pem,
+  validFrom: c.validFrom,
+  validTo: c.validTo
+})
 
 /**
  * The service for `options`; `notProcessing` builds the error `completeCheck` fails with (passed in, so this
@@ -26,6 +53,28 @@ export const make = (
     authenticateNumber: string,
     state: Option.Option<Authentications.State>
   ) => CheckNotProcessing
+): Effect.Effect<Service> =>
+  Effect.gen(function*() {
+    const mode = options.keyMode ?? "publicKey"
+    if (mode !== "publicKey" && options.apiV3Key === undefined) {
+      return yield* Effect.dieMessage(`Simulator: keyMode ${mode} needs an apiV3Key`)
+    }
+    const now = yield* Clock.currentTimeMillis
+    const certificates = mode === "publicKey"
+      ? []
+      : [yield* newCertificate(options.certificatePrivateKey ?? (yield* TestKeys.generate).privateKey, now)]
+    const publicKey = { serial: options.platformPublicKeyId, privateKey: crypto.privateKey(options.platformPrivateKey) }
+    const keys = new KeyRing(mode, publicKey, certificates, options.apiV3Key)
+    return build(options, notProcessing, keys)
+  })
+
+const build = (
+  options: Options,
+  notProcessing: (
+    authenticateNumber: string,
+    state: Option.Option<Authentications.State>
+  ) => CheckNotProcessing,
+  keys: KeyRing
 ): Service => {
   const tokenExpiresIn = options.tokenExpiresIn ?? 1800
   const state = new State.State({
@@ -41,7 +90,8 @@ export const make = (
       merchantSerialNo: options.merchantSerialNo,
       platformPrivateKey: crypto.privateKey(options.platformPrivateKey),
       platformPublicKeyId: options.platformPublicKeyId,
-      tokenExpiresIn
+      tokenExpiresIn,
+      keys
     },
     merchantPublicKey: crypto.publicKey(options.merchantPublicKey),
     state
@@ -62,7 +112,8 @@ export const make = (
       mchid: options.mchid,
       merchantSerialNo: options.merchantSerialNo,
       platformPublicKeyId: options.platformPublicKeyId,
-      tokenExpiresIn
+      tokenExpiresIn,
+      keyMode: keys.mode
     },
     handle: (request) => Effect.map(Clock.currentTimeMillis, (now) => Engine.handle(engine, request, now)),
     inject: (fault, injectOptions) =>
@@ -80,6 +131,33 @@ export const make = (
         completeCheck(authenticateNumber, outcome, completeOptions),
         (error) => new Error(`Simulator.complete: ${error.message}`)
       ),
+    certificates: Effect.map(Clock.currentTimeMillis, (now) => keys.listed(now).map(info)),
+    rotateCertificate: (rotateOptions) =>
+      Effect.gen(function*() {
+        if (keys.mode === "publicKey") return yield* Effect.dieMessage("Simulator.rotateCertificate: public-key mode")
+        const pair = yield* TestKeys.generate
+        const certificate = yield* newCertificate(pair.privateKey, yield* Clock.currentTimeMillis)
+        // Listed first; used to sign only once activated, as WeChat lists a new certificate before using it.
+        keys.certificates.push(certificate)
+        if (rotateOptions?.activate !== false) keys.inUse = certificate.serialNo
+        return info(certificate)
+      }),
+    activateCertificate: (serialNo) =>
+      Effect.suspend(() => {
+        const wanted = serialNo.toUpperCase()
+        if (!keys.certificates.some((c) => c.serialNo === wanted)) {
+          return Effect.dieMessage(`Simulator.activateCertificate: ${serialNo} is not listed`)
+        }
+        keys.inUse = wanted
+        return Effect.void
+      }),
+    signWith: (key) =>
+      Effect.suspend(() => {
+        if (keys.mode !== "mixed") return Effect.dieMessage("Simulator.signWith: only in mixed mode")
+        keys.signer = key
+        return Effect.void
+      }),
+    notify: (notifyOptions) => Notifier.deliver(keys, notifyOptions),
     received: Effect.sync(() => state.received.slice()),
     reset: Effect.sync(() => state.reset())
   }
