@@ -214,7 +214,8 @@ export const make = (
           yield* verifier.verify(input).pipe(
             Effect.mapError((e) =>
               new NotificationError({
-                reason: e.reason,
+                // The Verifier checks signatures only: EchoMismatch and Replayed are the client pipeline's reasons.
+                reason: e.reason as Exclude<typeof e.reason, "EchoMismatch" | "Replayed">,
                 description: e.description,
                 ...(e.serial !== undefined ? { serial: e.serial } : {})
               })
