@@ -9,11 +9,13 @@
 import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Scope } from "effect"
-import { Context, Duration, Effect, Layer, RateLimiter, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Schema } from "effect"
 import * as Call from "./internal/call.js"
 import * as Deadline from "./internal/deadline.js"
+import * as Limits from "./internal/limits.js"
 import * as Check from "./internal/options.js"
 import * as Target from "./internal/request.js"
+import * as Retry from "./internal/retry.js"
 import * as Steps from "./internal/steps.js"
 import * as Signer from "./Signer.js"
 import * as Verifier from "./Verifier.js"
@@ -292,49 +294,16 @@ export const make = (
     const verifier = yield* Verifier.Verifier
     const httpClient = yield* HttpClient.HttpClient
 
-    const baseUrl = yield* Check.baseUrl("baseUrl", options.baseUrl ?? DEFAULT_BASE_URL)
-    const backupUrl = options.backupBaseUrl === false
-      ? undefined
-      : options.backupBaseUrl !== undefined
-      ? yield* Check.baseUrl("backupBaseUrl", options.backupBaseUrl)
-      : baseUrl === DEFAULT_BASE_URL
-      ? DEFAULT_BACKUP_BASE_URL
-      : undefined
-    const timeout = yield* Check.duration("timeout", options.timeout, Duration.seconds(10))
-    const deadline = yield* Check.duration("deadline", options.deadline, Duration.seconds(30))
-    const retry = options.retry === false ? undefined : options.retry ?? {}
-    yield* Check.positive("retry.attempts", retry?.attempts, true)
-    yield* Check.positive("rateLimit.maxInFlight", options.rateLimit?.maxInFlight, true)
-    yield* Check.positive("rateLimit.perSecond", options.rateLimit?.perSecond, false)
-    yield* Check.positive("maxBodySize", options.maxBodySize, true)
-    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE
-    const backoff = retry === undefined
-      ? undefined
-      : yield* Check.duration("retry.base", retry.base, Duration.millis(200))
+    const { backoff, backupUrl, baseUrl, deadline, maxBodySize, retry, timeout } = yield* Check.resolve(options, {
+      baseUrl: DEFAULT_BASE_URL,
+      backupBaseUrl: DEFAULT_BACKUP_BASE_URL,
+      maxBodySize: DEFAULT_MAX_BODY_SIZE
+    })
     const timeoutMillis = Duration.toMillis(timeout)
     const deadlineMillis = Duration.toMillis(deadline)
 
-    const semaphore = options.rateLimit?.maxInFlight === undefined
-      ? undefined
-      : yield* Effect.makeSemaphore(options.rateLimit.maxInFlight)
-    const limiter = options.rateLimit?.perSecond === undefined
-      ? undefined
-      : yield* RateLimiter.make({ limit: options.rateLimit.perSecond, interval: "1 second", algorithm: "token-bucket" })
-    // Attempts that overlap sign on the threadpool; a lone one signs inline, which is faster.
-    let inFlight = 0
-    const accounted = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-      const counted = Effect.suspend(() => {
-        inFlight++
-        return Effect.ensuring(
-          effect,
-          Effect.sync(() => {
-            inFlight--
-          })
-        )
-      })
-      const rated = limiter === undefined ? counted : limiter(counted)
-      return semaphore === undefined ? rated : semaphore.withPermits(1)(rated)
-    }
+    // Shared by every call through this client: in-flight count (for signing off the main thread), rate limits.
+    const limits = yield* Limits.make(options.rateLimit)
 
     const steps = Steps.make({ baseUrl, backupUrl, verifier, httpClient, timeout, maxBodySize })
     // Each step below is one layer of the client, which every call goes through: the steps that belong
@@ -344,11 +313,11 @@ export const make = (
       Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
     ).pipe(
       // Refuse an absolute URL, add the default headers, sign over what is sent, then prefix the host.
-      HttpClient.mapRequestEffect((request) => steps.prepare(signer, request, inFlight > 1)),
+      HttpClient.mapRequestEffect((request) => steps.prepare(signer, request, limits.inFlight() > 1)),
       // Verify a 2xx answer or type the failure; transport errors lose the path's identifiers.
       HttpClient.transformResponse(steps.verified),
       HttpClient.transform(steps.attemptTimeout),
-      HttpClient.transformResponse((effect) => Steps.redactAuthorization(accounted(effect)))
+      HttpClient.transformResponse((effect) => Steps.redactAuthorization(limits.accounted(effect)))
     )
 
     const execute = <A, I, R>(
@@ -372,9 +341,9 @@ export const make = (
         )
         return Effect.withFiberRuntime<A, CallError, R>((fiber) =>
           Deadline.retryWithin(attempt, {
-            schedule: backoff === undefined ? undefined : steps.schedule(backoff, retry?.attempts ?? 3, () => attempts),
-            while: Steps.isRetryable,
-            waitMillis: Steps.waitMillisOf,
+            schedule: backoff === undefined ? undefined : Retry.schedule(backoff, retry?.attempts ?? 3, () => attempts),
+            while: Retry.isRetryable,
+            waitMillis: Retry.waitMillisOf,
             deadlineMillis,
             attemptMillis: timeoutMillis,
             onDeadline: () =>

@@ -1,5 +1,6 @@
 /** Checks of the client's options, each failing with an `InvalidOptionError` that names the option. */
 import { Duration, Effect, Option } from "effect"
+import type { Options } from "../WeChatPayClient.js"
 import { InvalidOptionError } from "./failures.js"
 
 /** An absolute http(s) URL without query, fragment or credentials; returned without trailing slashes. */
@@ -35,3 +36,37 @@ export const duration = (option: string, input: Duration.DurationInput | undefin
         ? Effect.succeed(d.value)
         : Effect.fail(new InvalidOptionError({ option, description: "must be a positive, finite duration" }))
   )
+
+/** The client's options, checked, with their defaults filled in. */
+export const resolve = (
+  options: Options,
+  defaults: { readonly baseUrl: string; readonly backupBaseUrl: string; readonly maxBodySize: number }
+) =>
+  Effect.gen(function*() {
+    const base = yield* baseUrl("baseUrl", options.baseUrl ?? defaults.baseUrl)
+    // The backup host goes with the default host only: behind another base URL it is the user's to name.
+    const backupUrl = options.backupBaseUrl === false
+      ? undefined
+      : options.backupBaseUrl !== undefined
+      ? yield* baseUrl("backupBaseUrl", options.backupBaseUrl)
+      : base === defaults.baseUrl
+      ? defaults.backupBaseUrl
+      : undefined
+    const timeout = yield* duration("timeout", options.timeout, Duration.seconds(10))
+    const deadline = yield* duration("deadline", options.deadline, Duration.seconds(30))
+    const retry = options.retry === false ? undefined : options.retry ?? {}
+    yield* positive("retry.attempts", retry?.attempts, true)
+    yield* positive("rateLimit.maxInFlight", options.rateLimit?.maxInFlight, true)
+    yield* positive("rateLimit.perSecond", options.rateLimit?.perSecond, false)
+    yield* positive("maxBodySize", options.maxBodySize, true)
+    const backoff = retry === undefined ? undefined : yield* duration("retry.base", retry.base, Duration.millis(200))
+    return {
+      baseUrl: base,
+      backupUrl,
+      timeout,
+      deadline,
+      retry,
+      backoff,
+      maxBodySize: options.maxBodySize ?? defaults.maxBodySize
+    }
+  })

@@ -13,7 +13,7 @@ import {
   HttpTraceContext
 } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import { Clock, Context, Duration, Effect, FiberRef, Option, Schedule, Schema } from "effect"
+import { Clock, Context, Duration, Effect, FiberRef, Option, Schema } from "effect"
 import * as Signer from "../Signer.js"
 import * as Verifier from "../Verifier.js"
 import type { CallError } from "../WeChatPayClient.js"
@@ -32,25 +32,6 @@ const MAX_RETRY_AFTER_SECONDS = 86_400
 
 /** Verified answers remembered for replay detection; past it the oldest are forgotten first. */
 const MAX_REMEMBERED_NONCES = 100_000
-
-export const isRetryable = (error: CallError): boolean =>
-  error._tag === "RequestError" ? error.reason === "Transport" : error.retryable
-
-const retryAfterOf = (error: CallError): number | undefined => "retryAfter" in error ? error.retryAfter : undefined
-
-/** How long an error asks to wait before the next attempt, in milliseconds (its `Retry-After`). */
-export const waitMillisOf = (error: CallError): number | undefined => {
-  const after = retryAfterOf(error)
-  return after === undefined ? undefined : after * 1000
-}
-
-/** What a log line calls the failure: WeChat's code, or the tag (and reason) of anything else. */
-const codeOf = (error: CallError): string =>
-  error._tag === "UnknownApiError"
-    ? error.code
-    : "reason" in error && typeof error.reason === "string"
-    ? `${error._tag}:${error.reason}`
-    : error._tag
 
 const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
   typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
@@ -333,30 +314,6 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
         })
       ))
 
-  /** Exponential backoff with jitter, `Retry-After` believed within reason, each retry logged at debug. */
-  const schedule = (backoff: Duration.Duration, attemptsInAll: number, attempts: () => number) => () =>
-    Schedule.exponential(backoff, 2).pipe(
-      Schedule.jittered,
-      Schedule.intersect(Schedule.recurs(attemptsInAll - 1)),
-      Schedule.intersect(Schedule.identity<CallError>()),
-      // A server that says when to come back is believed, within reason.
-      Schedule.modifyDelayEffect(([, error], delay) => {
-        const after = retryAfterOf(error)
-        const wait = after !== undefined && after * 1000 > Duration.toMillis(delay) ? Duration.seconds(after) : delay
-        return Effect.as(
-          Effect.logDebug("WeChat Pay: retrying").pipe(
-            Effect.annotateLogs({
-              code: codeOf(error),
-              attempt: attempts(),
-              backoffMillis: Duration.toMillis(wait),
-              ...("requestId" in error && error.requestId !== undefined ? { requestId: error.requestId } : {})
-            })
-          ),
-          wait
-        )
-      })
-    )
-
   const decodeAnswer = <A, R>(
     res: HttpClientResponse.HttpClientResponse,
     decode: (u: unknown) => Effect.Effect<A, unknown, R>,
@@ -417,5 +374,5 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
   ) =>
     Effect.catchTags(Effect.flatMap(effect, answer), { RequestError: sanitizeRequestError, ResponseError: unreadable })
 
-  return { send, prepare, verified, schedule, attemptTimeout, decodeAnswer }
+  return { send, prepare, verified, attemptTimeout, decodeAnswer }
 }
