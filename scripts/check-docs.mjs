@@ -9,11 +9,12 @@
 // line prepends block n (1-based, counting that README's TypeScript blocks).
 //
 // Usage: node scripts/check-docs.mjs [--no-run]
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startSandbox } from "./sandbox-process.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const out = Path.join(root, ".docs-check")
@@ -123,60 +124,24 @@ console.log("documentation check passed")
 /** Runs each program block with tsx against the sandbox CLI, with WECHATPAY_* pointing at it. */
 async function runPrograms(programs) {
   const keys = Fs.mkdtempSync(Path.join(Os.tmpdir(), "docs-sandbox-keys-"))
-  const mchid = "1900000001"
-  const serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-  const keyId = "PUB_KEY_ID_0119000000012025010100000000000000"
-  const sandbox = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      Path.join(root, "packages/sandbox/src/main.ts"),
-      "--port",
-      "0",
-      "--mchid",
-      mchid,
-      "--merchant-serial-no",
-      serial,
-      "--platform-public-key-id",
-      keyId,
-      "--write-keys",
-      keys
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "inherit"] }
-  )
-  const exited = new Promise((resolve) => sandbox.once("exit", resolve))
+  const sandbox = await startSandbox({
+    command: process.execPath,
+    prefix: ["--import", "tsx", Path.join(root, "packages/sandbox/src/main.ts")],
+    cwd: root,
+    keys
+  })
   try {
-    const url = await new Promise((resolve, reject) => {
-      let output = ""
-      sandbox.stdout.on("data", (chunk) => {
-        output += chunk
-        const match = /listening on (http:\/\/\S+)/.exec(output)
-        if (match !== null && output.includes("Ctrl+C")) resolve(match[1])
-      })
-      sandbox.once("exit", (code) => reject(new Error(`the sandbox exited (${code}):\n${output}`)))
-    })
-    const env = {
-      ...process.env,
-      WECHATPAY_MCHID: mchid,
-      WECHATPAY_MERCHANT_SERIAL_NO: serial,
-      WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: Path.join(keys, "merchant_private_key.pem"),
-      WECHATPAY_PUBLIC_KEY_ID: keyId,
-      WECHATPAY_PUBLIC_KEY_FILE: Path.join(keys, "platform_public_key.pem"),
-      WECHATPAY_BASE_URL: url
-    }
     for (const block of programs) {
-      console.log(`running ${block.origin}:${block.line} against the sandbox at ${url}`)
+      console.log(`running ${block.origin}:${block.line} against the sandbox at ${sandbox.url}`)
       execFileSync(process.execPath, ["--import", "tsx", Path.join(out, block.file)], {
         cwd: root,
-        env,
+        env: sandbox.env,
         stdio: "inherit",
         timeout: 60_000
       })
     }
   } finally {
-    sandbox.kill("SIGTERM")
-    await exited
+    await sandbox.stop()
     Fs.rmSync(keys, { recursive: true, force: true })
   }
 }

@@ -7,11 +7,12 @@
 // TypeScript consumer under strict flags with NodeNext and Bundler resolution. Prints each tarball's files and size.
 //
 // Usage: node scripts/consumer-check.mjs [--keep]   (--keep leaves the scratch directory for inspection)
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startSandbox } from "./sandbox-process.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const packages = ["core", "payroll-card", "sandbox"]
@@ -63,59 +64,21 @@ if (Fs.existsSync(Path.join(scratch, "node_modules", "tsx"))) {
 }
 
 // The installed bin, as a user starts it; keys go to a directory the apps read through WECHATPAY_*_FILE.
-const keys = Path.join(scratch, "keys")
-const mchid = "1900000001"
-const serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-const keyId = "PUB_KEY_ID_0119000000012025010100000000000000"
-const sandbox = spawn(
-  Path.join(scratch, "node_modules", ".bin", "effect-wechatpay-sandbox"),
-  [
-    "--port",
-    "0",
-    "--mchid",
-    mchid,
-    "--merchant-serial-no",
-    serial,
-    "--platform-public-key-id",
-    keyId,
-    "--write-keys",
-    keys
-  ],
-  { cwd: scratch, stdio: ["ignore", "pipe", "inherit"] }
-)
-const exited = new Promise((resolve) => sandbox.once("exit", resolve))
+const sandbox = await startSandbox({
+  command: Path.join(scratch, "node_modules", ".bin", "effect-wechatpay-sandbox"),
+  cwd: scratch,
+  keys: Path.join(scratch, "keys")
+})
 try {
-  const url = await new Promise((resolve, reject) => {
-    let output = ""
-    const timer = setTimeout(() => reject(new Error(`the sandbox bin did not start:\n${output}`)), 30_000)
-    sandbox.stdout.on("data", (chunk) => {
-      output += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match !== null && output.includes("Ctrl+C")) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-    sandbox.once("exit", (code) => reject(new Error(`the sandbox bin exited (${code}):\n${output}`)))
-  })
-  console.log(`sandbox bin listening on ${url}`)
-  const env = {
-    ...process.env,
-    WECHATPAY_MCHID: mchid,
-    WECHATPAY_MERCHANT_SERIAL_NO: serial,
-    WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: Path.join(keys, "merchant_private_key.pem"),
-    WECHATPAY_PUBLIC_KEY_ID: keyId,
-    WECHATPAY_PUBLIC_KEY_FILE: Path.join(keys, "platform_public_key.pem"),
-    WECHATPAY_BASE_URL: url
-  }
+  console.log(`sandbox bin listening on ${sandbox.url}`)
+  const env = sandbox.env
   run(process.execPath, ["app.mjs"], { cwd: scratch, env })
   run(process.execPath, ["app.cjs"], { cwd: scratch, env })
   const tsc = Path.join(scratch, "node_modules", "typescript", "bin", "tsc")
   run(process.execPath, [tsc, "-p", "tsconfig.nodenext.json"], { cwd: scratch })
   run(process.execPath, [tsc, "-p", "tsconfig.bundler.json"], { cwd: scratch })
 } finally {
-  sandbox.kill("SIGTERM")
-  await exited
+  await sandbox.stop()
   if (!keep) Fs.rmSync(scratch, { recursive: true, force: true })
   else console.log(`scratch directory kept: ${scratch}`)
 }
