@@ -1,5 +1,6 @@
-// Documentation that cannot rot: every `@example` in the packages' JSDoc and every TypeScript block of the
-// READMEs is type-checked, in one TypeScript program against the sources; README blocks marked to run are run.
+// Documentation that cannot rot: every export of a public module has a JSDoc `@example`, every `@example` and every
+// TypeScript block of the READMEs is type-checked, in one TypeScript program against the sources; README blocks
+// marked to run are run.
 //
 // A README fence's info string says what the block is:
 //   ```ts            compiled only (e.g. needs real credentials)
@@ -55,6 +56,36 @@ for (const pkg of Fs.readdirSync(Path.join(root, "packages"))) {
       }
     }
   }
+}
+
+// Every export of a public module documents itself with an example (a type that only names the value of the same
+// name, as a class-like pair, shares the value's).
+const undocumented = []
+for (const pkg of Fs.readdirSync(Path.join(root, "packages"))) {
+  const dir = Path.join(root, "packages", pkg, "src")
+  for (const file of Fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "main.ts")) {
+    const lines = Fs.readFileSync(Path.join(dir, file), "utf8").split("\n")
+    const values = new Set()
+    lines.forEach((line, i) => {
+      const declared = /^export (?:declare )?(?:const|class|interface|type|function|abstract class) (\w+)/.exec(line)
+      if (declared === null) return
+      const name = declared[1]
+      const isType = /^export (?:declare )?(?:interface|type) /.test(line)
+      if (!isType) values.add(name)
+      let end = i - 1
+      while (end >= 0 && lines[end].trim() === "") end--
+      let start = end
+      while (start >= 0 && !lines[start].includes("/**")) start--
+      const doc = end >= 0 && lines[end].trim().endsWith("*/") ? lines.slice(start, end + 1).join("\n") : ""
+      if (!doc.includes("@example") && !(isType && values.has(name))) {
+        undocumented.push(`packages/${pkg}/src/${file}:${i + 1} ${name}`)
+      }
+    })
+  }
+}
+if (undocumented.length > 0) {
+  console.error(`exports without a JSDoc @example:\n  ${undocumented.join("\n  ")}`)
+  process.exit(1)
 }
 
 // READMEs: fenced ```ts blocks, with their kind.
