@@ -74,25 +74,7 @@ export const checkSerial = (
   publicKeyId: string
 ): Either.Either<void, Problem> => {
   if (!encrypted.some((field) => fields[field] !== undefined)) return Either.void
-  if (wechatpaySerial === undefined || wechatpaySerial === "") {
-    return Either.left(paramError({
-      field: "Wechatpay-Serial",
-      issue: "required when the body has encrypted fields",
-      location: "header",
-      message: "Missing Wechatpay-Serial header: it must name the platform public key that encrypted " +
-        encrypted.join(" and ")
-    }))
-  }
-  if (wechatpaySerial !== publicKeyId) {
-    return Either.left(paramError({
-      field: "Wechatpay-Serial",
-      value: wechatpaySerial,
-      issue: "unknown platform public key id or certificate serial",
-      location: "header",
-      message: `Wechatpay-Serial ${wechatpaySerial} does not name a platform key of this merchant`
-    }))
-  }
-  return Either.void
+  return serial(wechatpaySerial, publicKeyId, encrypted.join(" and "))
 }
 
 const plainProblem = (body: Record<string, unknown>, rule: Rule): Problem | undefined => {
