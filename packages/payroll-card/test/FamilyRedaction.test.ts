@@ -4,6 +4,7 @@ import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Inspectable, Layer, Logger, LogLevel, Redacted, Stream, TestClock, Tracer } from "effect"
 import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
+import { tapSpans } from "./utils/tracing.js"
 
 /**
  * The four new calls and the stream put the span-safe fields on their spans (`sub_mchid`, `authenticate_number`,
@@ -22,15 +23,7 @@ const capture = () => {
   const logger = Logger.make((options) => {
     lines.push(Inspectable.stringifyCircular({ message: options.message, cause: Cause.pretty(options.cause) }))
   })
-  const tracer = (base: Tracer.Tracer) =>
-    Tracer.make({
-      span: (...args) => {
-        const span = base.span(...args)
-        spans.push(span)
-        return span
-      },
-      context: base.context
-    })
+  const tracer = (base: Tracer.Tracer) => tapSpans(base, (span) => spans.push(span))
   const rendered = () =>
     [
       ...lines,

@@ -4,7 +4,8 @@ import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, layer } from "@effect/vitest"
-import { Effect, Layer, Tracer } from "effect"
+import { Effect, Layer } from "effect"
+import { recordAttributes } from "./utils/tracing.js"
 
 // Each transport's own `http.client` span would carry `url.full` and `url.path`, openid included.
 const transports = [
@@ -22,21 +23,7 @@ describe("over loopback, spans and messages name the route template, never the o
           Effect.gen(function*() {
             yield* Simulator.reset
             const openid = "oSecretWorker0002"
-            const attributes: Array<string> = []
-            const base = yield* Effect.tracer
-            const tracer = Tracer.make({
-              span: (...args) => {
-                const span = base.span(...args)
-                attributes.push(`name=${span.name}`)
-                const attribute = span.attribute.bind(span)
-                span.attribute = (key, value) => {
-                  attributes.push(`${key}=${String(value)}`)
-                  attribute(key, value)
-                }
-                return span
-              },
-              context: base.context
-            })
+            const { attributes, tracer } = yield* recordAttributes
             const request = { openid, sub_mchid: "1900000109", appid: "wxa1" }
             const relation = yield* PayrollCard.getRelation(request).pipe(Effect.withTracer(tracer))
             assert.strictEqual(relation.openid, openid)

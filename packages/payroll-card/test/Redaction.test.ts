@@ -4,6 +4,7 @@ import { Headers } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Inspectable, Layer, Logger, LogLevel, Redacted, TestClock, Tracer } from "effect"
 import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
+import { tapSpans } from "./utils/tracing.js"
 
 /** Everything the program told the outside world: log lines and spans, rendered as text. */
 const capture = () => {
@@ -19,15 +20,7 @@ const capture = () => {
       })
     )
   })
-  const tracer = (base: Tracer.Tracer) =>
-    Tracer.make({
-      span: (...args) => {
-        const span = base.span(...args)
-        spans.push(span)
-        return span
-      },
-      context: base.context
-    })
+  const tracer = (base: Tracer.Tracer) => tapSpans(base, (span) => spans.push(span))
   const rendered = () =>
     [
       ...lines,

@@ -1,8 +1,9 @@
 import { PayrollCard, type PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Inspectable, Redacted, Tracer } from "effect"
+import { Cause, Effect, Exit, Inspectable, Redacted } from "effect"
 import { makeRequest } from "./fixtures.js"
+import { recordAttributes } from "./utils/tracing.js"
 
 const SECRET_NUMBER = 110101199003074477
 
@@ -107,21 +108,7 @@ describe("request validation: one error for every call, nothing sent", () => {
       Effect.gen(function*() {
         yield* Simulator.reset
         const openid = "oSecretWorker0001"
-        const attributes: Array<string> = []
-        const base = yield* Effect.tracer
-        const tracer = Tracer.make({
-          span: (...args) => {
-            const span = base.span(...args)
-            attributes.push(`name=${span.name}`)
-            const attribute = span.attribute.bind(span)
-            span.attribute = (key, value) => {
-              attributes.push(`${key}=${String(value)}`)
-              attribute(key, value)
-            }
-            return span
-          },
-          context: base.context
-        })
+        const { attributes, tracer } = yield* recordAttributes
         const request = { openid, sub_mchid: "1900000109", appid: "wxa1" }
         yield* PayrollCard.getRelation(request).pipe(Effect.withTracer(tracer))
         yield* Simulator.inject(Simulator.Fault.ApiError({ code: "PARAM_ERROR" }))
