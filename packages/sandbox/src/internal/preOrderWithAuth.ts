@@ -112,18 +112,25 @@ export const validate = (
       ...[...RULES, ...ENUMS].map((rule) => fields[rule.field] ?? null),
       ...plaintexts
     ]
-    return {
-      openid: fields.openid as string,
-      sub_mchid: fields.sub_mchid as string,
-      authenticate_number: fields.authenticate_number as string,
-      launchAppid: (fields.sub_appid ?? fields.appid) as string,
-      project_name: fields.project_name as string,
-      employer_name: fields.employer_name as string,
-      authenticate_type: fields.authenticate_type as string | undefined,
-      employment_type: fields.employment_type as string | undefined,
-      fingerprint: crypto.fingerprint(JSON.stringify(comparable))
-    }
+    return accepted(fields, fields.employment_type as string | undefined, comparable)
   })
+
+// The pre-order as the simulator keeps it, from its checked fields; `comparable` is what idempotency compares.
+const accepted = (
+  fields: Record<string, unknown>,
+  employment_type: string | undefined,
+  comparable: ReadonlyArray<unknown>
+) => ({
+  openid: fields.openid as string,
+  sub_mchid: fields.sub_mchid as string,
+  authenticate_number: fields.authenticate_number as string,
+  launchAppid: (fields.sub_appid ?? fields.appid) as string,
+  project_name: fields.project_name as string,
+  employer_name: fields.employer_name as string,
+  authenticate_type: fields.authenticate_type as string | undefined,
+  employment_type,
+  fingerprint: crypto.fingerprint(JSON.stringify(comparable))
+})
 
 const PRE_ORDER_ENUMS: ReadonlyArray<Body.Rule> = [
   { field: "authenticate_type", required: false, oneOf: AUTHENTICATE_TYPES }
@@ -146,15 +153,5 @@ export const validatePreOrder = (rawBody: string): Result =>
     yield* Body.checkAll(fields, PRE_ORDER_ENUMS)
     // Tagged, so a pre-order and a pre-order-with-auth under one number never count as the same request.
     const comparable = ["pre-order", ...[...RULES, ...PRE_ORDER_ENUMS].map((rule) => fields[rule.field] ?? null)]
-    return {
-      openid: fields.openid as string,
-      sub_mchid: fields.sub_mchid as string,
-      authenticate_number: fields.authenticate_number as string,
-      launchAppid: (fields.sub_appid ?? fields.appid) as string,
-      project_name: fields.project_name as string,
-      employer_name: fields.employer_name as string,
-      authenticate_type: fields.authenticate_type as string | undefined,
-      employment_type: undefined,
-      fingerprint: crypto.fingerprint(JSON.stringify(comparable))
-    }
+    return accepted(fields, undefined, comparable)
   })
