@@ -44,6 +44,8 @@ for (const name of packages) {
 for (const file of Fs.readdirSync(Path.join(root, "scripts", "consumer"))) {
   Fs.copyFileSync(Path.join(root, "scripts", "consumer", file), Path.join(scratch, file))
 }
+// The same TypeScript as a CommonJS module: its imports then resolve through the packages' `require` types.
+Fs.copyFileSync(Path.join(root, "scripts", "consumer", "app.ts"), Path.join(scratch, "app.cts"))
 Fs.writeFileSync(
   Path.join(scratch, "package.json"),
   JSON.stringify({ name: "effect-wechatpay-consumer", private: true, type: "module" }, null, 2)

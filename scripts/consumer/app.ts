@@ -1,6 +1,6 @@
 // The TypeScript consumer: type-checked under the strictest flags a user may set (tsconfig.*.json beside it),
-// once as an ES module under NodeNext, once under Bundler resolution; app.cts is the CommonJS twin. None of the
-// library's sources is compiled here: only its published `.d.ts`.
+// as an ES module under NodeNext and under Bundler resolution, and, copied to app.cts by the consumer check, as
+// CommonJS. None of the library's sources is compiled here: only its published `.d.ts`.
 import { WeChatPay } from "@effect-wechatpay/core"
 import * as Signer from "@effect-wechatpay/core/Signer"
 import { PayrollCard, PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
