@@ -75,9 +75,7 @@ const build = (name) => {
     Fs.chmodSync(file, 0o755)
     bin[command] = `./esm/${module}.js`
   }
-  const bins = new Set(
-    Object.keys(bin).length === 0 ? [] : Object.values(manifest.bin).map((s) => Path.basename(s, ".ts"))
-  )
+  const bins = new Set(Object.values(manifest.bin ?? {}).map((source) => Path.basename(source, ".ts")))
 
   // One subpath per public module (PascalCase files of src/), as `effect` and `@effect/platform` export theirs.
   const modules = Fs.readdirSync(Path.join(dir, "src"))
