@@ -12,6 +12,7 @@
  */
 import type { Schedule } from "effect"
 import { Clock, Effect } from "effect"
+import * as Timeout from "./timeout.js"
 
 export interface Options<E> {
   /** Builds the retry schedule, only once one is needed; `undefined`: send once. */
@@ -30,7 +31,7 @@ export interface Options<E> {
 export const retryWithin = <A, E, R>(attempt: Effect.Effect<A, E, R>, options: Options<E>): Effect.Effect<A, E, R> => {
   const { deadlineMillis, onDeadline, schedule, waitMillis } = options
   const within = <A2, R2>(effect: Effect.Effect<A2, E, R2>, millis: number) =>
-    Effect.timeoutFail(effect, { duration: millis, onTimeout: onDeadline })
+    Timeout.timeoutWith(effect, millis, Effect.failSync(onDeadline))
   /** Whether the wait `error` asks for ends before the deadline of a call that started at `started`. */
   const fits = (error: E, started: number, now: number) => {
     const wait = waitMillis?.(error)

@@ -25,6 +25,7 @@ import * as Http from "./http.js"
 import * as Replay from "./replay.js"
 import * as Buffered from "./response.js"
 import { sanitize } from "./text.js"
+import * as Timeout from "./timeout.js"
 import { version } from "./version.js"
 
 /** The longest `Retry-After` believed (a day): a wait past the call's deadline fails the call at once anyway. */
@@ -294,11 +295,14 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
 
   // Signing is done by then: the timeout bounds the exchange, from sending to the verified answer.
   const attemptTimeout = <A>(effect: Effect.Effect<A, CallError>, request: HttpClientRequest.HttpClientRequest) =>
-    Effect.catchTag(Effect.timeout(effect, timeout), "TimeoutException", () =>
+    Timeout.timeoutWith(
+      effect,
+      timeoutMillis,
       Effect.flatMap(
         contextOf(request.method, request.url.slice(baseUrl.length)),
         (context) => Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
-      ))
+      )
+    )
 
   /** A body the transport could not read. */
   const unreadable = (error: HttpClientError.ResponseError) =>

@@ -1,0 +1,67 @@
+/**
+ * `Effect.timeoutFail` at a third of its cost, for the timers every call pays for (the attempt's timeout).
+ *
+ * `Effect.timeoutFail` races the effect against a sleep: it forks both into fibers, each copying the fiber's
+ * refs, and joins the winner back. In the SDK's pipeline that race was the largest single cost of a call
+ * (≈ 65 µs of CPU per call, RSA stubbed: `bench/overhead.ts`). Here the effect runs in one forked fiber and the
+ * timer is a plain `setTimeout`, which is what the live `Clock`'s `sleep` is made of anyway.
+ *
+ * Only under the live `Clock`: a program that provides another one (`TestClock`, a clock of its own) gets
+ * `Effect.timeoutFail` itself, so that its time decides, as everywhere else in Effect.
+ *
+ * Same semantics as `Effect.timeoutFail`: when time is up the effect is interrupted, and the timeout error
+ * comes only once that interruption has completed (a socket being torn down is torn down first); the
+ * effect's own failure, defect or interruption comes out as it is; interrupting the caller interrupts the
+ * effect and waits for it. Unlike it, fiber refs the effect sets are not merged back into the caller: the
+ * SDK's attempts set none that outlive them.
+ */
+import { Clock, Context, Effect, Fiber } from "effect"
+import * as DefaultServices from "effect/DefaultServices"
+
+/** The live clock, as every program has it unless it provides another. */
+const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+/** `setTimeout`'s longest delay; a longer one fires at once, so leave those to `Effect.timeoutFail`. */
+const MAX_TIMER_MILLIS = 2_147_483_647
+
+/**
+ * Runs `onTimeout` instead when `self` has not completed within `millis` of the fiber's clock.
+ *
+ * @internal
+ */
+export const timeoutWith = <A, E, R, E2, R2>(
+  self: Effect.Effect<A, E, R>,
+  millis: number,
+  onTimeout: Effect.Effect<never, E2, R2>
+): Effect.Effect<A, E | E2, R | R2> =>
+  Effect.withFiberRuntime<A, E | E2, R | R2>((parent) => {
+    const clock = Context.get(parent.getFiberRef(DefaultServices.currentServices), Clock.Clock)
+    if (clock !== liveClock || !(millis >= 0 && millis <= MAX_TIMER_MILLIS)) {
+      return Effect.flatten(
+        Effect.timeoutTo(self, { duration: millis, onSuccess: Effect.succeed, onTimeout: () => onTimeout })
+      )
+    }
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(Effect.fork(restore(self)), (fiber) =>
+        restore(Effect.async<A, E | E2, R2>((resume) => {
+          let settled = false
+          const timer = setTimeout(() => {
+            if (settled) return
+            settled = true
+            resume(Effect.zipRight(Fiber.interruptAs(fiber, parent.id()), onTimeout))
+          }, millis)
+          fiber.addObserver((exit) => {
+            if (settled) return
+            settled = true
+            clearTimeout(timer)
+            resume(exit)
+          })
+          // The caller was interrupted: so is the effect, and the caller waits for it to wind down.
+          return Effect.suspend(() => {
+            settled = true
+            clearTimeout(timer)
+            return Fiber.interruptAs(fiber, parent.id())
+          })
+        })))
+    )
+  })
