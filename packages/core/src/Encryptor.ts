@@ -6,9 +6,10 @@
  * @since 0.1.0
  */
 import type { ConfigError } from "effect"
-import { Config, Context, Effect, Layer, Redacted, Schema } from "effect"
+import { Config, Context, Effect, Either, Layer, Redacted, Schema } from "effect"
 import type * as Crypto from "node:crypto"
 import * as crypto from "./internal/crypto.js"
+import * as SyncEncryption from "./internal/syncEncryption.js"
 import * as Validate from "./internal/validate.js"
 import * as PlatformCertificates from "./PlatformCertificates.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
@@ -102,23 +103,27 @@ export interface Options {
   readonly publicKey: string
 }
 
-const encryptWith = (key: Crypto.KeyObject, maxPlaintextBytes: number, plaintext: Redacted.Redacted<string>) =>
-  Effect.suspend(() => {
-    const value = Redacted.value(plaintext)
-    if (value.length === 0) return Effect.fail(new EncryptError({ reason: "Empty", maxBytes: maxPlaintextBytes }))
-    if (Buffer.byteLength(value, "utf8") > maxPlaintextBytes) {
-      return Effect.fail(new EncryptError({ reason: "TooLong", maxBytes: maxPlaintextBytes }))
-    }
-    return Effect.succeed(crypto.oaepEncrypt(key, value))
-  })
+const encryptWith = (
+  key: Crypto.KeyObject,
+  maxPlaintextBytes: number,
+  plaintext: Redacted.Redacted<string>
+): Either.Either<string, EncryptError> => {
+  const value = Redacted.value(plaintext)
+  if (value.length === 0) return Either.left(new EncryptError({ reason: "Empty", maxBytes: maxPlaintextBytes }))
+  if (Buffer.byteLength(value, "utf8") > maxPlaintextBytes) {
+    return Either.left(new EncryptError({ reason: "TooLong", maxBytes: maxPlaintextBytes }))
+  }
+  return Either.right(crypto.oaepEncrypt(key, value))
+}
 
 const fromKey = (serialNo: string, key: Crypto.KeyObject): Service => {
   const maxPlaintextBytes = crypto.oaepMaxPlaintextBytes(key)
-  return Encryptor.of({
-    serialNo,
-    maxPlaintextBytes,
-    encrypt: (plaintext) => encryptWith(key, maxPlaintextBytes, plaintext)
-  })
+  const encrypt = (plaintext: Redacted.Redacted<string>) => encryptWith(key, maxPlaintextBytes, plaintext)
+  // Its synchronous form is registered for `Endpoint.toCall`'s encoding: see `syncEncryption`.
+  return SyncEncryption.register(
+    Encryptor.of({ serialNo, maxPlaintextBytes, encrypt: (plaintext) => Effect.suspend(() => encrypt(plaintext)) }),
+    encrypt
+  )
 }
 
 /**
@@ -148,19 +153,22 @@ export const makeWithCertificates: Effect.Effect<Service, never, PlatformCertifi
         if (newest === undefined) throw new Error("Encryptor: no platform certificate to encrypt with")
         return newest
       }
-      return Encryptor.of({
-        get serialNo() {
-          return current().serialNo
-        },
-        get maxPlaintextBytes() {
-          return crypto.oaepMaxPlaintextBytes(current().publicKey)
-        },
-        encrypt: (plaintext) =>
-          Effect.suspend(() => {
-            const certificate = current()
-            return encryptWith(certificate.publicKey, crypto.oaepMaxPlaintextBytes(certificate.publicKey), plaintext)
-          })
-      })
+      const encrypt = (plaintext: Redacted.Redacted<string>) => {
+        const certificate = current()
+        return encryptWith(certificate.publicKey, crypto.oaepMaxPlaintextBytes(certificate.publicKey), plaintext)
+      }
+      return SyncEncryption.register(
+        Encryptor.of({
+          get serialNo() {
+            return current().serialNo
+          },
+          get maxPlaintextBytes() {
+            return crypto.oaepMaxPlaintextBytes(current().publicKey)
+          },
+          encrypt: (plaintext) => Effect.suspend(() => encrypt(plaintext))
+        }),
+        encrypt
+      )
     }
   )
 

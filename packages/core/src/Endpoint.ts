@@ -15,6 +15,8 @@
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Effect, Option, Schema } from "effect"
 import * as Encryptor from "./Encryptor.js"
+import * as CallSpan from "./internal/callSpan.js"
+import * as SyncEncryption from "./internal/syncEncryption.js"
 import * as Validation from "./internal/validation.js"
 import * as WeChatPayClient from "./WeChatPayClient.js"
 import type * as WeChatPayError from "./WeChatPayError.js"
@@ -197,12 +199,14 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
     Effect.fail(Validation.refuse(issues, endpoint.method, endpoint.path))
   const outOfBody = new Set<string>([...endpoint.pathParams, ...endpoint.query])
 
-  return Effect.fn(endpoint.name)(function*(input: Schema.Schema.Type<Request>) {
+  const run = Effect.fnUntraced(function*(input: Schema.Schema.Type<Request>) {
     const client = yield* WeChatPayClient.WeChatPayClient
     const malformed = Validation.malformedText(input)
     if (malformed.length > 0) return yield* refuse(malformed)
+    const encryptor = endpoint.encrypted ? yield* Effect.serviceOption(Encryptor.Encryptor) : Option.none()
     const encoded = yield* Effect.catchTag(
-      encode(input),
+      // With the SDK's encryptors, this encoding is synchronous (an `Either`): see `syncEncryption`.
+      Option.isSome(encryptor) ? SyncEncryption.encodeWith(encryptor.value, () => encode(input)) : encode(input),
       "ParseError",
       (error) => refuse(Validation.issues(error, sensitive))
     )
@@ -247,17 +251,19 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
         ;(echo ??= {})[name] = value
       }
     }
-    const encryptor = endpoint.encrypted ? yield* Effect.serviceOption(Encryptor.Encryptor) : Option.none()
     return yield* client.execute(
       {
         method: endpoint.method,
         path,
         body,
-        route: endpoint.path,
         echo,
         wechatpaySerial: Option.isSome(encryptor) ? encryptor.value.serialNo : undefined
       },
       response
     )
   })
+  // `Effect.fn(endpoint.name)`'s span and call-site trace, with the route set in the same step: see `callSpan`.
+  const definition = CallSpan.site()
+  return (input) =>
+    CallSpan.traced(run(input), { name: endpoint.name, route: endpoint.path, definition, call: CallSpan.site() })
 }

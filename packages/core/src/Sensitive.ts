@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, ParseResult, Schema } from "effect"
+import { Effect, Either, ParseResult, Schema } from "effect"
 import * as Encryptor from "./Encryptor.js"
+import * as SyncEncryption from "./internal/syncEncryption.js"
 
 /**
  * A sensitive string: `Redacted<string>` to the program, base64 RSA-OAEP ciphertext to WeChat.
@@ -44,10 +45,15 @@ export const EncryptedString: Schema.transformOrFail<
           "an encrypted field can only be decrypted with the platform private key"
         )
       ),
-    encode: (plaintext, _, ast) =>
-      Effect.flatMap(Encryptor.Encryptor, (encryptor) => encryptor.encrypt(plaintext)).pipe(
-        // `plaintext` is the Redacted wrapper: the formatter prints it as `<redacted>`.
-        Effect.mapError((error) => new ParseResult.Type(ast, plaintext, error.message))
+    encode: (plaintext, _, ast) => {
+      // `plaintext` is the Redacted wrapper: the formatter prints it as `<redacted>`.
+      const issue = (error: Encryptor.EncryptError) => new ParseResult.Type(ast, plaintext, error.message)
+      // Inside `Endpoint.toCall`'s encoding with one of the SDK's encryptors: on the spot, see `syncEncryption`.
+      const sync = SyncEncryption.inScope()
+      if (sync !== undefined) return Either.mapLeft(sync(plaintext), issue)
+      return Effect.flatMap(Encryptor.Encryptor, (encryptor) => encryptor.encrypt(plaintext)).pipe(
+        Effect.mapError(issue)
       )
+    }
   }
 ).annotations({ identifier: "EncryptedString", description: "a sensitive string, RSA-OAEP encrypted on the wire" })

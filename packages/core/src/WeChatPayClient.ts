@@ -13,6 +13,7 @@ import { Context, Duration, Effect, Layer, Schema } from "effect"
 import * as Call from "./internal/call.js"
 import * as Deadline from "./internal/deadline.js"
 import * as Limits from "./internal/limits.js"
+import * as Local from "./internal/local.js"
 import * as Check from "./internal/options.js"
 import * as Target from "./internal/request.js"
 import * as Retry from "./internal/retry.js"
@@ -337,7 +338,7 @@ export const make = (
         const once = Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode, request.echo))
         // The first attempt is the ref's initial value: setting a fiber ref copies the fiber's refs, twice.
         const attempt = Effect.suspend(() =>
-          ++attempts === 1 ? once : Effect.locally(once, Call.currentAttempt, attempts)
+          ++attempts === 1 ? once : Local.locally(once, [[Call.currentAttempt, attempts]])
         )
         return Effect.withFiberRuntime<A, CallError, R>((fiber) =>
           Deadline.retryWithin(attempt, {
@@ -357,7 +358,7 @@ export const make = (
           })
         )
       })
-      return request.route === undefined ? call : Effect.locally(call, Call.currentRoute, request.route)
+      return request.route === undefined ? call : Local.locally(call, [[Call.currentRoute, request.route]])
     }
 
     return WeChatPayClient.of({ baseUrl, httpClient: client, execute })
@@ -382,7 +383,7 @@ export const make = (
  * @category combinators
  */
 export const withRoute = (route: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.locally(effect, Call.currentRoute, route)
+  Local.locally(effect, [[Call.currentRoute, route]])
 
 /**
  * Provides the {@link WeChatPayClient} built by {@link make}.

@@ -50,22 +50,21 @@ export const retryWithin = <A, E, R>(attempt: Effect.Effect<A, E, R>, options: O
   }
   // One attempt ends within the deadline on its own: without retries it is the only timer needed.
   if (schedule === undefined) return attempt
-  return Effect.flatMap(
-    Clock.currentTimeMillis,
-    (started) =>
-      Effect.catchIf(attempt, options.while, (first) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const remaining = deadlineMillis - (now - started)
-          if (remaining <= 0) return Effect.fail(onDeadline())
-          if (!fits(first, started, now)) return Effect.fail(first)
-          let replay: E | undefined = first
-          const again = Effect.suspend(() => {
-            if (replay === undefined) return attempt
-            const error = replay
-            replay = undefined
-            return Effect.fail(error)
-          })
-          return within(Effect.retry(again, { schedule: schedule(), while: retryWhile(started) }), remaining)
-        }))
-  )
+  return Effect.clockWith((clock) => {
+    const started = clock.unsafeCurrentTimeMillis()
+    return Effect.catchIf(attempt, options.while, (first) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const remaining = deadlineMillis - (now - started)
+        if (remaining <= 0) return Effect.fail(onDeadline())
+        if (!fits(first, started, now)) return Effect.fail(first)
+        let replay: E | undefined = first
+        const again = Effect.suspend(() => {
+          if (replay === undefined) return attempt
+          const error = replay
+          replay = undefined
+          return Effect.fail(error)
+        })
+        return within(Effect.retry(again, { schedule: schedule(), while: retryWhile(started) }), remaining)
+      }))
+  })
 }

@@ -94,6 +94,10 @@ class Buffered extends Inspectable.Class implements HttpClientResponse.HttpClien
   }
 }
 
+/** The body of an answer {@link replay} made, read on the spot; `undefined` for any other answer. */
+export const bodyOf = (response: HttpClientResponse.HttpClientResponse): Uint8Array | undefined =>
+  response instanceof Buffered ? response.body : undefined
+
 /** The same answer over the bytes already read: `json`, `text`, `arrayBuffer` and `stream` work as before. */
 export const replay = (
   response: HttpClientResponse.HttpClientResponse,

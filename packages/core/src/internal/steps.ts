@@ -14,6 +14,7 @@ import {
 } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Clock, Context, Duration, Effect, FiberRef, Option, Schema } from "effect"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Signer from "../Signer.js"
 import * as Verifier from "../Verifier.js"
 import type { CallError } from "../WeChatPayClient.js"
@@ -22,6 +23,7 @@ import * as Bounded from "./boundedBody.js"
 import * as Call from "./call.js"
 import * as Echo from "./echo.js"
 import * as Http from "./http.js"
+import * as Local from "./local.js"
 import * as Replay from "./replay.js"
 import * as Buffered from "./response.js"
 import { sanitize } from "./text.js"
@@ -52,6 +54,13 @@ const parseJson = (text: string): Option.Option<unknown> => {
 }
 
 const decodeErrorBody = Schema.decodeUnknownOption(WeChatPayError.ApiErrorBody)
+
+/** The fiber's clock, read in place (TestClock in tests). */
+const clockOf = (fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }): Clock.Clock =>
+  Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
+
+/** What names the failing attempt in its error. */
+type CallContext = Effect.Effect.Success<ReturnType<typeof contextOf>>
 
 /** Method, route template and attempt number of the failing attempt, for its error. */
 export const contextOf = (method: string, url: string) =>
@@ -124,7 +133,7 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
   const nonces = Replay.make({ windowSeconds: Verifier.MAX_SKEW_SECONDS, maxEntries: MAX_REMEMBERED_NONCES })
   // The platform's client span records `url.full`, identifiers included: the SDK's requests get their own span,
   // named by the route template, and still carry `traceparent`.
-  const transport = HttpClient.withTracerDisabledWhen(httpClient, () => true)
+  const noPlatformSpan = () => true
 
   const send = (request: HttpClientRequest.HttpClientRequest) =>
     // The fiber's refs read in place: one step instead of one per ref, on every attempt.
@@ -151,30 +160,29 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
             if (requestId !== undefined) span.attribute("wechatpay.request_id", requestId)
             return response
           }
-          // fetch follows redirects unless told not to; the other transports never do.
-          const init = manualRedirect(fiber.currentContext)
-          const primary = Effect.map(
-            Effect.provideService(transport.execute(traced), FetchHttpClient.RequestInit, init),
-            answered(baseUrl)
-          )
-          if (backupUrl === undefined) return primary
-          // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
-          return Effect.catchIf(
+          const primary = Effect.map(httpClient.execute(traced), answered(baseUrl))
+          const exchange = backupUrl === undefined ? primary : Effect.catchIf(
             primary,
+            // Never connected: the request cannot have run, so the backup host gets the same signed bytes.
             (error) => error.reason === "Transport" && Http.isConnectFailure(error.cause),
             (error) =>
               Effect.logDebug("WeChat Pay: primary host unreachable, sending the same request to the backup host").pipe(
                 Effect.annotateLogs({ attempt, host: backupUrl, cause: Http.causeCode(error.cause) ?? "unknown" }),
                 Effect.zipRight(
-                  Effect.provideService(
-                    transport.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length))),
-                    FetchHttpClient.RequestInit,
-                    init
-                  )
+                  httpClient.execute(HttpClientRequest.setUrl(traced, backupUrl + traced.url.slice(baseUrl.length)))
                 ),
                 Effect.map(answered(backupUrl))
               )
           )
+          // The transport runs with the platform's span off and, for fetch (which follows redirects unless told
+          // not to; the other transports never do), a RequestInit that makes a redirect an answer.
+          return Local.locally(exchange, [
+            [HttpClient.currentTracerDisabledWhen, noPlatformSpan],
+            [
+              FiberRef.currentContext,
+              Context.add(fiber.currentContext, FetchHttpClient.RequestInit, manualRedirect(fiber.currentContext))
+            ]
+          ])
         })
       }
     )
@@ -189,68 +197,75 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
       )
 
   /** A 2xx answer is returned only once verified; any other becomes its typed error. */
-  const answer = (res: HttpClientResponse.HttpClientResponse) =>
+  const answer = (res: HttpClientResponse.HttpClientResponse) => {
+    const status = res.status
+    const requestId: string | undefined = res.headers["request-id"]
+    const fail = (error: (context: CallContext) => CallError) =>
+      Effect.flatMap(
+        contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
+        (context) => Effect.fail(error(context))
+      )
+    const unexpected = (description: string, text = "", retryAfter?: number) =>
+      fail((context) =>
+        new WeChatPayError.UnexpectedResponse({
+          status,
+          description,
+          excerpt: Http.excerpt(text),
+          ...context,
+          ...(requestId !== undefined ? { requestId } : {}),
+          ...(retryAfter !== undefined ? { retryAfter } : {})
+        })
+      )
+    const read = Effect.catchAll(
+      Bounded.read(res, maxBodySize),
+      (error) =>
+        unexpected(
+          Bounded.describe(error._tag === "TooLarge" ? error : error.cause) ?? "the body could not be read to its end"
+        )
+    )
+    if (status < 200 || status >= 300) return Effect.flatMap(read, (raw) => refused(res, raw, unexpected))
+    // The success path is a flat chain, not a generator: every call takes it.
+    return Effect.flatMap(read, (raw) =>
+      Effect.zipRight(
+        Effect.catchAll(verifier.verify({ headers: res.headers, body: raw, status }), (error) =>
+          fail((context) =>
+            new WeChatPayError.ResponseVerificationError({
+              reason: error.reason,
+              description: error.description,
+              ...(error.status !== undefined ? { status: error.status } : {}),
+              ...(error.serial !== undefined ? { serial: error.serial } : {}),
+              ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+              ...context
+            })
+          )),
+        Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, CallError>((fiber) => {
+          // Verified, so the nonce and timestamp are there: the same signed answer is data once.
+          const now = clockOf(fiber).unsafeCurrentTimeMillis()
+          if (nonces.admit(res.headers["wechatpay-nonce"]!, Number(res.headers["wechatpay-timestamp"]), now)) {
+            return Effect.succeed(Buffered.replay(res, raw))
+          }
+          return fail((context) =>
+            new WeChatPayError.ResponseVerificationError({
+              reason: "Replayed",
+              description: "this signed answer (its Wechatpay-Nonce) was already accepted: a replayed copy",
+              status,
+              ...(requestId !== undefined ? { requestId } : {}),
+              ...context
+            })
+          )
+        })
+      ))
+  }
+
+  /** A non-2xx answer, read: its typed error. */
+  const refused = (
+    res: HttpClientResponse.HttpClientResponse,
+    raw: Uint8Array,
+    unexpected: (description: string, text?: string, retryAfter?: number) => Effect.Effect<never, CallError>
+  ) =>
     Effect.gen(function*() {
       const status = res.status
-      const requestId: string | undefined = res.headers["request-id"]
-      const success = status >= 200 && status < 300
-      const where = success ? undefined : yield* contextOf(res.request.method, res.request.url.slice(baseUrl.length))
-      const unexpected = (description: string, text = "", retryAfter?: number) =>
-        Effect.flatMap(
-          where === undefined
-            ? contextOf(res.request.method, res.request.url.slice(baseUrl.length))
-            : Effect.succeed(where),
-          (context) =>
-            Effect.fail(
-              new WeChatPayError.UnexpectedResponse({
-                status,
-                description,
-                excerpt: Http.excerpt(text),
-                ...context,
-                ...(requestId !== undefined ? { requestId } : {}),
-                ...(retryAfter !== undefined ? { retryAfter } : {})
-              })
-            )
-        )
-      const raw = yield* Effect.catchAll(
-        Bounded.read(res, maxBodySize),
-        (error) =>
-          unexpected(
-            Bounded.describe(error._tag === "TooLarge" ? error : error.cause) ?? "the body could not be read to its end"
-          )
-      )
-      if (success) {
-        yield* Effect.catchAll(verifier.verify({ headers: res.headers, body: raw, status }), (error) =>
-          Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
-            Effect.fail(
-              new WeChatPayError.ResponseVerificationError({
-                reason: error.reason,
-                description: error.description,
-                ...(error.status !== undefined ? { status: error.status } : {}),
-                ...(error.serial !== undefined ? { serial: error.serial } : {}),
-                ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
-                ...context
-              })
-            )))
-        // Verified, so the nonce and timestamp are there: the same signed answer is data once.
-        const now = yield* Clock.currentTimeMillis
-        if (!nonces.admit(res.headers["wechatpay-nonce"]!, Number(res.headers["wechatpay-timestamp"]), now)) {
-          return yield* Effect.flatMap(
-            contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
-            (context) =>
-              Effect.fail(
-                new WeChatPayError.ResponseVerificationError({
-                  reason: "Replayed",
-                  description: "this signed answer (its Wechatpay-Nonce) was already accepted: a replayed copy",
-                  status,
-                  ...(requestId !== undefined ? { requestId } : {}),
-                  ...context
-                })
-              )
-          )
-        }
-        return Buffered.replay(res, raw)
-      }
+      const where = yield* contextOf(res.request.method, res.request.url.slice(baseUrl.length))
       const now = yield* Clock.currentTimeMillis
       const retryAfter = Http.retryAfterSeconds(res.headers["retry-after"], now, MAX_RETRY_AFTER_SECONDS)
       const text = utf8.decode(raw)
@@ -270,7 +285,7 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
       const skew = body.value.code === "SIGN_ERROR" ? Http.clockSkewSeconds(res.headers["date"], now) : undefined
       return yield* Effect.fail(WeChatPayError.fromBody(body.value, {
         status,
-        requestId,
+        requestId: res.headers["request-id"],
         retryAfter,
         clockSkewSeconds: skew !== undefined && Math.abs(skew) >= Verifier.MAX_SKEW_SECONDS ? skew : undefined,
         ...where
@@ -322,52 +337,61 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
     res: HttpClientResponse.HttpClientResponse,
     decode: (u: unknown) => Effect.Effect<A, unknown, R>,
     echo: Readonly<Record<string, unknown>> | undefined
-  ): Effect.Effect<A, CallError, R> =>
-    Effect.flatMap(Effect.orDie(res.text), (text): Effect.Effect<A, CallError, R> => {
-      const fail = (description: string) =>
-        Effect.flatMap(contextOf(res.request.method, res.request.url.slice(baseUrl.length)), (context) =>
-          Effect.fail(
-            new WeChatPayError.UnexpectedResponse({
-              status: res.status,
-              description,
-              excerpt: Http.excerpt(text),
-              ...context,
-              ...(res.headers["request-id"] !== undefined ? { requestId: res.headers["request-id"] } : {})
-            })
-          ))
-      const json = text.length === 0 && res.status === 204 ? Option.some(undefined) : parseJson(text)
-      if (Option.isNone(json)) {
-        return fail("a success whose body is not JSON")
-      }
-      // Decoded first, so that an answer off the schema is that; a well-formed one must then echo the request.
-      const decoded = Effect.catchAll(
-        decode(json.value),
-        () => fail("a success whose body does not match the response schema")
+  ): Effect.Effect<A, CallError, R> => {
+    // The pipeline's own answers are in memory: read on the spot rather than through `text`'s effect.
+    const body = Buffered.bodyOf(res)
+    return body === undefined
+      ? Effect.flatMap(Effect.orDie(res.text), (text) => decodeText(res, text, decode, echo))
+      : decodeText(res, utf8.decode(body), decode, echo)
+  }
+
+  const decodeText = <A, R>(
+    res: HttpClientResponse.HttpClientResponse,
+    text: string,
+    decode: (u: unknown) => Effect.Effect<A, unknown, R>,
+    echo: Readonly<Record<string, unknown>> | undefined
+  ): Effect.Effect<A, CallError, R> => {
+    const requestId = res.headers["request-id"]
+    const fail = (error: (context: CallContext) => CallError) =>
+      Effect.flatMap(
+        contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
+        (context) => Effect.fail(error(context))
       )
-      if (echo === undefined) return decoded
-      return Effect.flatMap(decoded, (value) => {
-        const unbound = Echo.mismatch(json.value, echo)
-        if (unbound !== undefined) {
-          return Effect.flatMap(
-            contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
-            (context) =>
-              Effect.fail(
-                new WeChatPayError.ResponseVerificationError({
-                  reason: "EchoMismatch",
-                  // The field's name only: its value may identify a person.
-                  description: `the answer's ${unbound.name} ${
-                    unbound.missing ? "is missing" : "differs from the request's"
-                  }: it answers another request`,
-                  status: res.status,
-                  ...(res.headers["request-id"] !== undefined ? { requestId: res.headers["request-id"] } : {}),
-                  ...context
-                })
-              )
-          )
-        }
-        return Effect.succeed(value)
-      })
-    })
+    const unexpected = (description: string) =>
+      fail((context) =>
+        new WeChatPayError.UnexpectedResponse({
+          status: res.status,
+          description,
+          excerpt: Http.excerpt(text),
+          ...context,
+          ...(requestId !== undefined ? { requestId } : {})
+        })
+      )
+    const json = text.length === 0 && res.status === 204 ? Option.some(undefined) : parseJson(text)
+    if (Option.isNone(json)) return unexpected("a success whose body is not JSON")
+    const decoded = Effect.catchAll(
+      decode(json.value),
+      () => unexpected("a success whose body does not match the response schema")
+    )
+    const unbound = echo === undefined ? undefined : Echo.mismatch(json.value, echo)
+    if (unbound === undefined) return decoded
+    // Decoded first, so that an answer off the schema is that; a well-formed one must then echo the request.
+    return Effect.zipRight(
+      decoded,
+      fail((context) =>
+        new WeChatPayError.ResponseVerificationError({
+          reason: "EchoMismatch",
+          // The field's name only: its value may identify a person.
+          description: `the answer's ${unbound.name} ${
+            unbound.missing ? "is missing" : "differs from the request's"
+          }: it answers another request`,
+          status: res.status,
+          ...(requestId !== undefined ? { requestId } : {}),
+          ...context
+        })
+      )
+    )
+  }
 
   /** The answer step and the mapping of the transport's own errors, as one layer of the client. */
   const verified = (

@@ -1,0 +1,163 @@
+/**
+ * The SDK's own cost per call, in one process, with the RSA signing and verification stubbed out (their cost
+ * is the same for every client): `PayrollCard.preOrderWithAuth` as the bench's sdk contenders call it (one
+ * `runPromise` per call, default options, spans on), its fields encrypted by the real `Encryptor`, over
+ * `LeanHttpClient` to a loopback server in this process that echoes each request with a fresh nonce. Prints
+ * CPU µs per call at concurrency 1 and 32 (the server's share included: the same in every variant), or with
+ * `--ops` the number of Effect runtime steps per call, which does not move with the machine's load.
+ *
+ *   npx tsx bench/overhead.ts [--n=10000] [--rounds=5] [--layer=full|execute|raw|transport] [--ops]
+ *
+ * `--layer` stops at one layer of the SDK: `execute` calls `WeChatPayClient.execute` with an encoded body,
+ * `raw` sends the request through `WeChatPayClient.httpClient`, `transport` through `LeanHttpClient` alone.
+ */
+import { Encryptor, Signer, Verifier, WeChatPayClient } from "@effect-wechatpay/core"
+import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
+import { PayrollCard, PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+import { TestKeys } from "@effect-wechatpay/sandbox"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Effect, Layer, ManagedRuntime, Redacted, RuntimeFlags, Supervisor } from "effect"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { ID_CARD_NUMBER, plainFields, TOKEN, USER_NAME } from "./shared.js"
+
+const flag = (name: string) =>
+  process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split("=")[1] ??
+    (process.argv.includes(`--${name}`) ? "" : undefined)
+const n = Number(flag("n") ?? 10_000)
+const rounds = Number(flag("rounds") ?? 5)
+const layer = flag("layer") ?? "full"
+const ops = flag("ops") !== undefined
+
+let nonce = 0
+const server = Http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+  const chunks: Array<Buffer> = []
+  req.on("data", (chunk: Buffer) => chunks.push(chunk))
+  req.on("end", () => {
+    const sent = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+    const answer = JSON.stringify({
+      authenticate_number: sent.authenticate_number,
+      openid: sent.openid,
+      mchid: "1900000001",
+      sub_mchid: sent.sub_mchid,
+      token: TOKEN,
+      expires_in: 600
+    })
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(answer)),
+      "request-id": "R",
+      "wechatpay-nonce": `n${nonce++}`,
+      "wechatpay-timestamp": String(Math.floor(Date.now() / 1000)),
+      "wechatpay-serial": "S",
+      "wechatpay-signature": "x"
+    })
+    res.end(answer)
+  })
+})
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+/** Counts the runtime's steps (every effect a fiber evaluates), with op supervision on. */
+class StepCounter extends Supervisor.AbstractSupervisor<void> {
+  steps = 0
+  get value() {
+    return Effect.void
+  }
+  override onEffect() {
+    this.steps++
+  }
+}
+const counter = new StepCounter()
+
+const keys = await Effect.runPromise(TestKeys.generateSet())
+const services = Layer.mergeAll(
+  Layer.succeed(
+    Signer.Signer,
+    Signer.Signer.of({
+      mchid: "1900000001",
+      serialNo: "M",
+      authorize: () => Effect.succeed(Redacted.make("WECHATPAY2-SHA256-RSA2048 stub"))
+    })
+  ),
+  Layer.succeed(Verifier.Verifier, Verifier.Verifier.of({ serials: ["S"], verify: () => Effect.void })),
+  Encryptor.layer({ serialNo: keys.platformPublicKeyId, publicKey: keys.platformPublicKey }),
+  LeanHttpClient.layer()
+)
+const runtime = ManagedRuntime.make(
+  Layer.provideMerge(WeChatPayClient.layer({ baseUrl }), services).pipe(
+    Layer.merge(ops ? Layer.merge(Supervisor.addSupervisor(counter), RuntimeFlags.enableOpSupervision) : Layer.empty)
+  )
+)
+await runtime.runtime()
+
+let next = 0
+const userName = Redacted.make(USER_NAME)
+const idCardNumber = Redacted.make(ID_CARD_NUMBER)
+const PATH = PayrollCard.endpoints.preOrderWithAuth.path
+const body = (k: number) => JSON.stringify({ ...plainFields(k), user_name: "c2lnbmVk", id_card_number: "c2lnbmVk" })
+const post = (k: number) => HttpClientRequest.post(PATH).pipe(HttpClientRequest.bodyText(body(k), "application/json"))
+
+const calls: Record<
+  string,
+  () => Effect.Effect<unknown, unknown, HttpClient.HttpClient | WeChatPayClient.WeChatPayClient | Encryptor.Encryptor>
+> = {
+  transport: () =>
+    Effect.flatMap(
+      HttpClient.HttpClient,
+      (client) => Effect.flatMap(client.execute(HttpClientRequest.prependUrl(post(next++), baseUrl)), (res) => res.text)
+    ),
+  raw: () =>
+    Effect.flatMap(
+      WeChatPayClient.WeChatPayClient,
+      (client) => Effect.flatMap(client.httpClient.execute(post(next++)), (res) => res.text)
+    ),
+  execute: () =>
+    Effect.flatMap(WeChatPayClient.WeChatPayClient, (client) =>
+      client.execute({
+        method: "POST",
+        path: PATH,
+        body: body(next++),
+        route: PATH,
+        wechatpaySerial: "S",
+        echo: { sub_mchid: "1900000109" }
+      }, PreOrderWithAuth.PreOrderWithAuthResponse)),
+  full: () =>
+    PayrollCard.preOrderWithAuth({ ...plainFields(next++), user_name: userName, id_card_number: idCardNumber })
+}
+const make = calls[layer]
+if (make === undefined) throw new Error(`--layer: one of ${Object.keys(calls).join(", ")}`)
+const call = () => runtime.runPromise(make())
+
+const batch = async (k: number, concurrency: number) => {
+  let left = k
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (left-- > 0) await call()
+  }))
+}
+
+if (ops) {
+  await batch(1_000, 1)
+  counter.steps = 0
+  await batch(1_000, 1)
+  console.log(`${layer}: ${counter.steps / 1_000} runtime steps per call`)
+} else {
+  for (const concurrency of [1, 32]) {
+    await batch(Math.min(5_000, n), concurrency)
+    const results: Array<number> = []
+    for (let r = 0; r < rounds; r++) {
+      const cpu = process.cpuUsage()
+      await batch(n, concurrency)
+      const used = process.cpuUsage(cpu)
+      results.push((used.user + used.system) / n)
+    }
+    results.sort((a, b) => a - b)
+    console.log(
+      `${layer}, c=${concurrency}: CPU µs per call median ${results[Math.floor(rounds / 2)]!.toFixed(1)} (min ${
+        results[0]!.toFixed(1)
+      }, max ${results[rounds - 1]!.toFixed(1)})`
+    )
+  }
+}
+await runtime.dispose()
+server.close()
