@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import { Effect, Option, Schema } from "effect"
+import { Context, Effect, Either, Option, type ParseResult, Schema, type Tracer } from "effect"
 import * as Encryptor from "./Encryptor.js"
 import * as CallSpan from "./internal/callSpan.js"
 import * as SyncEncryption from "./internal/syncEncryption.js"
@@ -199,18 +199,13 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
     Effect.fail(Validation.refuse(issues, endpoint.method, endpoint.path))
   const outOfBody = new Set<string>([...endpoint.pathParams, ...endpoint.query])
 
-  const run = Effect.fnUntraced(function*(input: Schema.Schema.Type<Request>) {
-    const client = yield* WeChatPayClient.WeChatPayClient
-    const malformed = Validation.malformedText(input)
-    if (malformed.length > 0) return yield* refuse(malformed)
-    const encryptor = endpoint.encrypted ? yield* Effect.serviceOption(Encryptor.Encryptor) : Option.none()
-    const encoded = yield* Effect.catchTag(
-      // With the SDK's encryptors, this encoding is synchronous (an `Either`): see `syncEncryption`.
-      Option.isSome(encryptor) ? SyncEncryption.encodeWith(encryptor.value, () => encode(input)) : encode(input),
-      "ParseError",
-      (error) => refuse(Validation.issues(error, sensitive))
-    )
-
+  /** The request as sent, from its encoded fields; the call's span gets the fields it may show. */
+  const send = (
+    client: WeChatPayClient.Service,
+    encoded: Record<string, unknown>,
+    encryptor: Option.Option<Encryptor.Service>,
+    span: Tracer.Span
+  ): Effect.Effect<Schema.Schema.Type<Response>, Error, Schema.Schema.Context<Response>> => {
     let path = endpoint.path
     const bad: Array<WeChatPayError.ValidationIssue> = []
     for (const name of endpoint.pathParams) {
@@ -221,21 +216,20 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
       }
       path = path.replace(`{${name}}`, encodeURIComponent(segment))
     }
-    if (bad.length > 0) return yield* refuse(bad)
-    const query = new URLSearchParams()
-    for (const name of endpoint.query) {
-      const value = encoded[name]
-      if (value !== undefined && value !== null) query.append(name, String(value))
+    if (bad.length > 0) return refuse(bad)
+    if (endpoint.query.length > 0) {
+      const query = new URLSearchParams()
+      for (const name of endpoint.query) {
+        const value = encoded[name]
+        if (value !== undefined && value !== null) query.append(name, String(value))
+      }
+      const search = query.toString()
+      if (search.length > 0) path = `${path}?${search}`
     }
-    const search = query.toString()
-    if (search.length > 0) path = `${path}?${search}`
-
     // Only once validated: the values are then known strings, and none is secret.
     for (const name of endpoint.annotate) {
       const value = encoded[name]
-      if (typeof value === "string" || typeof value === "number") {
-        yield* Effect.annotateCurrentSpan(`wechatpay.${name}`, value)
-      }
+      if (typeof value === "string" || typeof value === "number") span.attribute(`wechatpay.${name}`, value)
     }
     let body: string | undefined
     if (hasBody(endpoint.method)) {
@@ -251,7 +245,7 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
         ;(echo ??= {})[name] = value
       }
     }
-    return yield* client.execute(
+    return client.execute(
       {
         method: endpoint.method,
         path,
@@ -261,9 +255,42 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
       },
       response
     )
-  })
+  }
+
+  // Not a generator: every call runs this, and each `yield*` is a step of the runtime.
+  const run = (input: Schema.Schema.Type<Request>, span: Tracer.Span) =>
+    Effect.withFiberRuntime<
+      Schema.Schema.Type<Response>,
+      Error,
+      Schema.Schema.Context<Request> | Schema.Schema.Context<Response>
+    >((fiber) => {
+      const context = fiber.currentContext as Context.Context<WeChatPayClient.WeChatPayClient | Encryptor.Encryptor>
+      const client = Context.get(context, WeChatPayClient.WeChatPayClient)
+      const malformed = Validation.malformedText(input)
+      if (malformed.length > 0) return refuse(malformed)
+      const encryptor = endpoint.encrypted ? Context.getOption(context, Encryptor.Encryptor) : Option.none()
+      const encoding = Option.isSome(encryptor)
+        ? SyncEncryption.encodeWith(encryptor.value, () => encode(input))
+        : encode(input)
+      const invalid = (error: ParseResult.ParseError) => refuse(Validation.issues(error, sensitive))
+      // With the SDK's encryptors the encoding is an `Either` (see `syncEncryption`): go on at once.
+      if (Either.isEither(encoding)) {
+        return Either.isRight(encoding)
+          ? send(client, encoding.right as Record<string, unknown>, encryptor, span)
+          : invalid(encoding.left as ParseResult.ParseError)
+      }
+      return Effect.flatMap(
+        Effect.catchTag(encoding, "ParseError", invalid),
+        (encoded) => send(client, encoded, encryptor, span)
+      )
+    })
   // `Effect.fn(endpoint.name)`'s span and call-site trace, with the route set in the same step: see `callSpan`.
   const definition = CallSpan.site()
   return (input) =>
-    CallSpan.traced(run(input), { name: endpoint.name, route: endpoint.path, definition, call: CallSpan.site() })
+    CallSpan.traced((span) => run(input, span), {
+      name: endpoint.name,
+      route: endpoint.path,
+      definition,
+      call: CallSpan.site()
+    })
 }

@@ -6,7 +6,7 @@
 import type { HttpClientError } from "@effect/platform"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { ConfigError } from "effect"
-import { Clock, Config, Context, Effect, Layer, Redacted } from "effect"
+import { Config, Context, Effect, Layer, Redacted } from "effect"
 import type * as Crypto from "node:crypto"
 import * as crypto from "./internal/crypto.js"
 import * as Target from "./internal/request.js"
@@ -175,8 +175,8 @@ const fromKey = (mchid: string, serialNo: string, key: Crypto.KeyObject): Servic
     mchid,
     serialNo,
     authorize: (input, options) =>
-      Effect.flatMap(Clock.currentTimeMillis, (millis) => {
-        const timestamp = Math.floor(millis / 1000)
+      Effect.clockWith((clock) => {
+        const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
         const nonce = crypto.nonce()
         const payload = message(input, timestamp, nonce)
         const header = (signature: string) =>

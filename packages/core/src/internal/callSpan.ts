@@ -30,13 +30,13 @@ const frame = (error: Error): string => {
 }
 
 /**
- * Opens the span `name` around `effect`, as its parent span, with `route` as the call's route. `definition` and
+ * Opens the span `name` around the effect made with it, as its parent span, with `route` as the call's route. `definition` and
  * `call` are {@link site}s taken where the call was declared and where it was made.
  *
  * @internal
  */
 export const traced = <A, E, R>(
-  effect: Effect.Effect<A, E, R>,
+  effect: (span: Tracer.Span) => Effect.Effect<A, E, R>,
   options: { readonly name: string; readonly route: string; readonly definition: Error; readonly call: Error }
 ): Effect.Effect<A, E, R> => {
   let stack: string | undefined
@@ -46,7 +46,7 @@ export const traced = <A, E, R>(
     { captureStackTrace },
     (span) =>
       Effect.withFiberRuntime<A, E, R>((fiber) =>
-        Local.locally(effect, [
+        Local.locally(effect(span), [
           [FiberRef.currentContext, Context.add(fiber.currentContext, Tracer.ParentSpan, span)],
           [Call.currentRoute, options.route]
         ])

@@ -35,6 +35,10 @@ export const target = (
   }
   const relative = url.origin === PLACEHOLDER && !/^[a-z][a-z0-9+.-]*:/i.test(request.url)
   const path = `${url.pathname}${url.search}`
+  // Already as sent (the SDK's own requests): no copy of the request, its headers and body on every attempt.
+  if (relative && path === request.url && request.urlParams.length === 0 && request.hash._tag === "None") {
+    return Effect.succeed({ request, target: path, relative })
+  }
   // A fresh request: urlParams can only be merged into, not cleared, and the fragment is never sent.
   const rebuilt = HttpClientRequest.make(request.method)(relative ? path : `${url.origin}${path}`).pipe(
     HttpClientRequest.setHeaders(request.headers),

@@ -31,5 +31,10 @@ export const sanitize = (text: string, max = DEFAULT_MAX): string => {
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
+const native = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed
+
 /** Whether a string is well-formed Unicode (no lone surrogate), which UTF-8 and `encodeURIComponent` need. */
-export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text)
+export const isWellFormed: (text: string) => boolean = native === undefined
+  ? (text) => !LONE_SURROGATE.test(text)
+  // Node 20+: the engine's own check, several times faster than the regular expression on every field of every call.
+  : (text) => native.call(text)

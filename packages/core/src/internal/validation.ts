@@ -132,19 +132,29 @@ const merge = (issues: ReadonlyArray<ValidationIssue>): Array<ValidationIssue> =
  */
 export const malformedText = (value: unknown): Array<ValidationIssue> => {
   const out: Array<ValidationIssue> = []
-  const walk = (v: unknown, path: ReadonlyArray<PropertyKey>, depth: number): void => {
+  // One path, grown and shrunk as the walk goes: every call walks its whole request.
+  const path: Array<PropertyKey> = []
+  const walk = (v: unknown, depth: number): void => {
     if (depth > 32) return
     if (typeof v === "string") {
       if (!isWellFormed(v)) out.push({ path: render(path), message: "is not well-formed Unicode (a lone surrogate)" })
     } else if (Redacted.isRedacted(v)) {
-      walk(Redacted.value(v), path, depth + 1)
+      walk(Redacted.value(v), depth + 1)
     } else if (Array.isArray(v)) {
-      v.forEach((e, i) => walk(e, [...path, i], depth + 1))
+      for (let i = 0; i < v.length; i++) {
+        path.push(i)
+        walk(v[i], depth + 1)
+        path.pop()
+      }
     } else if (Predicate.isRecord(v)) {
-      for (const key of Object.keys(v)) walk(v[key], [...path, key], depth + 1)
+      for (const key of Object.keys(v)) {
+        path.push(key)
+        walk(v[key], depth + 1)
+        path.pop()
+      }
     }
   }
-  walk(value, [], 0)
+  walk(value, 0)
   return out
 }
 
