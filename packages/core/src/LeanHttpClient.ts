@@ -29,6 +29,7 @@ import { Context, Effect, FiberRef, Layer, Stream } from "effect"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import { Readable } from "node:stream"
+import * as AttemptDeadline from "./internal/attemptDeadline.js"
 import {
   headerAttributes,
   makeResolver,
@@ -159,7 +160,8 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
       const exchange = (
         request: HttpClientRequest.HttpClientRequest,
         resolved: Resolved,
-        readable: Readable | undefined
+        readable: Readable | undefined,
+        deadline: number | undefined
       ) =>
         Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
           let nodeRequest: Http.ClientRequest
@@ -170,19 +172,27 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
             return resume(Effect.fail(requestError(request, "InvalidUrl", cause)))
           }
           let settled = false
+          let response: internal.LeanResponse | undefined
           const fail = (error: HttpClientError.RequestError) => {
             if (settled) return
             settled = true
+            disarm()
             readable?.destroy()
             nodeRequest.destroy()
             resume(Effect.fail(error))
           }
+          // The SDK's attempt deadline (see attemptDeadline): the request, then the body being read, torn down.
+          const disarm = AttemptDeadline.arm(deadline, () =>
+            response === undefined
+              ? fail(requestError(request, "Transport", new AttemptDeadline.AttemptTimedOut()))
+              : response.expire(new AttemptDeadline.AttemptTimedOut()))
           // Kept for the request's whole life: a late socket error must not become an unhandled 'error'.
           nodeRequest.on("error", (cause) => fail(requestError(request, "Transport", cause)))
           nodeRequest.once("response", (source) => {
             if (settled) return source.destroy()
             settled = true
-            resume(Effect.succeed(new internal.LeanResponse(request, source, limit)))
+            response = new internal.LeanResponse(request, source, limit, disarm)
+            resume(Effect.succeed(response))
           })
           writeBody(nodeRequest, request, readable, fail)
           // Interrupted before the answer arrived: destroying the request closes its socket, so the
@@ -190,18 +200,23 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
           return Effect.sync(() => {
             if (settled) return
             settled = true
+            disarm()
             readable?.destroy()
             nodeRequest.destroy()
           })
         })
 
-      const transmit = (request: HttpClientRequest.HttpClientRequest, resolved: Resolved) =>
+      const transmit = (
+        request: HttpClientRequest.HttpClientRequest,
+        resolved: Resolved,
+        deadline: number | undefined
+      ) =>
         request.body._tag === "Stream"
           ? Effect.flatMap(
             Stream.toReadableStreamEffect(request.body.stream),
-            (stream) => exchange(request, resolved, Readable.fromWeb(stream as any))
+            (stream) => exchange(request, resolved, Readable.fromWeb(stream as any), deadline)
           )
-          : exchange(request, resolved, undefined)
+          : exchange(request, resolved, undefined, deadline)
 
       /** The `http.client` span `HttpClient.make` opens, with its attributes, and `traceparent` sent. */
       const traced = (
@@ -221,7 +236,11 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
             const sent = fiber.getFiberRef(HttpClient.currentTracerPropagation)
               ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
               : request
-            return transmit(sent, sent === request ? resolved : { ...resolved, headers: sent.headers }).pipe(
+            return transmit(
+              sent,
+              sent === request ? resolved : { ...resolved, headers: sent.headers },
+              fiber.getFiberRef(AttemptDeadline.current)
+            ).pipe(
               Effect.withParentSpan(span),
               Effect.tap((response) => {
                 span.attribute("http.response.status_code", response.status)
@@ -237,14 +256,16 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
           if (resolved instanceof Error) return Effect.fail(requestError(request, "InvalidUrl", resolved))
           return !fiber.getFiberRef(FiberRef.currentTracerEnabled) ||
               fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
-            ? transmit(request, resolved)
+            ? transmit(request, resolved, fiber.getFiberRef(AttemptDeadline.current))
             : traced(request, resolved, fiber)
         })
 
-      return HttpClient.makeWith(
+      const client = HttpClient.makeWith(
         (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, send),
         Effect.succeed
       )
+      AttemptDeadline.keepers.add(client)
+      return client
     }
   )
 

@@ -1,11 +1,11 @@
-import { Endpoint, WeChatPay, WeChatPayClient } from "@effect-wechatpay/core"
+import { Endpoint, WeChatPay, WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
 import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Redacted, Schema } from "effect"
 import { Formatter, Rsa } from "wechatpay-axios-plugin"
-import { closedEarly, endless, gzipBomb, httpServer, lying, MB, redirecting } from "./utils/hostile.js"
+import { closedEarly, endless, gzipBomb, httpServer, lying, MB, redirecting, silent } from "./utils/hostile.js"
 import { generateKeyPair } from "./utils/keys.js"
 
 const SERIAL = "PUB_KEY_ID_0100000000000001"
@@ -92,6 +92,33 @@ for (const [name, transport] of transports) {
         }),
       { timeout: 10_000 }
     )
+
+    for (
+      const [what, head] of [
+        ["no answer at all", undefined],
+        [
+          "headers, then a body that never comes",
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a"
+        ]
+      ] as const
+    ) {
+      it.scopedLive(
+        `${what}: RequestTimeout for the attempt when its time is up, the connection closed`,
+        () =>
+          Effect.gen(function*() {
+            const server = yield* silent(head)
+            const { services } = yield* clientOn(transport, server.url, { retry: false, timeout: "300 millis" })
+            const started = Date.now()
+            const error = yield* failure(Effect.provide(certificates, services))
+            assert.isAtLeast(Date.now() - started, 290)
+            assert.strictEqual(error._tag, "RequestTimeout", error.message)
+            assert.strictEqual((error as unknown as WeChatPayError.RequestTimeout).scope, "Attempt")
+            assert.include(error.message, "GET /v3/certificates")
+            yield* closedEarly(server)
+          }),
+        { timeout: 10_000 }
+      )
+    }
 
     it.scopedLive(
       "a Content-Length over the option's limit fails before the body is read",

@@ -43,13 +43,16 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   private state: BodyState = { _tag: "Idle" }
   private cachedHeaders: Headers.Headers | undefined
+  private streaming = false
   // Kept from the start: once the body has been read, the message lets go of its pooled socket.
   private readonly socket: Http.IncomingMessage["socket"] | null
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly source: Http.IncomingMessage,
-    private readonly defaultLimit: number
+    private readonly defaultLimit: number,
+    /** Clears the exchange's deadline timer: once the body has been read (or has failed), time no longer runs. */
+    private readonly release: () => void = () => {}
   ) {
     super()
     this.socket = source.socket
@@ -136,6 +139,7 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
     const settle = (next: BodyState & { readonly _tag: "Done" | "Failed" }) => {
       if (this.state._tag !== "Reading") return
       this.state = next
+      this.release()
       unread.unregister(this)
       source.off("data", onData)
       source.off("end", onEnd)
@@ -173,6 +177,17 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
     source.on("end", onEnd)
     source.on("error", onError)
     source.on("close", onClose)
+  }
+
+  /** The exchange's deadline passed: a body being read fails with `cause`, one not yet read is let go of. */
+  expire(cause: Error): void {
+    const state = this.state
+    // Someone is reading (here or through `stream`): they see `cause`.
+    if (state._tag === "Reading" || this.streaming) return void this.source.destroy(cause)
+    if (state._tag !== "Idle") return
+    this.state = { _tag: "Failed", cause }
+    unread.unregister(this)
+    this.source.destroy()
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
@@ -218,6 +233,7 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
       if (state._tag === "Done") return Stream.succeed(state.bytes)
       if (state._tag !== "Idle") return Stream.fromEffect(this.bytes)
       unread.unregister(this)
+      this.streaming = true
       return Stream.unwrap(Effect.map(this.limit, (limit) => {
         const declared = this.declaredTooLarge(limit)
         if (declared !== undefined) {

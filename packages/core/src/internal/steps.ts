@@ -19,6 +19,7 @@ import * as Signer from "../Signer.js"
 import * as Verifier from "../Verifier.js"
 import type { CallError } from "../WeChatPayClient.js"
 import * as WeChatPayError from "../WeChatPayError.js"
+import * as AttemptDeadline from "./attemptDeadline.js"
 import * as Bounded from "./boundedBody.js"
 import * as Call from "./call.js"
 import * as Echo from "./echo.js"
@@ -134,6 +135,17 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
   // The platform's client span records `url.full`, identifiers included: the SDK's requests get their own span,
   // named by the route template, and still carry `traceparent`.
   const noPlatformSpan = () => true
+  // A transport that keeps the attempt's deadline itself (the lean one) needs no forked timer: see attemptDeadline.
+  const keepsDeadline = AttemptDeadline.keepers.has(httpClient)
+  const keptByTransport = (fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }) =>
+    keepsDeadline && Timeout.isLiveClock(clockOf(fiber))
+
+  /** The attempt's time is up. */
+  const timedOut = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.flatMap(
+      contextOf(request.method, request.url.slice(baseUrl.length)),
+      (context) => Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
+    )
 
   const send = (request: HttpClientRequest.HttpClientRequest) =>
     // The fiber's refs read in place: one step instead of one per ref, on every attempt.
@@ -176,13 +188,17 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
           )
           // The transport runs with the platform's span off and, for fetch (which follows redirects unless told
           // not to; the other transports never do), a RequestInit that makes a redirect an answer.
-          return Local.locally(exchange, [
+          const bindings: Array<Local.Binding> = [
             [HttpClient.currentTracerDisabledWhen, noPlatformSpan],
             [
               FiberRef.currentContext,
               Context.add(fiber.currentContext, FetchHttpClient.RequestInit, manualRedirect(fiber.currentContext))
             ]
-          ])
+          ]
+          if (keptByTransport(fiber)) {
+            bindings.push([AttemptDeadline.current, clockOf(fiber).unsafeCurrentTimeMillis() + timeoutMillis])
+          }
+          return Local.locally(exchange, bindings)
         })
       }
     )
@@ -219,9 +235,12 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
     const read = Effect.catchAll(
       Bounded.read(res, maxBodySize),
       (error) =>
-        unexpected(
-          Bounded.describe(error._tag === "TooLarge" ? error : error.cause) ?? "the body could not be read to its end"
-        )
+        error._tag === "ResponseError" && error.cause instanceof AttemptDeadline.AttemptTimedOut
+          ? timedOut(res.request)
+          : unexpected(
+            Bounded.describe(error._tag === "TooLarge" ? error : error.cause) ??
+              "the body could not be read to its end"
+          )
     )
     if (status < 200 || status >= 300) return Effect.flatMap(read, (raw) => refused(res, raw, unexpected))
     // The success path is a flat chain, not a generator: every call takes it.
@@ -295,7 +314,7 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
   // A transport error carries the request it failed on: give back one with neither Authorization nor the
   // path's identifiers, so printing or serializing the error shows neither.
   const sanitizeRequestError = (error: HttpClientError.RequestError) =>
-    Effect.flatMap(
+    error.cause instanceof AttemptDeadline.AttemptTimedOut ? timedOut(error.request) : Effect.flatMap(
       contextOf(error.request.method, error.request.url.slice(baseUrl.length)),
       ({ method, route }) =>
         Effect.fail(
@@ -308,30 +327,30 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
         )
     )
 
-  // Signing is done by then: the timeout bounds the exchange, from sending to the verified answer.
+  // The timeout bounds the exchange, from sending to the verified answer (on a transport that keeps the deadline
+  // itself, `send` gives it the deadline instead).
   const attemptTimeout = <A>(effect: Effect.Effect<A, CallError>, request: HttpClientRequest.HttpClientRequest) =>
-    Timeout.timeoutWith(
-      effect,
-      timeoutMillis,
-      Effect.flatMap(
-        contextOf(request.method, request.url.slice(baseUrl.length)),
-        (context) => Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
+    keepsDeadline
+      ? Effect.withFiberRuntime<A, CallError>((fiber) =>
+        keptByTransport(fiber) ? effect : Timeout.timeoutWith(effect, timeoutMillis, timedOut(request))
       )
-    )
+      : Timeout.timeoutWith(effect, timeoutMillis, timedOut(request))
 
   /** A body the transport could not read. */
   const unreadable = (error: HttpClientError.ResponseError) =>
-    Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), (context) =>
-      Effect.fail(
-        new WeChatPayError.UnexpectedResponse({
-          status: error.response.status,
-          description: error.reason === "EmptyBody"
-            ? "an empty body"
-            : Bounded.describe(error.cause) ?? "the body could not be read",
-          excerpt: "",
-          ...context
-        })
-      ))
+    error.cause instanceof AttemptDeadline.AttemptTimedOut ?
+      timedOut(error.request) :
+      Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), (context) =>
+        Effect.fail(
+          new WeChatPayError.UnexpectedResponse({
+            status: error.response.status,
+            description: error.reason === "EmptyBody"
+              ? "an empty body"
+              : Bounded.describe(error.cause) ?? "the body could not be read",
+            excerpt: "",
+            ...context
+          })
+        ))
 
   const decodeAnswer = <A, R>(
     res: HttpClientResponse.HttpClientResponse,

@@ -21,6 +21,13 @@ import * as DefaultServices from "effect/DefaultServices"
 /** The live clock, as every program has it unless it provides another. */
 const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
 
+/**
+ * Whether `clock` is the live clock, whose time is `Date.now()`.
+ *
+ * @internal
+ */
+export const isLiveClock = (clock: Clock.Clock): boolean => clock === liveClock
+
 /** `setTimeout`'s longest delay; a longer one fires at once, so leave those to `Effect.timeoutFail`. */
 const MAX_TIMER_MILLIS = 2_147_483_647
 

@@ -61,6 +61,42 @@ export const hostile = (head: string, frame: (chunk: Buffer) => Buffer = (chunk)
     ({ server }) => Effect.sync(() => server.close())
   )
 
+/**
+ * A raw TCP server that reads each request and then goes quiet: with `head` undefined it never answers; otherwise
+ * it sends `head` (a status line, headers, part of a body) and nothing more. Closed with the scope.
+ */
+export const silent = (head?: string) =>
+  Effect.acquireRelease(
+    Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
+      let requests = 0
+      const closed = Deferred.unsafeMake<number>(undefined as never)
+      const sockets = new Set<Net.Socket>()
+      const server = Net.createServer((socket) => {
+        sockets.add(socket)
+        socket.on("error", () => {})
+        socket.once("close", () => Deferred.unsafeDone(closed, Effect.succeed(0)))
+        socket.once("data", () => {
+          requests++
+          if (head !== undefined) socket.write(head)
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as Net.AddressInfo
+        resume(
+          Effect.succeed({
+            url: `http://127.0.0.1:${port}`,
+            written: () => 0,
+            closed,
+            requests: () => requests,
+            server
+          })
+        )
+      })
+      server.on("close", () => sockets.forEach((socket) => socket.destroy()))
+    }),
+    ({ server }) => Effect.sync(() => server.close())
+  )
+
 /** One chunk of a `Transfer-Encoding: chunked` body. */
 export const chunked = (chunk: Buffer) =>
   Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])
