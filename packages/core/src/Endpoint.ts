@@ -284,13 +284,12 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
         (encoded) => send(client, encoded, encryptor, span)
       )
     })
-  // `Effect.fn(endpoint.name)`'s span and call-site trace, with the route set in the same step: see `callSpan`.
-  const definition = CallSpan.site()
+  // `Effect.fn(endpoint.name)`'s span and the declaration's site, with the route set in the same step: see `callSpan`.
+  const trace = CallSpan.trace(CallSpan.site())
   return (input) =>
     CallSpan.traced((span) => run(input, span), {
       name: endpoint.name,
       route: endpoint.path,
-      definition,
-      call: CallSpan.site()
+      trace
     })
 }
