@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
 import * as Encryptor from "./Encryptor.js"
 import * as SyncEncryption from "./internal/syncEncryption.js"
 
@@ -29,12 +29,16 @@ import * as SyncEncryption from "./internal/syncEncryption.js"
  */
 export const EncryptedString: Schema.transformOrFail<
   typeof Schema.String,
-  Schema.RedactedFromSelf<typeof Schema.String>,
+  Schema.declare<Redacted.Redacted<string>>,
   Encryptor.Encryptor
 > = Schema.transformOrFail(
   Schema.String,
-  // A plain string where a Redacted is expected must not be echoed in the error: it is the plaintext.
-  Schema.RedactedFromSelf(Schema.String).annotations({ message: () => "expected a Redacted<string>" }),
+  // Checked in place: `Schema.RedactedFromSelf` would wrap the plaintext in a new Redacted on every encoding.
+  // Whatever is there instead (a plain string, a Redacted of a number) is not echoed in the error.
+  Schema.declare(
+    (u: unknown): u is Redacted.Redacted<string> => Redacted.isRedacted(u) && typeof Redacted.value(u) === "string",
+    { identifier: "RedactedFromSelf<string>", message: () => "expected a Redacted<string>" }
+  ),
   {
     strict: true,
     decode: (_ciphertext, _options, ast) =>
