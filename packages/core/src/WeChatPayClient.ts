@@ -306,7 +306,15 @@ export const make = (
     // Shared by every call through this client: in-flight count (for signing off the main thread), rate limits.
     const limits = yield* Limits.make(options.rateLimit)
 
-    const steps = Steps.make({ baseUrl, backupUrl, verifier, httpClient, timeout, maxBodySize })
+    const steps = Steps.make({
+      baseUrl,
+      backupUrl,
+      verifier,
+      httpClient,
+      timeout,
+      maxBodySize,
+      counter: limits.counter
+    })
     // Each step below is one layer of the client, which every call goes through: the steps that belong
     // together are one function each, so that a call pays for four layers rather than nine.
     const client: HttpClient.HttpClient.With<CallError> = HttpClient.makeWith(
@@ -314,11 +322,12 @@ export const make = (
       Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
     ).pipe(
       // Refuse an absolute URL, add the default headers, sign over what is sent, then prefix the host.
-      HttpClient.mapRequestEffect((request) => steps.prepare(signer, request, limits.inFlight() > 1)),
+      // Sign on the threadpool when other exchanges are in flight: the main thread has their answers to handle.
+      HttpClient.mapRequestEffect((request) => steps.prepare(signer, request, limits.inFlight() > 0)),
       // Verify a 2xx answer or type the failure; transport errors lose the path's identifiers.
       HttpClient.transformResponse(steps.verified),
       HttpClient.transform(steps.attemptTimeout),
-      HttpClient.transformResponse((effect) => Steps.redactAuthorization(limits.accounted(effect)))
+      HttpClient.transformResponse((effect) => Steps.redactAuthorization(limits.limited(effect)))
     )
 
     const execute = <A, I, R>(

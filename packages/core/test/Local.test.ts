@@ -42,4 +42,23 @@ describe("internal/local", () => {
       assert.strictEqual(kept, "a1")
       assert.deepStrictEqual(yield* both, ["a0", 7])
     }))
+
+  it.effect("runs its hooks once each, on the way in and on the way out, however the effect ends", () =>
+    Effect.gen(function*() {
+      let inside = 0
+      const seen: Array<number> = []
+      const hooks = { enter: () => void inside++, exit: () => void inside-- }
+      yield* Local.locally(Effect.sync(() => seen.push(inside)), [[a, "a1"]], hooks)
+      yield* Effect.exit(Local.locally(Effect.fail("no"), [[a, "a1"]], hooks))
+      yield* Effect.exit(Local.locally(Effect.die("boom"), [[a, "a1"]], hooks))
+      const started = yield* Deferred.make<void>()
+      const fiber = yield* Effect.fork(
+        Local.locally(Effect.zipRight(Deferred.succeed(started, undefined), Effect.never), [[a, "a1"]], hooks)
+      )
+      yield* Deferred.await(started)
+      assert.strictEqual(inside, 1)
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual(seen, [1])
+      assert.strictEqual(inside, 0)
+    }))
 })

@@ -1,19 +1,23 @@
 /**
- * What every call through one client shares: how many are in flight (attempts that overlap sign on the
- * threadpool; a lone one signs inline, which is faster), and the optional client-side limits on concurrency
- * and rate.
+ * What every call through one client shares: how many exchanges are in flight (an attempt that overlaps others
+ * signs on the threadpool; a lone one signs inline, which is faster), and the optional client-side limits on
+ * concurrency and rate.
  */
 import type { Scope } from "effect"
 import { Effect, RateLimiter } from "effect"
+import type { Hooks } from "./local.js"
 
-/** Counts the calls in flight and applies the rate limits, if any, around each. */
+/** Counts the exchanges in flight, and applies the rate limits, if any, around each attempt. */
 export const make = (
   rateLimit: { readonly maxInFlight?: number | undefined; readonly perSecond?: number | undefined } | undefined
 ) =>
   Effect.gen(function*(): Effect.fn.Return<
     {
+      /** Exchanges (sent, answer not yet in) in flight now. */
       readonly inFlight: () => number
-      readonly accounted: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+      /** For `Local.locally` around each exchange: counted in the steps that set its refs, no extra step. */
+      readonly counter: Hooks
+      readonly limited: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
     },
     never,
     Scope.Scope
@@ -25,18 +29,17 @@ export const make = (
       ? undefined
       : yield* RateLimiter.make({ limit: rateLimit.perSecond, interval: "1 second", algorithm: "token-bucket" })
     let inFlight = 0
-    const accounted = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-      const counted = Effect.suspend(() => {
+    const counter: Hooks = {
+      enter: () => {
         inFlight++
-        return Effect.ensuring(
-          effect,
-          Effect.sync(() => {
-            inFlight--
-          })
-        )
-      })
-      const rated = limiter === undefined ? counted : limiter(counted)
+      },
+      exit: () => {
+        inFlight--
+      }
+    }
+    const limited = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+      const rated = limiter === undefined ? effect : limiter(effect)
       return semaphore === undefined ? rated : semaphore.withPermits(1)(rated)
     }
-    return { inFlight: () => inFlight, accounted }
+    return { inFlight: () => inFlight, counter, limited }
   })

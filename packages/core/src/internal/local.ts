@@ -13,6 +13,12 @@ import { Effect, FiberRefs } from "effect"
 /** A fiber ref and the value it takes for the duration of the effect. */
 export type Binding = readonly [FiberRef.FiberRef<any>, unknown]
 
+/** Done in the same steps as the setting and the putting back: exactly once each, whatever way the effect ends. */
+export interface Hooks {
+  readonly enter: () => void
+  readonly exit: () => void
+}
+
 /**
  * Runs `self` with each ref set to its value, and sets it back afterwards (on success, failure, defect or
  * interruption). Uninterruptible between setting and the guard that puts back, so a ref never leaks out.
@@ -21,14 +27,15 @@ export type Binding = readonly [FiberRef.FiberRef<any>, unknown]
  */
 export const locally = <A, E, R>(
   self: Effect.Effect<A, E, R>,
-  bindings: ReadonlyArray<Binding>
+  bindings: ReadonlyArray<Binding>,
+  hooks?: Hooks
 ): Effect.Effect<A, E, R> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.withFiberRuntime<A, E, R>((fiber) => {
       const previous = bindings.map(([ref]) => fiber.getFiberRef(ref))
-      const putBack = setAll(bindings, previous)
+      const putBack = setAll(bindings, previous, hooks?.exit)
       return Effect.zipRight(
-        setAll(bindings, bindings.map(([, value]) => value)),
+        setAll(bindings, bindings.map(([, value]) => value), hooks?.enter),
         Effect.matchCauseEffect(restore(self), {
           onFailure: (cause) => Effect.zipRight(putBack, Effect.failCause(cause)),
           onSuccess: (value) => Effect.as(putBack, value)
@@ -37,12 +44,17 @@ export const locally = <A, E, R>(
     })
   )
 
-/** Every binding's ref set to its value in `values`, in one update of the fiber's refs. */
-const setAll = (bindings: ReadonlyArray<Binding>, values: ReadonlyArray<unknown>): Effect.Effect<void> =>
-  Effect.updateFiberRefs((id, refs) =>
-    FiberRefs.updateManyAs(refs, {
+/** Every binding's ref set to its value in `values`, in one update of the fiber's refs (and `hook` run then). */
+const setAll = (
+  bindings: ReadonlyArray<Binding>,
+  values: ReadonlyArray<unknown>,
+  hook: (() => void) | undefined
+): Effect.Effect<void> =>
+  Effect.updateFiberRefs((id, refs) => {
+    hook?.()
+    return FiberRefs.updateManyAs(refs, {
       entries: bindings.map(([ref], i) => [ref, [[id, values[i]]]] as const) as unknown as readonly [
         readonly [FiberRef.FiberRef<any>, readonly [readonly [FiberId.Single, any]]]
       ]
     })
-  )
+  })

@@ -125,10 +125,12 @@ export interface Config {
   readonly timeout: Duration.Duration
   /** The most bytes an answer's body may hold, inflated or not. */
   readonly maxBodySize: number
+  /** Counts the exchanges in flight. */
+  readonly counter: Local.Hooks
 }
 
 /** The steps, bound to one client's configuration. */
-export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, verifier }: Config) => {
+export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, timeout, verifier }: Config) => {
   const timeoutMillis = Duration.toMillis(timeout)
   // One memory of verified nonces for the client, shared by its fibers: the window is the Verifier's.
   const nonces = Replay.make({ windowSeconds: Verifier.MAX_SKEW_SECONDS, maxEntries: MAX_REMEMBERED_NONCES })
@@ -198,7 +200,7 @@ export const make = ({ backupUrl, baseUrl, httpClient, maxBodySize, timeout, ver
           if (keptByTransport(fiber)) {
             bindings.push([AttemptDeadline.current, clockOf(fiber).unsafeCurrentTimeMillis() + timeoutMillis])
           }
-          return Local.locally(exchange, bindings)
+          return Local.locally(exchange, bindings, counter)
         })
       }
     )
