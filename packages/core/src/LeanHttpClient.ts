@@ -172,7 +172,8 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
             return resume(Effect.fail(requestError(request, "InvalidUrl", cause)))
           }
           let settled = false
-          let response: internal.LeanResponse | undefined
+          // Weakly: the request's listeners share this scope, and must not keep a dropped response alive.
+          let response: WeakRef<internal.LeanResponse> | undefined
           const fail = (error: HttpClientError.RequestError) => {
             if (settled) return
             settled = true
@@ -185,14 +186,17 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
           const disarm = AttemptDeadline.arm(deadline, () =>
             response === undefined
               ? fail(requestError(request, "Transport", new AttemptDeadline.AttemptTimedOut()))
-              : response.expire(new AttemptDeadline.AttemptTimedOut()))
+              : response.deref()?.expire(new AttemptDeadline.AttemptTimedOut()))
           // Kept for the request's whole life: a late socket error must not become an unhandled 'error'.
           nodeRequest.on("error", (cause) => fail(requestError(request, "Transport", cause)))
           nodeRequest.once("response", (source) => {
             if (settled) return source.destroy()
             settled = true
-            response = new internal.LeanResponse(request, source, limit, disarm)
-            resume(Effect.succeed(response))
+            const answer = new internal.LeanResponse(request, source, limit, disarm)
+            response = new WeakRef(answer)
+            resume(Effect.succeed(answer))
+            // After the fiber's turn (resuming it was queued first): a body it reads at once needs no watching.
+            queueMicrotask(() => answer.watchUnread())
           })
           writeBody(nodeRequest, request, readable, fail)
           // Interrupted before the answer arrived: destroying the request closes its socket, so the

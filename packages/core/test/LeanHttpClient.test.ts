@@ -1,8 +1,10 @@
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Deferred, Effect, Exit, Fiber, Option, Schema, Stream } from "effect"
+import { Chunk, Deferred, Effect, Exit, Fiber, Option, Schedule, Schema, Stream } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as V8 from "node:v8"
+import * as Vm from "node:vm"
 import * as LeanHttpClient from "../src/LeanHttpClient.js"
 
 interface Seen {
@@ -62,6 +64,10 @@ const json = (response: Http.ServerResponse, status: number, body: unknown, head
   response.writeHead(status, { "content-type": "application/json", ...headers })
   response.end(JSON.stringify(body))
 }
+
+/** A full collection: vitest's workers lack `--expose-gc`, so the flag is set now and `gc` taken from a new context. */
+const gc: () => void = (globalThis as { gc?: () => void }).gc ??
+  (V8.setFlagsFromString("--expose-gc"), Vm.runInNewContext("gc") as () => void)
 
 // Real sockets and real time: the live variants, so timeouts and sleeps are not driven by TestClock.
 describe("LeanHttpClient", () => {
@@ -235,6 +241,26 @@ describe("LeanHttpClient", () => {
       yield* Effect.sleep("20 millis")
       yield* Fiber.interrupt(fiber)
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "not closed" }))
+    }))
+
+  it.scopedLive("a response dropped unread is destroyed once collected: its socket does not stay in use", () =>
+    Effect.gen(function*() {
+      const closed = yield* Deferred.make<void>()
+      const { url } = yield* server((request, response) => {
+        request.socket.once("close", () => Deferred.unsafeDone(closed, Exit.void))
+        response.writeHead(200, { "content-type": "text/plain" })
+        response.write("a head, and a body nobody reads")
+      })
+      const client = yield* LeanHttpClient.make()
+      // Dropped without a look at the body (the reference goes with the inner fiber).
+      yield* Effect.asVoid(client.get(`${url}/dropped`))
+      yield* Effect.sleep("20 millis")
+      gc()
+      yield* Deferred.await(closed).pipe(
+        Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "still open" }),
+        Effect.retry({ times: 5, schedule: Schedule.spaced("50 millis") }),
+        Effect.tapError(() => Effect.sync(gc))
+      )
     }))
 
   it.live("releasing the layer destroys its pooled sockets", () =>

@@ -56,7 +56,15 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
   ) {
     super()
     this.socket = source.socket
-    unread.register(this, source, this)
+  }
+
+  /**
+   * Watches for this response being dropped unread, unless its body is already being read: called once the
+   * fiber it was handed to has had its turn. A registration costs the collector on every scavenge, and the
+   * SDK's pipeline reads every body at once.
+   */
+  watchUnread(): void {
+    if (this.state._tag === "Idle" && !this.streaming) unread.register(this, this.source, this)
   }
 
   get status(): number {
