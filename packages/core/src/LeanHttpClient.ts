@@ -8,6 +8,8 @@
  * WeChat Pay call's main-thread time. This client keeps what a JSON API needs: a keep-alive connection
  * pool, the request target sent exactly as given (it is what the request is signed over), one
  * `Effect.async` per request and one per body read, and interruption that destroys the underlying request.
+ * Under `WeChatPayClient` it also keeps each attempt's timeout itself (one timer per exchange, which tears
+ * down the request or the body being read), where another transport needs a forked fiber per attempt.
  *
  * Like the platform's clients it opens an `http.client` span per request with the same attributes
  * (method, `server.address`, `url.*`, headers with `Headers.currentRedactedNames` redacted, status) and
