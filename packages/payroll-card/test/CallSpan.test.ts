@@ -2,7 +2,7 @@ import { Encryptor, Sensitive } from "@effect-wechatpay/core"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Sandbox } from "@effect-wechatpay/sandbox"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, FiberRef, Redacted, Scheduler, Schema, Tracer } from "effect"
+import { Cause, Effect, Exit, Redacted, Schema, Tracer } from "effect"
 import { makeRequest } from "./fixtures.js"
 import { tapSpans } from "./utils/tracing.js"
 
@@ -98,29 +98,6 @@ describe("a declared call's span and encoding", () => {
           name: Redacted.make("张三")
         })
         assert.isTrue(encoded.name.length > 300)
-      }))
-
-    it.effect("a call resumes on the SDK's scheduler unless the program chose its own, and gives the fiber's back", () =>
-      Effect.gen(function*() {
-        const own = yield* Encryptor.Encryptor
-        const seen: Array<Scheduler.Scheduler> = []
-        const watching = Encryptor.Encryptor.of({
-          serialNo: own.serialNo,
-          maxPlaintextBytes: own.maxPlaintextBytes,
-          encrypt: (plaintext) =>
-            Effect.zipRight(
-              Effect.flatMap(FiberRef.get(FiberRef.currentScheduler), (scheduler) =>
-                Effect.sync(() => seen.push(scheduler))),
-              own.encrypt(plaintext)
-            )
-        })
-        const call = Effect.provideService(PayrollCard.preOrderWithAuth(makeRequest()), Encryptor.Encryptor, watching)
-        assert.isTrue(Exit.isSuccess(yield* Effect.exit(call)))
-        assert.notStrictEqual(seen[0], Scheduler.defaultScheduler)
-        assert.strictEqual(yield* FiberRef.get(FiberRef.currentScheduler), Scheduler.defaultScheduler)
-        const chosen = Scheduler.makeBatched((runBatch) => queueMicrotask(runBatch))
-        assert.isTrue(Exit.isSuccess(yield* Effect.exit(Effect.withScheduler(call, chosen))))
-        assert.strictEqual(seen[2], chosen)
       }))
   })
 })

@@ -13,7 +13,6 @@
 import { Context, Effect, FiberRef, Tracer } from "effect"
 import * as Call from "./call.js"
 import * as Local from "./local.js"
-import * as Scheduler from "./scheduler.js"
 
 /**
  * An `Error` whose stack holds the frame of the caller of the function that calls this one (as `Effect.fn` takes
@@ -56,15 +55,10 @@ export const traced = <A, E, R>(
     options.name,
     { captureStackTrace: options.trace },
     (span) =>
-      Effect.withFiberRuntime<A, E, R>((fiber) => {
-        const bindings: Array<Local.Binding> = [
+      Effect.withFiberRuntime<A, E, R>((fiber) =>
+        Local.locally(effect(span), [
           [FiberRef.currentContext, Context.add(fiber.currentContext, Tracer.ParentSpan, span)],
           [Call.currentRoute, options.route]
-        ]
-        // Unless the program chose a scheduler, the call resumes on one without a runner per fiber: see scheduler.
-        if (Scheduler.isDefault(fiber.getFiberRef(FiberRef.currentScheduler))) {
-          bindings.push([FiberRef.currentScheduler, Scheduler.shared])
-        }
-        return Local.locally(effect(span), bindings)
-      })
+        ])
+      )
   )
