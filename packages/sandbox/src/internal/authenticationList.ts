@@ -67,14 +67,7 @@ export const handle: Handler = ({ now, request, settings, state }) =>
     const appid = yield* Params.text("appid", query.get("appid"), { location: "query", required: false })
     const subAppid = yield* Params.text("sub_appid", query.get("sub_appid"), { location: "query", required: false })
     const subMchid = (yield* Params.text("sub_mchid", query.get("sub_mchid"), { location: "query", required: true }))!
-    if (appid === undefined && subAppid === undefined) {
-      return yield* Params.problem(paramError({
-        field: "appid",
-        issue: "appid or sub_appid is required",
-        location: "query",
-        message: "At least one of appid and sub_appid is required"
-      }))
-    }
+    yield* Params.someAppId(appid, subAppid, "query")
     const date = (yield* Params.text("authenticate_date", query.get("authenticate_date"), {
       location: "query",
       required: true

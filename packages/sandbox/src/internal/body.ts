@@ -10,6 +10,7 @@
 import { Either } from "effect"
 import type { KeyObject } from "node:crypto"
 import * as crypto from "./crypto.js"
+import * as Params from "./params.js"
 import type { Problem } from "./problem.js"
 import { paramError } from "./problem.js"
 
@@ -306,11 +307,4 @@ export const serial = (
  * @internal
  */
 export const someAppId = (fields: Fields): Either.Either<void, Problem> =>
-  fields.appid == null && fields.sub_appid == null
-    ? Either.left(paramError({
-      field: "appid",
-      issue: "appid or sub_appid is required",
-      location: "body",
-      message: "At least one of appid and sub_appid is required"
-    }))
-    : Either.void
+  Params.someAppId(fields.appid, fields.sub_appid, "body")

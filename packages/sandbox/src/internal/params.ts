@@ -29,6 +29,22 @@ export const ok = <A>(value: A): Checked<A> => Either.right(value)
 export const problem = <A = never>(p: Problem): Checked<A> => Either.left(p)
 
 /**
+ * At least one of `appid` and `sub_appid`, as WeChat documents for the routes that take a worker's openid: in the
+ * query of a GET, in the body of a POST.
+ *
+ * @internal
+ */
+export const someAppId = (appid: unknown, subAppid: unknown, location: "query" | "body"): Checked<void> =>
+  appid == null && subAppid == null
+    ? problem(paramError({
+      field: "appid",
+      issue: "appid or sub_appid is required",
+      location,
+      message: "At least one of appid and sub_appid is required"
+    }))
+    : Either.void
+
+/**
  * The segment after `prefix` when `path` is exactly `prefix` plus one non-empty segment, still percent-encoded.
  *
  * @internal

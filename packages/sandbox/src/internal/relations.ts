@@ -6,7 +6,6 @@
  */
 import { Either } from "effect"
 import * as Params from "./params.js"
-import { paramError } from "./problem.js"
 
 /**
  * The route's path pattern.
@@ -44,14 +43,7 @@ export const parse = (
       location: "query",
       required: false
     })
-    if (appid === undefined && subAppid === undefined) {
-      return yield* Params.problem(paramError({
-        field: "appid",
-        issue: "appid or sub_appid is required",
-        location: "query",
-        message: "At least one of appid and sub_appid is required"
-      }))
-    }
+    yield* Params.someAppId(appid, subAppid, "query")
     return { openid: openid!, sub_mchid: subMchid! }
   })
 
