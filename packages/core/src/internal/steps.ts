@@ -14,7 +14,6 @@ import {
 } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Clock, Context, Duration, Effect, FiberRef, Option, Schema } from "effect"
-import * as DefaultServices from "effect/DefaultServices"
 import * as Signer from "../Signer.js"
 import * as Verifier from "../Verifier.js"
 import type { CallError } from "../WeChatPayClient.js"
@@ -55,10 +54,6 @@ const parseJson = (text: string): Option.Option<unknown> => {
 }
 
 const decodeErrorBody = Schema.decodeUnknownOption(WeChatPayError.ApiErrorBody)
-
-/** The fiber's clock, read in place (TestClock in tests). */
-const clockOf = (fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }): Clock.Clock =>
-  Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
 
 /** What names the failing attempt in its error. */
 type CallContext = Effect.Effect.Success<ReturnType<typeof contextOf>>
@@ -140,7 +135,7 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
   // A transport that keeps the attempt's deadline itself (the lean one) needs no forked timer: see attemptDeadline.
   const keepsDeadline = AttemptDeadline.keepers.has(httpClient)
   const keptByTransport = (fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }) =>
-    keepsDeadline && Timeout.isLiveClock(clockOf(fiber))
+    keepsDeadline && Timeout.isLiveClock(Timeout.clockOf(fiber))
 
   /** The attempt's time is up. */
   const timedOut = (request: HttpClientRequest.HttpClientRequest) =>
@@ -198,7 +193,7 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
             ]
           ]
           if (keptByTransport(fiber)) {
-            bindings.push([AttemptDeadline.current, clockOf(fiber).unsafeCurrentTimeMillis() + timeoutMillis])
+            bindings.push([AttemptDeadline.current, Timeout.clockOf(fiber).unsafeCurrentTimeMillis() + timeoutMillis])
           }
           return Local.locally(exchange, bindings, counter)
         })
@@ -261,7 +256,7 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
           )),
         Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, CallError>((fiber) => {
           // Verified, so the nonce and timestamp are there: the same signed answer is data once.
-          const now = clockOf(fiber).unsafeCurrentTimeMillis()
+          const now = Timeout.clockOf(fiber).unsafeCurrentTimeMillis()
           if (nonces.admit(res.headers["wechatpay-nonce"]!, Number(res.headers["wechatpay-timestamp"]), now)) {
             return Effect.succeed(Buffered.replay(res, raw))
           }

@@ -15,11 +15,20 @@
  * effect and waits for it. Unlike it, fiber refs the effect sets are not merged back into the caller: the
  * SDK's attempts set none that outlive them.
  */
+import type { FiberRef } from "effect"
 import { Clock, Context, Effect, Fiber } from "effect"
 import * as DefaultServices from "effect/DefaultServices"
 
 /** The live clock, as every program has it unless it provides another. */
 const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+/**
+ * The fiber's clock, read in place rather than through `Clock.currentTimeMillis`'s steps (TestClock in tests).
+ *
+ * @internal
+ */
+export const clockOf = (fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }): Clock.Clock =>
+  Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
 
 /**
  * Whether `clock` is the live clock, whose time is `Date.now()`.
@@ -42,8 +51,7 @@ export const timeoutWith = <A, E, R, E2, R2>(
   onTimeout: Effect.Effect<never, E2, R2>
 ): Effect.Effect<A, E | E2, R | R2> =>
   Effect.withFiberRuntime<A, E | E2, R | R2>((parent) => {
-    const clock = Context.get(parent.getFiberRef(DefaultServices.currentServices), Clock.Clock)
-    if (clock !== liveClock || !(millis >= 0 && millis <= MAX_TIMER_MILLIS)) {
+    if (clockOf(parent) !== liveClock || !(millis >= 0 && millis <= MAX_TIMER_MILLIS)) {
       return Effect.flatten(
         Effect.timeoutTo(self, { duration: millis, onSuccess: Effect.succeed, onTimeout: () => onTimeout })
       )
