@@ -137,12 +137,16 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
   const keptByTransport = (fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }) =>
     keepsDeadline && Timeout.isLiveClock(Timeout.clockOf(fiber))
 
-  /** The attempt's time is up. */
-  const timedOut = (request: HttpClientRequest.HttpClientRequest) =>
+  /** Fails with the error `make` builds from what names `request`'s attempt (method, route, attempt number). */
+  const failFor = <E>(request: HttpClientRequest.HttpClientRequest, make: (context: CallContext) => E) =>
     Effect.flatMap(
       contextOf(request.method, request.url.slice(baseUrl.length)),
-      (context) => Effect.fail(new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
+      (context) => Effect.fail(make(context))
     )
+
+  /** The attempt's time is up. */
+  const timedOut = (request: HttpClientRequest.HttpClientRequest) =>
+    failFor(request, (context) => new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
 
   const send = (request: HttpClientRequest.HttpClientRequest) =>
     // The fiber's refs read in place: one step instead of one per ref, on every attempt.
@@ -213,11 +217,7 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
   const answer = (res: HttpClientResponse.HttpClientResponse) => {
     const status = res.status
     const requestId: string | undefined = res.headers["request-id"]
-    const fail = (error: (context: CallContext) => CallError) =>
-      Effect.flatMap(
-        contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
-        (context) => Effect.fail(error(context))
-      )
+    const fail = (error: (context: CallContext) => CallError) => failFor(res.request, error)
     const unexpected = (description: string, text = "", retryAfter?: number) =>
       fail((context) =>
         new WeChatPayError.UnexpectedResponse({
@@ -311,18 +311,15 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
   // A transport error carries the request it failed on: give back one with neither Authorization nor the
   // path's identifiers, so printing or serializing the error shows neither.
   const sanitizeRequestError = (error: HttpClientError.RequestError) =>
-    error.cause instanceof AttemptDeadline.AttemptTimedOut ? timedOut(error.request) : Effect.flatMap(
-      contextOf(error.request.method, error.request.url.slice(baseUrl.length)),
-      ({ method, route }) =>
-        Effect.fail(
-          new HttpClientError.RequestError({
-            request: HttpClientRequest.make(method as HttpMethod)(route),
-            reason: error.reason,
-            ...(error.cause !== undefined ? { cause: error.cause } : {}),
-            ...(error.description !== undefined ? { description: error.description } : {})
-          })
-        )
-    )
+    error.cause instanceof AttemptDeadline.AttemptTimedOut
+      ? timedOut(error.request)
+      : failFor(error.request, ({ method, route }) =>
+        new HttpClientError.RequestError({
+          request: HttpClientRequest.make(method as HttpMethod)(route),
+          reason: error.reason,
+          ...(error.cause !== undefined ? { cause: error.cause } : {}),
+          ...(error.description !== undefined ? { description: error.description } : {})
+        }))
 
   // The timeout bounds the exchange, from sending to the verified answer (on a transport that keeps the deadline
   // itself, `send` gives it the deadline instead).
@@ -337,17 +334,15 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
   const unreadable = (error: HttpClientError.ResponseError) =>
     error.cause instanceof AttemptDeadline.AttemptTimedOut ?
       timedOut(error.request) :
-      Effect.flatMap(contextOf(error.request.method, error.request.url.slice(baseUrl.length)), (context) =>
-        Effect.fail(
-          new WeChatPayError.UnexpectedResponse({
-            status: error.response.status,
-            description: error.reason === "EmptyBody"
-              ? "an empty body"
-              : Bounded.describe(error.cause) ?? "the body could not be read",
-            excerpt: "",
-            ...context
-          })
-        ))
+      failFor(error.request, (context) =>
+        new WeChatPayError.UnexpectedResponse({
+          status: error.response.status,
+          description: error.reason === "EmptyBody"
+            ? "an empty body"
+            : Bounded.describe(error.cause) ?? "the body could not be read",
+          excerpt: "",
+          ...context
+        }))
 
   const decodeAnswer = <A, R>(
     res: HttpClientResponse.HttpClientResponse,
@@ -368,11 +363,7 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
     echo: Readonly<Record<string, unknown>> | undefined
   ): Effect.Effect<A, CallError, R> => {
     const requestId = res.headers["request-id"]
-    const fail = (error: (context: CallContext) => CallError) =>
-      Effect.flatMap(
-        contextOf(res.request.method, res.request.url.slice(baseUrl.length)),
-        (context) => Effect.fail(error(context))
-      )
+    const fail = (error: (context: CallContext) => CallError) => failFor(res.request, error)
     const unexpected = (description: string) =>
       fail((context) =>
         new WeChatPayError.UnexpectedResponse({
