@@ -39,4 +39,15 @@ describe("internal/replay", () => {
     for (let i = 0; i < 100_000; i++) assert.isTrue(guard.admit(`${i.toString(36).toUpperCase()}F3A9C0`, T0, T0 * 1000))
     assert.strictEqual(guard.size(), 100_000)
   })
+
+  it("remembers every nonce when first hashes collide, and refuses each copy", () => {
+    // 8-bit hashes: 2,000 nonces share first hashes hundreds of times over (30 bits: about once per 50,000).
+    const guard = Replay.make({ windowSeconds: 300, maxEntries: 10_000, hashBits: 8 })
+    const nonces = Array.from({ length: 2_000 }, (_, i) => `N${i.toString(36)}X`)
+    const admitted = nonces.filter((nonce) => guard.admit(nonce, T0, T0 * 1000))
+    // A pair sharing both 8-bit hashes (odds 2⁻¹⁶ each) is refused: allowed, but never a replay let through.
+    assert.isAtLeast(admitted.length, 1_900)
+    assert.strictEqual(guard.size(), admitted.length)
+    for (const nonce of nonces) assert.isFalse(guard.admit(nonce, T0, T0 * 1000 + 1), nonce)
+  })
 })

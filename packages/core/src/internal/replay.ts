@@ -12,7 +12,10 @@
  *
  * Each nonce is kept as two 30-bit hashes (small integers, seeded per process) rather than a string: a full guard
  * then holds no object per entry for the garbage collector to trace, which measured ≈ 30 µs of CPU per call at
- * 100,000 entries with strings. Two different nonces share both hashes with odds of 2⁻⁶⁰ per pair.
+ * 100,000 entries with strings. The first hash is the key, the second the value; two different nonces share both
+ * with odds of 2⁻⁶⁰ per pair (the newer one is then refused as a replay). Two that share only the first are
+ * common (about one pair per generation at 50,000 entries): the later one is kept whole in a small side set, so
+ * neither is forgotten and neither can be replayed.
  */
 
 /** Remembers verified answers' nonces; `admit` says whether this one is new. */
@@ -26,26 +29,46 @@ export interface ReplayGuard {
   readonly size: () => number
 }
 
-const MASK = 0x3fffffff
+/** The nonces admitted in one period: by their two hashes, and whole when the first hash was taken already. */
+interface Generation {
+  readonly hashes: Map<number, number>
+  readonly collided: Set<string>
+}
 
-/** A guard for answers accepted within `windowSeconds` of their timestamp, remembering at most `maxEntries`. */
-export const make = (options: { readonly windowSeconds: number; readonly maxEntries: number }): ReplayGuard => {
+const generation = (): Generation => ({ hashes: new Map(), collided: new Set() })
+
+/** Whether `generation` holds the nonce, given what its hashes map the nonce's first hash to. */
+const holds = (generation: Generation, nonce: string, second: number | undefined, h2: number): boolean =>
+  second === h2 || (second !== undefined && generation.collided.has(nonce))
+
+const sizeOf = (generation: Generation): number => generation.hashes.size + generation.collided.size
+
+/**
+ * A guard for answers accepted within `windowSeconds` of their timestamp, remembering at most `maxEntries`.
+ * `hashBits` (at most 30, the default) narrows the hashes: tests use it to make shared first hashes common.
+ */
+export const make = (options: {
+  readonly windowSeconds: number
+  readonly maxEntries: number
+  readonly hashBits?: number | undefined
+}): ReplayGuard => {
   const lifetime = options.windowSeconds * 2000
   const perGeneration = Math.max(1, Math.floor(options.maxEntries / 2))
+  const mask = 2 ** Math.min(30, options.hashBits ?? 30) - 1
   // Seeded per guard: nobody on the path can choose nonces that collide.
   const seed1 = (Math.random() * 0x100000000) >>> 0
   const seed2 = (Math.random() * 0x100000000) >>> 0
-  let current = new Map<number, number>()
-  let previous = new Map<number, number>()
+  let current = generation()
+  let previous = generation()
   let startedAt = Number.NEGATIVE_INFINITY
 
   return {
     admit: (nonce, timestampSeconds, nowMillis) => {
       // An answer refused as stale anyway needs no memory (and is never admitted by the pipeline).
       if (Math.abs(nowMillis - timestampSeconds * 1000) >= lifetime) return true
-      if (nowMillis - startedAt >= lifetime || current.size >= perGeneration) {
+      if (nowMillis - startedAt >= lifetime || sizeOf(current) >= perGeneration) {
         previous = current
-        current = new Map()
+        current = generation()
         startedAt = nowMillis
       }
       // FNV-1a, twice with different seeds.
@@ -57,12 +80,14 @@ export const make = (options: { readonly windowSeconds: number; readonly maxEntr
         h2 = Math.imul(h2 ^ c, 0x01000193)
         h2 = Math.imul(h2 ^ (h2 >>> 13), 0x5bd1e995)
       }
-      h1 &= MASK
-      h2 &= MASK
-      if (current.get(h1) === h2 || previous.get(h1) === h2) return false
-      current.set(h1, h2)
+      h1 &= mask
+      h2 &= mask
+      const taken = current.hashes.get(h1)
+      if (holds(current, nonce, taken, h2) || holds(previous, nonce, previous.hashes.get(h1), h2)) return false
+      if (taken === undefined) current.hashes.set(h1, h2)
+      else current.collided.add(nonce)
       return true
     },
-    size: () => current.size + previous.size
+    size: () => sizeOf(current) + sizeOf(previous)
   }
 }
