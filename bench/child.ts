@@ -64,7 +64,10 @@ const run = async (command: Extract<Command, { _tag: "Run" }>): Promise<RunResul
   }
 }
 
-/** The V8 sampling profiler (what `node --cpu-prof` uses), on this thread, around the run only. */
+/**
+ * V8's sampling profiler (what `node --cpu-prof` uses) or its sampling heap profiler (every object
+ * allocated, those the collections freed included), on this thread, around the run only.
+ */
 const profiled = async (command: Extract<Command, { _tag: "Run" }>, path: string): Promise<RunResult> => {
   const session = new Session()
   session.connect()
@@ -72,11 +75,21 @@ const profiled = async (command: Extract<Command, { _tag: "Run" }>, path: string
     new Promise<any>((resolve, reject) =>
       session.post(method, params ?? {}, (error, result) => error ? reject(error) : resolve(result))
     )
-  await post("Profiler.enable")
-  await post("Profiler.setSamplingInterval", { interval: 200 })
-  await post("Profiler.start")
+  const allocations = command.profile === "allocations"
+  if (allocations) {
+    await post("HeapProfiler.enable")
+    await post("HeapProfiler.startSampling", {
+      samplingInterval: 256,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true
+    })
+  } else {
+    await post("Profiler.enable")
+    await post("Profiler.setSamplingInterval", { interval: 200 })
+    await post("Profiler.start")
+  }
   const result = await run(command)
-  const { profile } = await post("Profiler.stop")
+  const { profile } = await post(allocations ? "HeapProfiler.stopSampling" : "Profiler.stop")
   session.disconnect()
   Fs.writeFileSync(path, JSON.stringify(profile))
   return result

@@ -7,6 +7,12 @@
  *   npx tsx bench/profile.ts                                  sdk-lean, sdk-undici, bare-threadpool at c=32
  *   npx tsx bench/profile.ts --contenders=sdk-fetch --concurrency=1 --seconds=8 --top=30
  *   npx tsx bench/profile.ts --contenders=sdk-lean,sdk-lean@465586f     today's SDK and the one at a commit
+ *   npx tsx bench/profile.ts --alloc --contenders=sdk-lean,axios-plugin     bytes allocated per call, by function
+ *   npx tsx bench/profile.ts --child-flags="--trace-gc-nvp"                 V8 options for the contenders
+ *
+ * With `--alloc`, the sampling heap profiler replaces the CPU profiler: every byte allocated on the main
+ * thread's heap, freed or not, by the function that allocated it. The young-generation collections a call
+ * costs follow from it, and they are most of what separates contenders whose main-thread time is level.
  */
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -27,6 +33,9 @@ for (const name of names) if (!(parseName(name).contender in known)) throw new E
 const concurrency = Number(flag("concurrency") ?? 32)
 const seconds = Number(flag("seconds") ?? 6)
 const top = Number(flag("top") ?? 20)
+const allocations = process.argv.includes("--alloc")
+// Node and V8 options for the contenders' processes, e.g. `--child-flags="--trace-gc-nvp"`.
+const childFlags = flag("child-flags")?.split(" ").filter((f) => f !== "") ?? []
 
 interface ProfileNode {
   readonly id: number
@@ -119,6 +128,40 @@ const analyse = (profile: Profile, calls: number) => {
   }
 }
 
+interface HeapNode {
+  readonly callFrame: ProfileNode["callFrame"]
+  readonly selfSize: number
+  readonly children: ReadonlyArray<HeapNode>
+}
+
+const analyseAllocations = (profile: { readonly head: HeapNode }, calls: number) => {
+  const byFunction = new Map<string, number>()
+  const byGroup = new Map<string, number>()
+  let total = 0
+  const walk = (node: HeapNode) => {
+    const { callFrame } = node
+    const { group, place } = locate(callFrame.url, callFrame.lineNumber)
+    const name = callFrame.functionName === "" ? "(anonymous)" : callFrame.functionName
+    const key = place === "" ? name : `${name}  ${place}:${callFrame.lineNumber + 1}`
+    total += node.selfSize
+    byFunction.set(key, (byFunction.get(key) ?? 0) + node.selfSize)
+    const g = callFrame.functionName.startsWith("(") ? callFrame.functionName : group
+    byGroup.set(g, (byGroup.get(g) ?? 0) + node.selfSize)
+    node.children.forEach(walk)
+  }
+  walk(profile.head)
+  const perCall = (bytes: number) => `${(bytes / calls / 1024).toFixed(1).padStart(6)} KiB`
+  console.log(`  allocated ${perCall(total)}/call, ${calls} calls`)
+  console.log("  by where the code lives:")
+  for (const [group, bytes] of [...byGroup].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    console.log(`    ${perCall(bytes)}  ${group}`)
+  }
+  console.log(`  top ${top} functions by bytes allocated:`)
+  for (const [name, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`    ${perCall(bytes)}  ${name}`)
+  }
+}
+
 const main = async () => {
   console.log(
     `profile at concurrency ${concurrency}, ${seconds} s each; ${Os.cpus().length} cpus, node ${process.version}, ` +
@@ -129,23 +172,26 @@ const main = async () => {
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "wechatpay-profile-"))
   try {
     for (const name of names) {
-      const child = await bench.startChild(name)
+      const child = await bench.startChild(name, childFlags)
       // Calls first, so the server knows this process's rate when it pre-signs for the timed runs.
       await child.run({ _tag: "Run", concurrency, calls: 400 })
       await child.run({ _tag: "Run", concurrency, durationMs: 2_000 })
-      const profileTo = Path.join(dir, `${name}.cpuprofile`)
+      const profileTo = Path.join(dir, `${name}.${allocations ? "heapprofile" : "cpuprofile"}`)
       const result = await child.run({
         _tag: "Run",
         concurrency,
         durationMs: seconds * 1000,
-        profileTo
+        profileTo,
+        profile: allocations ? "allocations" : "cpu"
       })
       await stopChild(child)
       console.log(
         `\n${name}: ${(result.completed / result.elapsedMs * 1000).toFixed(0)} calls/s while profiled, ` +
           `${result.errors} errors; profile ${profileTo}`
       )
-      analyse(JSON.parse(Fs.readFileSync(profileTo, "utf8")), result.completed)
+      const profile = JSON.parse(Fs.readFileSync(profileTo, "utf8"))
+      if (allocations) analyseAllocations(profile, result.completed)
+      else analyse(profile, result.completed)
     }
   } finally {
     bench.close()

@@ -92,6 +92,8 @@ export type Command =
     readonly calls?: number | undefined
     /** Sample the main thread's CPU profile during the run and write it here. */
     readonly profileTo?: string | undefined
+    /** With `profileTo`: sample allocations (every byte allocated, freed or not) instead of CPU time. */
+    readonly profile?: "cpu" | "allocations" | undefined
   }
   | { readonly _tag: "Memory" }
   | { readonly _tag: "Exit" }
