@@ -6,7 +6,14 @@
  * CPU µs per call at concurrency 1 and 32 (the server's share included: the same in every variant), or with
  * `--ops` the number of Effect runtime steps per call, which does not move with the machine's load.
  *
- *   npx tsx bench/overhead.ts [--n=10000] [--rounds=5] [--layer=full|execute|raw|transport] [--ops]
+ *   npx tsx bench/overhead.ts [--n=10000] [--rounds=5] [--layer=full|execute|raw|transport] [--ops | --calls=N]
+ *
+ * `--calls=N` runs 1,000 calls to warm up and then N at concurrency 1, and nothing else: under
+ * `valgrind --tool=cachegrind`, the difference in instructions between two values of N, divided by their
+ * difference, is the instructions per call, which (unlike time on a shared machine) repeats to the percent:
+ *
+ *   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+ *     node --import tsx bench/overhead.ts --calls=3000
  *
  * `--layer` stops at one layer of the SDK: `execute` calls `WeChatPayClient.execute` with an encoded body,
  * `raw` sends the request through `WeChatPayClient.httpClient`, `transport` through `LeanHttpClient` alone.
@@ -28,6 +35,7 @@ const n = Number(flag("n") ?? 10_000)
 const rounds = Number(flag("rounds") ?? 5)
 const layer = flag("layer") ?? "full"
 const ops = flag("ops") !== undefined
+const exactly = flag("calls")
 
 let nonce = 0
 const server = Http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
@@ -136,7 +144,11 @@ const batch = async (k: number, concurrency: number) => {
   }))
 }
 
-if (ops) {
+if (exactly !== undefined) {
+  await batch(1_000, 1)
+  await batch(Number(exactly), 1)
+  console.log(`${layer}: ${exactly} calls after 1,000 to warm up`)
+} else if (ops) {
   await batch(1_000, 1)
   counter.steps = 0
   await batch(1_000, 1)

@@ -9,6 +9,8 @@
  *                                      adds sdk-undici@465586f and sdk-lean@465586f: the SDK as it was at
  *                                      that commit, in the same run, so before/after ratios come from one
  *                                      run (also `--contenders=sdk-lean@<commit>,…` for any commit)
+ *   npm run bench -- --child-flags="--no-allocation-site-pretenuring"
+ *                                      V8 options for every contender, to study the runtime under them
  *
  * Each contender runs in its own process (its CPU time and peak RSS are its own) and is warmed up before
  * it is measured; the server runs in another and answers as WeChat does (each answer echoes the
@@ -55,6 +57,8 @@ const rssNames = (flag("rss") ?? (quick ? "none" : "sdk-undici,sdk-lean")).split
 // libuv's threadpool size for the contenders (node's default is 4), to study signing threads competing
 // with the main thread for the cores.
 const threadpool = flag("threadpool")
+// Node and V8 options for every contender's process, to study the runtime under them (not for the targets).
+const childFlags = flag("child-flags")?.split(" ").filter((f) => f !== "") ?? []
 const RSS_CHECKPOINTS = [2_000, 10_000, 20_000]
 
 // ---------------------------------------------------------------------------------------------------
@@ -142,12 +146,13 @@ const main = async () => {
   const programs = await build({ tsx: flag("tsx") !== undefined, baselines })
   console.log(
     `processes: one per contender and one for the server, ${programs.description}` +
-      (threadpool === undefined ? "" : `; UV_THREADPOOL_SIZE=${threadpool}`)
+      (threadpool === undefined ? "" : `; UV_THREADPOOL_SIZE=${threadpool}`) +
+      (childFlags.length === 0 ? "" : `; contenders run with ${childFlags.join(" ")}`)
   )
   const bench = await start(programs, threadpool === undefined ? {} : { UV_THREADPOOL_SIZE: threadpool })
   try {
     const children: Array<Child> = []
-    for (const name of names) children.push(await bench.startChild(name))
+    for (const name of names) children.push(await bench.startChild(name, childFlags))
 
     // Warm-up (JIT, connection pools), discarded.
     for (const child of children) {
