@@ -37,11 +37,11 @@ interface Generation {
 
 const generation = (): Generation => ({ hashes: new Map(), collided: new Set() })
 
-/** Whether `generation` holds the nonce, given what its hashes map the nonce's first hash to. */
-const holds = (generation: Generation, nonce: string, second: number | undefined, h2: number): boolean =>
-  second === h2 || (second !== undefined && generation.collided.has(nonce))
+/** Whether `period` holds the nonce, given what its hashes map the nonce's first hash to. */
+const holds = (period: Generation, nonce: string, second: number | undefined, h2: number): boolean =>
+  second === h2 || (second !== undefined && period.collided.has(nonce))
 
-const sizeOf = (generation: Generation): number => generation.hashes.size + generation.collided.size
+const sizeOf = (period: Generation): number => period.hashes.size + period.collided.size
 
 /**
  * A guard for answers accepted within `windowSeconds` of their timestamp, remembering at most `maxEntries`.
