@@ -285,11 +285,6 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
       )
     })
   // `Effect.fn(endpoint.name)`'s span and the declaration's site, with the route set in the same step: see `callSpan`.
-  const trace = CallSpan.trace(CallSpan.site())
-  return (input) =>
-    CallSpan.traced((span) => run(input, span), {
-      name: endpoint.name,
-      route: endpoint.path,
-      trace
-    })
+  const traced = CallSpan.make({ name: endpoint.name, route: endpoint.path, trace: CallSpan.trace(CallSpan.site()) })
+  return (input) => traced((span) => run(input, span))
 }

@@ -347,7 +347,7 @@ export const make = (
         const once = Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode, request.echo))
         // The first attempt is the ref's initial value: setting a fiber ref copies the fiber's refs, twice.
         const attempt = Effect.suspend(() =>
-          ++attempts === 1 ? once : Local.locally(once, [[Call.currentAttempt, attempts]])
+          ++attempts === 1 ? once : Local.locally(once, Local.list(Local.bind(Call.currentAttempt, attempts)))
         )
         return Effect.withFiberRuntime<A, CallError, R>((fiber) =>
           Deadline.retryWithin(attempt, {
@@ -367,7 +367,9 @@ export const make = (
           })
         )
       })
-      return request.route === undefined ? call : Local.locally(call, [[Call.currentRoute, request.route]])
+      return request.route === undefined
+        ? call
+        : Local.locally(call, Local.list(Local.bind(Call.currentRoute, request.route)))
     }
 
     return WeChatPayClient.of({ baseUrl, httpClient: client, execute })
@@ -392,7 +394,7 @@ export const make = (
  * @category combinators
  */
 export const withRoute = (route: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Local.locally(effect, [[Call.currentRoute, route]])
+  Local.locally(effect, Local.list(Local.bind(Call.currentRoute, route)))
 
 /**
  * Provides the {@link WeChatPayClient} built by {@link make}.

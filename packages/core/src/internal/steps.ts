@@ -189,15 +189,17 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
           )
           // The transport runs with the platform's span off and, for fetch (which follows redirects unless told
           // not to; the other transports never do), a RequestInit that makes a redirect an answer.
-          const bindings: Array<Local.Binding> = [
-            [HttpClient.currentTracerDisabledWhen, noPlatformSpan],
-            [
+          const bindings: Array<Local.Binding> = Local.list(
+            Local.bind(HttpClient.currentTracerDisabledWhen, noPlatformSpan),
+            Local.bind(
               FiberRef.currentContext,
               Context.add(fiber.currentContext, FetchHttpClient.RequestInit, manualRedirect(fiber.currentContext))
-            ]
-          ]
+            )
+          )
           if (keptByTransport(fiber)) {
-            bindings.push([AttemptDeadline.current, Timeout.clockOf(fiber).unsafeCurrentTimeMillis() + timeoutMillis])
+            bindings.push(
+              Local.bind(AttemptDeadline.current, Timeout.clockOf(fiber).unsafeCurrentTimeMillis() + timeoutMillis)
+            )
           }
           return Local.locally(exchange, bindings, counter)
         })
