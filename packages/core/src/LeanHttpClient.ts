@@ -32,6 +32,7 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import { Readable } from "node:stream"
 import * as AttemptDeadline from "./internal/attemptDeadline.js"
+import * as Cancelable from "./internal/cancelable.js"
 import {
   headerAttributes,
   makeResolver,
@@ -165,13 +166,14 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
         readable: Readable | undefined,
         deadline: number | undefined
       ) =>
-        Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+        Cancelable.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
           let nodeRequest: Http.ClientRequest
           try {
             nodeRequest = resolved.protocol === "https:" ? Https.request(resolved) : Http.request(resolved)
           } catch (cause) {
             // node refuses some targets and header values synchronously (ERR_UNESCAPED_CHARACTERS, …).
-            return resume(Effect.fail(requestError(request, "InvalidUrl", cause)))
+            resume(Effect.fail(requestError(request, "InvalidUrl", cause)))
+            return Effect.void
           }
           let settled = false
           // Weakly: the request's listeners share this scope, and must not keep a dropped response alive.

@@ -5,6 +5,7 @@
 import { Effect } from "effect"
 import * as Crypto from "node:crypto"
 import * as Os from "node:os"
+import * as Cancelable from "./cancelable.js"
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -48,7 +49,7 @@ export const threadpoolSigner = (
   let signing = 0
   const waiting: Array<() => void> = []
   return (message) =>
-    Effect.async<string>((resume) => {
+    Cancelable.async<string, never>((resume) => {
       const start = () => {
         signing++
         Crypto.sign("sha256", typeof message === "string" ? Buffer.from(message) : message, key, (error, signature) => {

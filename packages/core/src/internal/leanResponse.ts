@@ -9,6 +9,7 @@ import type { HttpClientRequest } from "@effect/platform"
 import { HttpClientResponse } from "@effect/platform"
 import { Effect, Inspectable, Option, Schema, Stream } from "effect"
 import type * as Http from "node:http"
+import * as Cancelable from "./cancelable.js"
 
 /** @internal */
 export class ResponseBodyTooLarge extends Schema.TaggedError<ResponseBodyTooLarge>(
@@ -116,7 +117,7 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
     return Effect.flatMap(
       this.limit,
       (limit) =>
-        Effect.async<Uint8Array, HttpClientError.ResponseError>((resume) => {
+        Cancelable.async<Uint8Array, HttpClientError.ResponseError>((resume) => {
           const waiter = (result: Effect.Effect<Uint8Array, unknown>) =>
             resume(Effect.mapError(result, (cause) => this.decodeError(cause)))
           this.read(limit, waiter)

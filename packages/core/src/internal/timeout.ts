@@ -18,6 +18,7 @@
 import type { FiberRef } from "effect"
 import { Clock, Context, Effect, Fiber } from "effect"
 import * as DefaultServices from "effect/DefaultServices"
+import * as Cancelable from "./cancelable.js"
 
 /** The live clock, as every program has it unless it provides another. */
 const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
@@ -58,7 +59,7 @@ export const timeoutWith = <A, E, R, E2, R2>(
     }
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.fork(restore(self)), (fiber) =>
-        restore(Effect.async<A, E | E2, R2>((resume) => {
+        restore(Cancelable.async<A, E | E2, R2>((resume) => {
           let settled = false
           const timer = setTimeout(() => {
             if (settled) return

@@ -1,0 +1,32 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Fiber } from "effect"
+import * as Cancelable from "../src/internal/cancelable.js"
+
+describe("internal/cancelable", () => {
+  it.effect("runs the canceler when the fiber is interrupted while waiting, and waits for it", () =>
+    Effect.gen(function*() {
+      let canceled = 0
+      const fiber = yield* Effect.fork(Cancelable.async<number, never>(() => Effect.sync(() => canceled++)))
+      yield* Effect.yieldNow()
+      const exit = yield* Fiber.interrupt(fiber)
+      assert.isTrue(Exit.isInterrupted(exit))
+      assert.strictEqual(canceled, 1)
+    }))
+
+  it.effect("does not run it once the operation has resumed, with a value or a failure", () =>
+    Effect.gen(function*() {
+      let canceled = 0
+      const cancel = Effect.sync(() => canceled++)
+      const value = yield* Cancelable.async<number, string>((resume) => {
+        setTimeout(() => resume(Effect.succeed(1)), 1)
+        return cancel
+      })
+      const failure = yield* Effect.flip(Cancelable.async<number, string>((resume) => {
+        resume(Effect.fail("no"))
+        return cancel
+      }))
+      assert.strictEqual(value, 1)
+      assert.strictEqual(failure, "no")
+      assert.strictEqual(canceled, 0)
+    }))
+})
