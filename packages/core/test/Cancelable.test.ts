@@ -29,4 +29,22 @@ describe("internal/cancelable", () => {
       assert.strictEqual(failure, "no")
       assert.strictEqual(canceled, 0)
     }))
+
+  it.effect("gives each run of the same effect its own canceler", () =>
+    Effect.gen(function*() {
+      const canceled: Array<number> = []
+      let runs = 0
+      const operation = Cancelable.async<number, never>(() => {
+        const run = ++runs
+        return Effect.sync(() => canceled.push(run))
+      })
+      const first = yield* Effect.fork(operation)
+      yield* Effect.yieldNow()
+      const second = yield* Effect.fork(operation)
+      yield* Effect.yieldNow()
+      yield* Fiber.interrupt(first)
+      assert.deepStrictEqual(canceled, [1])
+      yield* Fiber.interrupt(second)
+      assert.deepStrictEqual(canceled, [1, 2])
+    }))
 })

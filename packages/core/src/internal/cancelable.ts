@@ -19,12 +19,15 @@ import { Cause, Effect, Exit } from "effect"
  */
 export const async = <A, E, R = never>(
   register: (resume: (effect: Effect.Effect<A, E, R>) => void) => Effect.Effect<void>
-): Effect.Effect<A, E, R> => {
-  let cancel: Effect.Effect<void> | undefined
-  return Effect.onExit(
-    Effect.async<A, E, R>((resume) => {
-      cancel = register(resume)
-    }),
-    (exit) => Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause) && cancel !== undefined ? cancel : Effect.void
-  )
-}
+): Effect.Effect<A, E, R> =>
+  // Suspended: each run of the effect has its own canceler, as with `Effect.async`.
+  Effect.suspend(() => {
+    let cancel: Effect.Effect<void> | undefined
+    return Effect.onExit(
+      Effect.async<A, E, R>((resume) => {
+        cancel = register(resume)
+      }),
+      (exit) =>
+        Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause) && cancel !== undefined ? cancel : Effect.void
+    )
+  })
