@@ -367,9 +367,7 @@ export const make = (
           })
         )
       })
-      return request.route === undefined
-        ? call
-        : Local.locally(call, Local.list(Local.bind(Call.currentRoute, request.route)))
+      return request.route === undefined ? call : withRoute(request.route)(call)
     }
 
     return WeChatPayClient.of({ baseUrl, httpClient: client, execute })
