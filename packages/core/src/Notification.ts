@@ -7,9 +7,10 @@
  * @since 0.1.0
  */
 import type { HttpApp, HttpServerRequest } from "@effect/platform"
-import { Context, type Duration, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import { Context, type Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as Aead from "./Aead.js"
 import * as NotificationApp from "./internal/notificationApp.js"
+import * as Validation from "./internal/validation.js"
 import type * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
 
@@ -263,12 +264,9 @@ const decodeResource = <A, I, R>(plaintext: Redacted.Redacted<string>, schema: S
       return yield* fail("the decrypted resource is not JSON")
     }
     return yield* Schema.decodeUnknown(schema, { onExcessProperty: "ignore" })(json).pipe(
-      Effect.mapError((error) => {
-        const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-          issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")
-        )
-        return fail(`the decrypted resource does not match the schema at ${[...new Set(paths)].join(", ")}`)
-      })
+      Effect.mapError((error) =>
+        fail(`the decrypted resource does not match the schema at ${Validation.failingPaths(error)}`)
+      )
     )
   })
 

@@ -103,6 +103,19 @@ export const issues = (error: ParseResult.ParseError, sensitive: ReadonlyArray<P
     })
   )
 
+/**
+ * Where a decoding failed: the paths of the failing fields (`(root)` for the whole value), each once, never a value
+ * (an answer's or a notification's fields may be personal data).
+ */
+export const failingPaths = (error: ParseResult.ParseError): string =>
+  [
+    ...new Set(
+      PR.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.length === 0 ? "(root)" : render(issue.path))
+    )
+  ]
+    .map((path) => sanitize(path, 80))
+    .join(", ")
+
 const EXPECTED = /^Expected (.+), actual (.+)$/
 
 // A union (e.g. of literals) fails once per member: one issue per field reads better.
