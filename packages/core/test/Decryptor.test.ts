@@ -1,15 +1,11 @@
-import { Decryptor, Endpoint, Sensitive, WeChatPay } from "@effect-wechatpay/core"
-import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { Decryptor, Endpoint, Sensitive } from "@effect-wechatpay/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Clock, Effect, Exit, Layer, Redacted, Schema } from "effect"
+import { Cause, Effect, Exit, Redacted, Schema } from "effect"
 import * as Crypto from "node:crypto"
 import { Rsa } from "wechatpay-axios-plugin"
-import { generateKeyPair } from "./utils/keys.js"
-import { signed } from "./utils/platform.js"
+import { answering, keys } from "./utils/answering.js"
 
 const NAME = "张三"
-const SERIAL = "PUB_KEY_ID_0100000000000001"
-const keys = Effect.cached(Effect.all([generateKeyPair, generateKeyPair]))
 // WeChat's side, from wechatpay-axios-plugin: a field encrypted to the merchant's public key (RSA-OAEP, SHA-1).
 const encryptTo = (publicKey: string, plaintext: string) => Rsa.encrypt(plaintext, Rsa.from(publicKey, "public"))
 
@@ -26,39 +22,10 @@ const getDetail = Endpoint.toCall(Endpoint.make({
   echo: ["out_batch_no", "out_detail_no"]
 }))
 
-/** The SDK over a fake WeChat that answers `body` for any request, signed with the platform key. */
-const answering = (body: (merchantPublicKey: string) => string) =>
-  Effect.gen(function*() {
-    const [merchant, platform] = yield* yield* keys
-    const text = body(merchant.publicKey)
-    const client = HttpClient.make((request) =>
-      Effect.map(Clock.currentTimeMillis, (millis) =>
-        HttpClientResponse.fromWeb(
-          request,
-          new Response(text, {
-            status: 200,
-            headers: {
-              "content-type": "application/json",
-              ...signed(text, platform.privateKey, SERIAL, Math.floor(millis / 1000))
-            }
-          })
-        ))
-    )
-    return WeChatPay.layer({
-      mchid: "1900000001",
-      merchantSerialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-      merchantPrivateKey: Redacted.make(merchant.privateKey),
-      platformPublicKeyId: SERIAL,
-      platformPublicKey: platform.publicKey,
-      backupBaseUrl: false,
-      retry: false
-    }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
-  })
-
 describe("Decryptor", () => {
   it.effect("decrypts what wechatpay-axios-plugin encrypts to the merchant's public key", () =>
     Effect.gen(function*() {
-      const [merchant] = yield* yield* keys
+      const [merchant] = yield* keys
       const decryptor = yield* Decryptor.make({ privateKey: Redacted.make(merchant.privateKey) })
       const name = yield* decryptor.decrypt(encryptTo(merchant.publicKey, NAME))
       assert.strictEqual(Redacted.value(name), NAME)
@@ -67,7 +34,7 @@ describe("Decryptor", () => {
 
   it.effect("refuses another key's ciphertext, non-base64, a non-UTF-8 plaintext, and shows none of them", () =>
     Effect.gen(function*() {
-      const [merchant, other] = yield* yield* keys
+      const [merchant, other] = yield* keys
       const decryptor = yield* Decryptor.make({ privateKey: Redacted.make(merchant.privateKey) })
       const notUtf8 = Crypto.publicEncrypt(
         { key: merchant.publicKey, padding: Crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
@@ -101,7 +68,7 @@ describe("Decryptor", () => {
 
   it.effect("an answer whose field does not decrypt fails as UnexpectedResponse naming the field", () =>
     Effect.gen(function*() {
-      const [, other] = yield* yield* keys
+      const [, other] = yield* keys
       const layer = yield* answering(() =>
         JSON.stringify({
           out_batch_no: "plfk2020042013",
@@ -121,7 +88,7 @@ describe("Decryptor", () => {
 
   it.effect("encoding a DecryptedString is refused: only WeChat encrypts to the merchant", () =>
     Effect.gen(function*() {
-      const [merchant] = yield* yield* keys
+      const [merchant] = yield* keys
       const error = yield* Effect.flip(Schema.encode(Sensitive.DecryptedString)(Redacted.make(NAME))).pipe(
         Effect.provide(Decryptor.layer({ privateKey: Redacted.make(merchant.privateKey) }))
       )
