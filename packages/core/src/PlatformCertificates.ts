@@ -139,15 +139,9 @@ export interface DownloadOptions extends Internal.DownloadOptions {
   readonly apiV3Key: Redacted.Redacted<string>
   /** Keys the download may also be signed with (the WeChat Pay public key in mixed mode), by upper-case serial. */
   readonly trusted?: ReadonlyMap<string, Crypto.KeyObject> | undefined
-  /**
-   * How long the download may take, from sending the request to the last byte of its answer (default 10 seconds,
-   * as a call's attempt: `WeChatPay.layer` passes its `timeout`). Past it the download fails as `Transport`.
-   */
+  /** How long it may take, request and body (default 10 s; `WeChatPay.layer` passes `timeout`): else `Transport`. */
   readonly timeout?: Duration.DurationInput | undefined
-  /**
-   * The most bytes the answer may hold (default 4 MiB, as a call's: `WeChatPay.layer` passes its `maxBodySize`).
-   * A longer one fails as `Transport` without being read whole.
-   */
+  /** The most bytes its answer may hold (default 4 MiB; `WeChatPay.layer` passes `maxBodySize`): else `Transport`. */
   readonly maxBodySize?: number | undefined
 }
 
@@ -270,11 +264,9 @@ export interface Options extends DownloadOptions {
 const MIN_REFETCH_MILLIS = 60_000
 
 /**
- * How long a certificate stays trusted after the latest verified download stopped listing it: 10 minutes, twice
- * the 5-minute window in which an answer's `Wechatpay-Timestamp` is accepted. Whatever WeChat signed with it
- * before withdrawing it is refused as stale within that time anyway (for any clock skew under which answers verify
- * at all), so answers and callbacks in flight still verify, and a withdrawn certificate is not trusted until it
- * expires, years later.
+ * How long a certificate stays trusted once the latest verified download stopped listing it: 10 minutes, twice the
+ * 5-minute `Wechatpay-Timestamp` window, by when whatever WeChat signed with it before is stale anyway (for any
+ * clock skew under which answers verify at all). Answers in flight verify; a withdrawn certificate, soon no more.
  *
  * @example
  * ```ts
