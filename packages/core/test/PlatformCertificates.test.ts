@@ -179,7 +179,10 @@ describe("PlatformCertificates", () => {
       const context = yield* Layer.build(layer({ certificateRefreshInterval: "1 hour" }))
       const verifier = yield* Effect.provide(Verifier.Verifier, context)
       assert.deepStrictEqual(verifier.serials, [current.serialNo])
-      assert.strictEqual(yield* reason(verifier.verify(yield* answer(early.privateKey, future.serialNo))), "UnknownSerial")
+      assert.strictEqual(
+        yield* reason(verifier.verify(yield* answer(early.privateKey, future.serialNo))),
+        "UnknownSerial"
+      )
       yield* TestClock.adjust("25 hours")
       yield* verifier.verify(yield* answer(early.privateKey, future.serialNo))
       // Expiry is checked when it is used, not only at the next download.

@@ -113,7 +113,10 @@ const exchange = (
       httpClient.execute(request).pipe(
         Outbound.withoutRedirects,
         Outbound.redactAuthorization,
-        Effect.mapError((e) => fail("Transport", `the download failed: ${e.reason}`))
+        Effect.mapError((e) => {
+          const code = e._tag === "RequestError" ? Http.causeCode(e.cause) : undefined
+          return fail("Transport", `the download failed: ${e.reason}${code !== undefined ? ` (${code})` : ""}`)
+        })
       ),
       (response) =>
         Effect.map(
@@ -191,7 +194,12 @@ export const download = (options: DownloadOptions) =>
       const certificate = parseCertificate(Redacted.value(pem))
       if (certificate === undefined) {
         return yield* Effect.fail(
-          fail("Malformed", `certificate ${serialOf(entry.serial_no)} is not an RSA X.509 certificate`, status, requestId)
+          fail(
+            "Malformed",
+            `certificate ${serialOf(entry.serial_no)} is not an RSA X.509 certificate`,
+            status,
+            requestId
+          )
         )
       }
       if (certificate.serialNo !== normalizeSerial(entry.serial_no)) {
@@ -204,7 +212,12 @@ export const download = (options: DownloadOptions) =>
     }
     if (downloaded.size === 0) {
       return yield* Effect.fail(
-        fail("Expired", "no downloaded certificate is valid now (each has expired or is not yet valid)", status, requestId)
+        fail(
+          "Expired",
+          "no downloaded certificate is valid now (each has expired or is not yet valid)",
+          status,
+          requestId
+        )
       )
     }
     // The download vouches for itself: it must be signed by one of the certificates it carries (or a trusted key).
