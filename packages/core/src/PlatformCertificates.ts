@@ -1,9 +1,13 @@
 /**
  * WeChat Pay platform certificates, downloaded from `GET /v3/certificates`: each `encrypt_certificate` is
- * decrypted with the APIv3 key (AEAD_AES_256_GCM), parsed with node's `X509Certificate`, checked for its
+ * decrypted with the APIv3 key (AEAD_AES_256_GCM), parsed with node's `X509Certificate`, checked for both its
  * validity dates, and the download is accepted only when its own signature verifies with the certificates it
- * carries (as wechatpay-go's `core/downloader` does). The service keeps them by serial, refreshes them on a
- * schedule in a scoped fiber, and re-downloads at most once a minute when asked for a serial it does not know.
+ * carries (as wechatpay-go's `core/downloader` does). It is sent and read like a call's attempt: one timeout over
+ * the request and its body, at most `maxBodySize` bytes, no redirect followed, server text sanitised.
+ *
+ * The service holds what the latest verified list names, refreshes it on a schedule in a scoped fiber, and
+ * re-downloads at most once a minute when asked for a serial it does not know. A certificate the list stops
+ * naming stays trusted for {@link GRACE_PERIOD} only, so that answers signed with it a moment ago still verify.
  *
  * @since 0.1.0
  */
@@ -11,14 +15,19 @@ import type { HttpClient } from "@effect/platform"
 import type { Redacted, Scope } from "effect"
 import { Clock, Context, Duration, Effect, Layer, Schema } from "effect"
 import type * as Crypto from "node:crypto"
+import * as Ring from "./internal/certificateRing.js"
 import * as Internal from "./internal/download.js"
+import { sanitize } from "./internal/text.js"
 import { normalizeSerial } from "./internal/verify.js"
 import type * as Signer from "./Signer.js"
 
 /**
  * Why certificates could not be had. `NoCertificates` is WeChat's 404 `无可用的平台证书`: the merchant has a
- * WeChat Pay public key instead, and its message says to configure it. No reason ever carries the APIv3 key,
- * a decrypted certificate or the `Authorization` header.
+ * WeChat Pay public key instead, and its message says to configure it. `Transport`: no answer read whole within
+ * the timeout, or one over `maxBodySize`, or the connection failed. `Status`: another non-2xx answer, a redirect
+ * included (never followed). `Expired`: no listed certificate is within its validity dates. No reason ever
+ * carries the APIv3 key, a decrypted certificate or the `Authorization` header, and server text in it is one
+ * line, control characters escaped.
  *
  * @example
  * ```ts
@@ -48,7 +57,7 @@ export class CertificateError extends Schema.TaggedError<CertificateError>(
     return this.reason === "NoCertificates"
       ? "this merchant has no platform certificates (404 无可用的平台证书): configure the WeChat Pay public key " +
         "(platformPublicKeyId and platformPublicKey, or WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY)"
-      : `${this.reason}: ${this.description}`
+      : `${this.reason}: ${sanitize(this.description, 400)}`
   }
 }
 
@@ -130,12 +139,18 @@ export interface DownloadOptions extends Internal.DownloadOptions {
   readonly apiV3Key: Redacted.Redacted<string>
   /** Keys the download may also be signed with (the WeChat Pay public key in mixed mode), by upper-case serial. */
   readonly trusted?: ReadonlyMap<string, Crypto.KeyObject> | undefined
+  /** How long it may take, request and body (default 10 s; `WeChatPay.layer` passes `timeout`): else `Transport`. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** The most bytes its answer may hold (default 4 MiB; `WeChatPay.layer` passes `maxBodySize`): else `Transport`. */
+  readonly maxBodySize?: number | undefined
 }
 
 /**
- * Downloads, decrypts and checks the platform certificates once; expired ones are left out.
+ * Downloads, decrypts and checks the platform certificates once; those outside their validity dates (expired,
+ * or not yet valid, by the `Clock`) are left out.
  *
- * Signed with the `Signer` and sent through the platform `HttpClient` directly, so it works on every transport.
+ * Signed with the `Signer` and sent through the platform `HttpClient` directly, so it works on every transport,
+ * bounded by `timeout` and `maxBodySize`.
  *
  * @example
  * ```ts
@@ -174,14 +189,20 @@ export const download = (
  * @category models
  */
 export interface Service {
-  /** The certificates held now, newest first. */
+  /**
+   * The certificates of the latest verified list that are valid now, newest first (one the list stopped naming
+   * still verifies during {@link GRACE_PERIOD}, but is not shown here).
+   */
   readonly certificates: ReadonlyArray<Certificate>
   /**
    * The certificate to encrypt with: the valid one that expires last, kept until it nears expiry (7 days) so that
    * a rotation does not switch it under a request being built.
    */
   readonly newest: Certificate | undefined
-  /** The certificate held with this upper-case serial, without downloading. */
+  /**
+   * The certificate trusted now with this upper-case serial, without downloading: within both its validity dates,
+   * and listed by the latest verified download or within {@link GRACE_PERIOD} of the first one that was not.
+   */
   readonly get: (serial: string) => Certificate | undefined
   /**
    * The certificate with this serial (any case). An unknown serial triggers a download, at most once a minute
@@ -242,27 +263,23 @@ export interface Options extends DownloadOptions {
 /** An unknown serial re-downloads at most this often. */
 const MIN_REFETCH_MILLIS = 60_000
 
-/** The encryption certificate is kept until it has less than this left, then the newest valid one takes over. */
-const SWITCH_BEFORE_EXPIRY_MILLIS = 7 * 86_400_000
-
-// Sticky on purpose: a caller reads `serialNo` after encrypting, so a switch between the two would send fields
-// encrypted with one certificate under another's serial. Switching only near expiry (WeChat keeps listing the
-// previous certificate meanwhile) makes that window a once-in-years event instead of one per rotation.
-const newestOf = (
-  certificates: ReadonlyArray<Certificate>,
-  now: number,
-  current: Certificate | undefined
-): Certificate | undefined => {
-  if (
-    current !== undefined && current.validTo - now > SWITCH_BEFORE_EXPIRY_MILLIS &&
-    certificates.some((c) => c.serialNo === current.serialNo)
-  ) return current
-  let newest: Certificate | undefined
-  for (const c of certificates) {
-    if (c.validFrom <= now && c.validTo > now && (newest === undefined || c.validTo > newest.validTo)) newest = c
-  }
-  return newest
-}
+/**
+ * How long a certificate stays trusted once the latest verified download stopped listing it: 10 minutes, twice the
+ * 5-minute `Wechatpay-Timestamp` window, by when whatever WeChat signed with it before is stale anyway (for any
+ * clock skew under which answers verify at all). Answers in flight verify; a withdrawn certificate, soon no more.
+ *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import { PlatformCertificates } from "@effect-wechatpay/core"
+ *
+ * console.log(Duration.format(PlatformCertificates.GRACE_PERIOD)) // 10m
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const GRACE_PERIOD: Duration.Duration = Duration.millis(Ring.GRACE_MILLIS)
 
 const logFailure = (error: CertificateError) =>
   Effect.logWarning(`platform certificates: ${error.message}`).pipe(
@@ -295,8 +312,10 @@ export const make = (
 ): Effect.Effect<Service, CertificateError, Signer.Signer | HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const context = yield* Effect.context<Signer.Signer | HttpClient.HttpClient>()
+    // Read in place by the synchronous `get` (the verifier's hot path); TestClock in tests.
+    const clock = yield* Effect.clock
     const interval = Duration.decode(options.refreshInterval ?? "1 hour")
-    let held = new Map<string, Certificate>()
+    let held: ReadonlyMap<string, Ring.Held> = new Map()
     let list: ReadonlyArray<Certificate> = []
     let newest: Certificate | undefined
     // Only refetches for unknown serials are rate-limited: a rotation right after a scheduled download still works.
@@ -307,13 +326,10 @@ export const make = (
     const refreshUnlocked = Effect.gen(function*() {
       const downloaded = yield* Effect.provide(download(options), context)
       const now = yield* Clock.currentTimeMillis
-      // Certificates dropped from the list stay usable until they expire: answers signed a moment ago still verify.
-      const next = new Map<string, Certificate>()
-      for (const c of held.values()) if (c.validTo > now) next.set(c.serialNo, c)
-      for (const c of downloaded) next.set(c.serialNo, c)
-      held = next
-      list = Array.from(next.values()).sort((a, b) => b.validFrom - a.validFrom)
-      newest = newestOf(list, now, newest)
+      // The verified list replaces what was held; a certificate it no longer names verifies only for its grace.
+      held = Ring.replace(held, downloaded, now)
+      list = [...downloaded].sort((a, b) => b.validFrom - a.validFrom)
+      newest = Ring.newestOf(list, now, newest)
     })
     const refresh = lock.withPermits(1)(refreshUnlocked)
 
@@ -335,29 +351,33 @@ export const make = (
       )
     }
 
+    const get = (serial: string) => Ring.trusted(held, serial, clock.unsafeCurrentTimeMillis())
+
     const lookup = (serial: string): Effect.Effect<Certificate | undefined> =>
       Effect.suspend(() => {
         const wanted = normalizeSerial(serial)
-        const found = held.get(wanted)
+        const found = get(wanted)
         if (found !== undefined) return Effect.succeed(found)
         return Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           // Another caller may have downloaded while this one waited: look again before going to WeChat.
-          if (held.has(wanted) || now - lastRefetch < MIN_REFETCH_MILLIS) return held.get(wanted)
+          const again = Ring.trusted(held, wanted, now)
+          if (again !== undefined || now - lastRefetch < MIN_REFETCH_MILLIS) return again
           lastRefetch = now
           yield* refreshUnlocked.pipe(Effect.catchAll(logFailure), Effect.withSpan("PlatformCertificates.refetch"))
-          return held.get(wanted)
+          return get(wanted)
         }).pipe(lock.withPermits(1))
       })
 
     return PlatformCertificates.of({
       get certificates() {
-        return list
+        const now = clock.unsafeCurrentTimeMillis()
+        return list.filter((c) => c.validFrom <= now && now < c.validTo)
       },
       get newest() {
         return newest
       },
-      get: (serial) => held.get(serial),
+      get,
       lookup,
       refresh
     })

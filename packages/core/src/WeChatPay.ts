@@ -9,6 +9,7 @@ import { Config, ConfigError, Effect, Either, Layer, Option, Redacted } from "ef
 import * as FileSystem from "node:fs"
 import * as Decryptor from "./Decryptor.js"
 import * as Encryptor from "./Encryptor.js"
+import * as Check from "./internal/options.js"
 import * as Validate from "./internal/validate.js"
 import { normalizeSerial } from "./internal/verify.js"
 import * as Notification from "./Notification.js"
@@ -64,7 +65,10 @@ export interface Options extends WeChatPayClient.Options {
    * given). `false` suits a merchant with only a WeChat Pay public key: the APIv3 key then only decrypts callbacks.
    */
   readonly downloadCertificates?: boolean | undefined
-  /** How often downloaded certificates are refreshed (default 1 hour). */
+  /**
+   * How often downloaded certificates are refreshed (default 1 hour). The download itself is bounded by `timeout`
+   * (request and body) and `maxBodySize`, as a call's attempt is.
+   */
   readonly certificateRefreshInterval?: Duration.DurationInput | undefined
 }
 
@@ -165,9 +169,17 @@ const platformKeys = (options: Options) =>
         : Layer.unwrapEffect(Effect.map(newestFixed(fixed), (pem) => Encryptor.layer(pem)))
       return Layer.merge(encryptor, Verifier.layer(staticOptions))
     }
+    // The download is read like a call's attempt: the client's options, checked as the client checks them.
+    const client = yield* Check.resolve(options, {
+      baseUrl: WeChatPayClient.DEFAULT_BASE_URL,
+      backupBaseUrl: WeChatPayClient.DEFAULT_BACKUP_BASE_URL,
+      maxBodySize: WeChatPayClient.DEFAULT_MAX_BODY_SIZE
+    })
     const certificates = PlatformCertificates.layer({
-      baseUrl: options.baseUrl ?? WeChatPayClient.DEFAULT_BASE_URL,
+      baseUrl: client.baseUrl,
       apiV3Key: apiV3Key!,
+      timeout: client.timeout,
+      maxBodySize: client.maxBodySize,
       refreshInterval: options.certificateRefreshInterval,
       optional: publicKey !== undefined,
       // In mixed mode WeChat may sign the download with the public key.

@@ -10,11 +10,13 @@ import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Scope } from "effect"
 import { Context, Duration, Effect, Layer, Schema } from "effect"
+import * as Bounded from "./internal/boundedBody.js"
 import * as Call from "./internal/call.js"
 import * as Deadline from "./internal/deadline.js"
 import * as Limits from "./internal/limits.js"
 import * as Local from "./internal/local.js"
 import * as Check from "./internal/options.js"
+import { redactAuthorization } from "./internal/outbound.js"
 import * as Target from "./internal/request.js"
 import * as Retry from "./internal/retry.js"
 import * as Steps from "./internal/steps.js"
@@ -262,7 +264,7 @@ export interface Options {
  * @since 0.1.0
  * @category constants
  */
-export const DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024
+export const DEFAULT_MAX_BODY_SIZE: number = Bounded.DEFAULT_MAX_BYTES
 
 /**
  * Builds the pipeline. It asks for an `HttpClient` and never provides one: the user picks the
@@ -327,7 +329,7 @@ export const make = (
       // Verify a 2xx answer or type the failure; transport errors lose the path's identifiers.
       HttpClient.transformResponse(steps.verified),
       HttpClient.transform(steps.attemptTimeout),
-      HttpClient.transformResponse((effect) => Steps.redactAuthorization(limits.limited(effect)))
+      HttpClient.transformResponse((effect) => redactAuthorization(limits.limited(effect)))
     )
 
     const execute = <A, I, R>(

@@ -1,7 +1,7 @@
 import { Encryptor, PlatformCertificates, Signer, Verifier, WeChatPay } from "@effect-wechatpay/core"
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Layer, Logger, Redacted, TestClock } from "effect"
+import { Cause, ConfigProvider, Duration, Effect, Exit, Layer, Logger, Redacted, TestClock } from "effect"
 import { generateKeyPair } from "./utils/keys.js"
 import { certificate, fakeClient, type FakeWeChat, signed } from "./utils/platform.js"
 
@@ -116,6 +116,94 @@ describe("PlatformCertificates", () => {
       yield* TestClock.adjust("359 days")
       yield* certificates.refresh
       assert.strictEqual(encryptor.serialNo, next.serialNo)
+    }).pipe(Effect.scoped))
+
+  it.effect("a certificate the latest verified list leaves out verifies for the 10-minute grace, then never", () =>
+    Effect.gen(function*() {
+      const { current, merchant, next, state } = yield* setup
+      const certificates = yield* PlatformCertificates.make({
+        baseUrl: "https://wechatpay.test",
+        apiV3Key: Redacted.make(API_V3_KEY),
+        refreshInterval: "1000 days"
+      }).pipe(
+        Effect.provide(Signer.layer({
+          mchid: "1900000001",
+          serialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+          privateKey: Redacted.make(merchant.privateKey)
+        })),
+        Effect.provide(Layer.succeed(HttpClient.HttpClient, fakeClient(state)))
+      )
+      const provided = Effect.provideService(PlatformCertificates.PlatformCertificates, certificates)
+      const verifier = yield* provided(Verifier.makeWithCertificates({}))
+      const encryptor = yield* provided(Encryptor.makeWithCertificates)
+      assert.strictEqual(encryptor.serialNo, current.serialNo)
+      // An answer signed with `current` is on its way when WeChat withdraws it for `next` (which signs the list).
+      const inFlight = yield* answer(current.privateKey, current.serialNo)
+      state.listed = [next]
+      state.signWith = { key: next.privateKey, serial: next.serialNo }
+      yield* certificates.refresh
+      assert.deepStrictEqual(certificates.certificates.map((c) => c.serialNo), [next.serialNo])
+      // Requests are no longer encrypted for it.
+      assert.strictEqual(encryptor.serialNo, next.serialNo)
+      // Within the grace: what it signed still verifies; a later list that still leaves it out does not extend it.
+      yield* TestClock.adjust("4 minutes")
+      yield* verifier.verify(inFlight)
+      yield* certificates.refresh
+      yield* TestClock.adjust("5 minutes")
+      yield* verifier.verify(yield* answer(current.privateKey, current.serialNo))
+      // Past it: unknown (after the one re-download it asks for, which still leaves it out), `next` still verifies.
+      yield* TestClock.adjust("61 seconds")
+      assert.isUndefined(certificates.get(current.serialNo))
+      const downloads = state.downloads
+      assert.strictEqual(
+        yield* reason(verifier.verify(yield* answer(current.privateKey, current.serialNo))),
+        "UnknownSerial"
+      )
+      assert.strictEqual(state.downloads, downloads + 1)
+      yield* verifier.verify(yield* answer(next.privateKey, next.serialNo))
+      assert.strictEqual(Duration.toMillis(PlatformCertificates.GRACE_PERIOD), 10 * 60_000)
+    }).pipe(Effect.scoped))
+
+  it.effect("both validity dates are checked: not trusted before its validFrom, nor after its validTo", () =>
+    Effect.gen(function*() {
+      const { current, layer, merchant, state } = yield* setup
+      const [early, brief] = yield* Effect.all([generateKeyPair, generateKeyPair], { concurrency: "unbounded" })
+      const future = yield* certificate(early.privateKey, NOW + DAY, NOW + 365 * DAY)
+      // A list of only a certificate not yet valid (signed by it) is not trusted at all.
+      state.listed = [future]
+      const error = yield* Effect.flip(Effect.scoped(Layer.build(layer())))
+      assert.strictEqual((error as PlatformCertificates.CertificateError).reason, "Expired")
+      assert.include(error.message, "not yet valid")
+      // Listed beside a valid one, it does not verify before its date, and does once its date has come.
+      state.listed = [current, future]
+      const context = yield* Layer.build(layer({ certificateRefreshInterval: "1 hour" }))
+      const verifier = yield* Effect.provide(Verifier.Verifier, context)
+      assert.deepStrictEqual(verifier.serials, [current.serialNo])
+      assert.strictEqual(
+        yield* reason(verifier.verify(yield* answer(early.privateKey, future.serialNo))),
+        "UnknownSerial"
+      )
+      yield* TestClock.adjust("25 hours")
+      yield* verifier.verify(yield* answer(early.privateKey, future.serialNo))
+      // Expiry is checked when it is used, not only at the next download.
+      const shortLived = yield* certificate(brief.privateKey, NOW, NOW + 25 * 3_600_000 + 30 * 60_000)
+      state.listed = [shortLived, current]
+      const certificates = yield* PlatformCertificates.make({
+        baseUrl: "https://wechatpay.test",
+        apiV3Key: Redacted.make(API_V3_KEY),
+        refreshInterval: "1000 days"
+      }).pipe(
+        Effect.provide(Signer.layer({
+          mchid: "1900000001",
+          serialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+          privateKey: Redacted.make(merchant.privateKey)
+        })),
+        Effect.provide(Layer.succeed(HttpClient.HttpClient, fakeClient(state)))
+      )
+      assert.strictEqual(certificates.get(shortLived.serialNo)?.serialNo, shortLived.serialNo)
+      yield* TestClock.adjust("1 hour")
+      assert.isUndefined(certificates.get(shortLived.serialNo))
+      assert.deepStrictEqual(certificates.certificates.map((c) => c.serialNo), [current.serialNo])
     }).pipe(Effect.scoped))
 
   it.effect("the scoped refresh fiber downloads on its schedule and stops with the layer", () =>

@@ -18,6 +18,9 @@ export class TooLarge {
   constructor(readonly limit: number, readonly declared: number | undefined) {}
 }
 
+/** The default limit of the SDK's answers (calls and the certificate download): 4 MiB. */
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+
 const IDENTITY = /^\s*(identity)?\s*$/i
 
 /** The whole body, at most `maxBytes` of it. */

@@ -24,25 +24,18 @@ import * as Call from "./call.js"
 import * as Echo from "./echo.js"
 import * as Http from "./http.js"
 import * as Local from "./local.js"
+import { defaultHeaders, manualRedirect, withAuthorization } from "./outbound.js"
 import * as Replay from "./replay.js"
 import * as Buffered from "./response.js"
 import { sanitize } from "./text.js"
 import * as Timeout from "./timeout.js"
 import * as Validation from "./validation.js"
-import { version } from "./version.js"
 
 /** The longest `Retry-After` believed (a day): a wait past the call's deadline fails the call at once anyway. */
 const MAX_RETRY_AFTER_SECONDS = 86_400
 
 /** Verified answers remembered for replay detection; past it the oldest are forgotten first. */
 const MAX_REMEMBERED_NONCES = 100_000
-
-const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
-  typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`
-})`
-
-export const withAuthorization = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
-  names.includes("authorization") ? names : [...names, "authorization"]
 
 const utf8 = new TextDecoder("utf-8", { fatal: false })
 
@@ -80,36 +73,6 @@ export const refuseAbsolute = (request: HttpClientRequest.HttpClientRequest) =>
       })
     )
     : Effect.succeed(request)
-
-/**
- * `Accept` and `User-Agent`, as WeChat asks, and `Accept-Encoding: identity`: a compressed answer could inflate
- * far past its size on the wire (the body limit also counts inflated bytes, for a server that ignores this).
- */
-export const defaultHeaders = (request: HttpClientRequest.HttpClientRequest) =>
-  HttpClientRequest.setHeaders(request, {
-    accept: "application/json",
-    "accept-encoding": "identity",
-    "user-agent": userAgent
-  })
-
-/** What the SDK's requests give `fetch` (with the caller's own `RequestInit`): a redirect is an answer, not followed. */
-const manualRedirect = (context: Context.Context<never>): globalThis.RequestInit => {
-  const init = Context.getOption(context as Context.Context<FetchHttpClient.RequestInit>, FetchHttpClient.RequestInit)
-  return Option.isSome(init) ? { ...init.value, redirect: "manual" } : MANUAL_REDIRECT
-}
-const MANUAL_REDIRECT: globalThis.RequestInit = { redirect: "manual" }
-
-/**
- * The platform's spans and ours record request headers: Authorization stays redacted even if the program
- * changed the redacted names.
- */
-export const redactAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  // Set only when the program took it out: a fiber ref set per call copies the fiber's refs, twice.
-  Effect.withFiberRuntime<A, E, R>((fiber) =>
-    fiber.getFiberRef(Headers.currentRedactedNames).includes("authorization")
-      ? effect
-      : Effect.locallyWith(effect, Headers.currentRedactedNames, withAuthorization)
-  )
 
 /** What the steps need to know. */
 export interface Config {

@@ -97,6 +97,53 @@ export const silent = (head?: string) =>
     ({ server }) => Effect.sync(() => server.close())
   )
 
+/**
+ * A raw TCP server that answers each request with `head` and then one byte of body every `everyMillis`, for as
+ * long as the connection stays open: a body that never stalls long enough for an idle timeout, and never ends.
+ */
+export const dripping = (head: string, everyMillis = 50) =>
+  Effect.acquireRelease(
+    Effect.async<Hostile & { readonly server: Net.Server; readonly sockets: Set<Net.Socket> }>((resume) => {
+      let written = 0
+      let requests = 0
+      const closed = Deferred.unsafeMake<number>(undefined as never)
+      const sockets = new Set<Net.Socket>()
+      const server = Net.createServer((socket) => {
+        sockets.add(socket)
+        socket.on("error", () => {})
+        socket.once("data", () => {
+          requests++
+          socket.write(head)
+          const timer = setInterval(() => {
+            if (socket.destroyed) return
+            written++
+            socket.write("a")
+          }, everyMillis)
+          socket.once("close", () => {
+            clearInterval(timer)
+            Deferred.unsafeDone(closed, Effect.succeed(written))
+          })
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as Net.AddressInfo
+        resume(Effect.succeed({
+          url: `http://127.0.0.1:${port}`,
+          written: () => written,
+          closed,
+          requests: () => requests,
+          server,
+          sockets
+        }))
+      })
+    }),
+    ({ server, sockets }) =>
+      Effect.sync(() => {
+        sockets.forEach((socket) => socket.destroy())
+        server.close()
+      })
+  )
+
 /** One chunk of a `Transfer-Encoding: chunked` body. */
 export const chunked = (chunk: Buffer) =>
   Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])
