@@ -79,6 +79,7 @@ const build = (
   const tokenExpiresIn = options.tokenExpiresIn ?? 1800
   const state = new State.State({
     received: options.maxReceived ?? 10_000,
+    receivedBytes: options.maxReceivedBytes ?? 64 * 1_048_576,
     checks: options.maxChecks ?? 10_000,
     relations: options.maxRelations ?? 10_000,
     nonces: options.maxNonces ?? 100_000,
@@ -158,7 +159,7 @@ const build = (
         return Effect.void
       }),
     notify: (notifyOptions) => Notifier.deliver(keys, notifyOptions),
-    received: Effect.sync(() => state.received.slice()),
+    received: Effect.sync(() => state.received.all()),
     reset: Effect.sync(() => state.reset())
   }
 }
