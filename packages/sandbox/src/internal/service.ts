@@ -114,7 +114,8 @@ const build = (
       merchantSerialNo: options.merchantSerialNo,
       platformPublicKeyId: options.platformPublicKeyId,
       tokenExpiresIn,
-      keyMode: keys.mode
+      keyMode: keys.mode,
+      hasApiV3Key: keys.apiV3Key !== undefined
     },
     handle: (request) => Effect.map(Clock.currentTimeMillis, (now) => Engine.handle(engine, request, now)),
     inject: (fault, injectOptions) =>
