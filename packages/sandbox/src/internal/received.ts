@@ -51,7 +51,8 @@ export interface Answered {
  *
  * @example
  * ```ts
- * const { entry, bytes } = entry(request, headers, path, now, Option.none(), { authenticated: false, status: 401, code: "SIGN_ERROR" })
+ * const answered = { authenticated: false, status: 401, code: "SIGN_ERROR" }
+ * const { bytes } = entry(request, headers, path, now, Option.none(), answered)
  * ```
  * @internal
  */
