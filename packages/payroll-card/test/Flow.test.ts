@@ -46,6 +46,7 @@ describe("the payroll-card flow over loopback", () => {
             Effect.promise(() =>
               fetch(`${server.url}/sandbox/authentications/${first.authenticate_number}/complete`, {
                 method: "POST",
+                headers: { "Content-Type": "application/json" },
                 body: JSON.stringify({ result: "SUCCESS" })
               }).then((response) => response.status)
             ),

@@ -114,7 +114,11 @@ describe("sandbox CLI", () => {
           )
           yield* Effect.sleep("300 millis")
           const completed = yield* Effect.promise(() =>
-            fetch(adminUrl(request.authenticate_number), { method: "POST", body: `{"result":"SUCCESS"}` })
+            fetch(adminUrl(request.authenticate_number), {
+              method: "POST",
+              headers: { "Content-Type": "application/json" },
+              body: `{"result":"SUCCESS"}`
+            })
           )
           assert.strictEqual(completed.status, 200)
           assert.isNull(completed.headers.get("wechatpay-signature"))

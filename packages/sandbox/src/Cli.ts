@@ -8,10 +8,15 @@
  * path is replaced, never written through. Private keys and the APIv3 key are never printed.
  *
  * It logs one line per request it answers (method, path, status, WeChat's code). Another process can play the
- * worker through the admin route it prints at startup:
+ * worker through the admin route it prints at startup, and have the sandbox send a notification (see
+ * `SandboxServer`; in public-key mode this needs `--api-v3-key`):
  *
  * ```sh
- * curl -X POST -d '{"result":"SUCCESS"}' http://127.0.0.1:8080/sandbox/authentications/N1/complete
+ * curl -H 'Content-Type: application/json' -d '{"result":"SUCCESS"}' \
+ *   http://127.0.0.1:8080/sandbox/authentications/N1/complete
+ * curl -H 'Content-Type: application/json' \
+ *   -d '{"url":"http://127.0.0.1:3000/notify","resource":{"out_trade_no":"1"}}' \
+ *   http://127.0.0.1:8080/sandbox/notifications
  * ```
  *
  * @since 0.1.0
@@ -43,8 +48,15 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
   --write-keys DIR                write generated keys a client needs into DIR (mode 0600)
   -h, --help                      show this help
 
-Admin route (unsigned, never a WeChat path): POST /sandbox/authentications/{authenticate_number}/complete
-with {"result":"SUCCESS"} or {"result":"FAILED","reason":"…"} completes an identity check as the worker would.
+Admin routes (unsigned, never WeChat paths; bodies must be Content-Type: application/json, and a request
+whose Origin is not the sandbox's own is refused):
+  POST /sandbox/authentications/{authenticate_number}/complete with {"result":"SUCCESS"} or
+    {"result":"FAILED","reason":"…"} completes an identity check as the worker would.
+  POST /sandbox/notifications with {"url":"http://127.0.0.1:PORT/notify","resource":{…}} sends a signed
+    notification, its resource encrypted with the APIv3 key (in public-key mode only with --api-v3-key), to
+    a loopback URL (127.0.0.1, ::1, localhost); optional "event_type", "id", "summary", "original_type",
+    "max_attempts" (default 1; up to 16, on WeChat's retry cadence). Answers once it is acknowledged or its
+    attempts are spent: {"id","delivered","attempts","last_status","statuses"}.
 `
 
 /**
@@ -212,7 +224,7 @@ export const program = (args: ReadonlyArray<string>) =>
             : []),
           "",
           "Complete an identity check as the worker would (admin route, unsigned):",
-          `  curl -X POST -d '{"result":"SUCCESS"}' ${server.url}${
+          `  curl -H 'Content-Type: application/json' -d '{"result":"SUCCESS"}' ${server.url}${
             SandboxServer.COMPLETE_PATH.replace("{authenticate_number}", "<authenticate_number>")
           }`,
           "",

@@ -3,23 +3,44 @@
  * languages' SDKs) and for failures only a real socket shows: a dropped connection, a body cut short.
  *
  * Besides WeChat's routes it serves admin routes under `/sandbox/`, a prefix WeChat never uses; their answers are
- * never signed. `POST /sandbox/authentications/{authenticate_number}/complete` with `{"result":"SUCCESS"}` (or
- * `{"result":"FAILED","reason":"…"}`) plays the worker finishing the identity check in the mini program, so a
- * client in another process can poll `getAuthentication` past `AUTHENTICATE_PROCESSING`:
+ * never signed. They play WeChat's other parties for a client in another process:
+ *
+ * - `POST /sandbox/authentications/{authenticate_number}/complete` with `{"result":"SUCCESS"}` (or
+ *   `{"result":"FAILED","reason":"…"}`) plays the worker finishing the identity check in the mini program, so the
+ *   client can poll `getAuthentication` past `AUTHENTICATE_PROCESSING`.
+ * - `POST /sandbox/notifications` with `{"url":"http://127.0.0.1:3000/notify","resource":{…}}` (and optionally
+ *   `event_type`, `id`, `summary`, `original_type`, `max_attempts`) sends a notification as `Simulator.notify`
+ *   does: signed, its resource encrypted with the APIv3 key. It answers 200 once the notification is acknowledged
+ *   or its attempts are spent, with `{"id","delivered","attempts","last_status","statuses"}`. `max_attempts`
+ *   defaults to 1 (up to 16, on WeChat's cadence by the server's `Clock`). Only loopback URLs (`127.0.0.1`, `::1`,
+ *   `localhost`) are accepted, anything else is 400 `PARAM_ERROR` with no request made; redirects are not
+ *   followed. A simulator without an APIv3 key (the CLI in public-key mode without `--api-v3-key`) answers 400
+ *   `INVALID_REQUEST`.
+ *
+ * Admin routes are unauthenticated, so they keep browsers out: a POST must be `Content-Type: application/json`
+ * (415 otherwise: a web page cannot send that cross-origin without a preflight), a request whose `Origin` is not the
+ * server's own `url` is refused with 403, and a preflight (`OPTIONS`) gets 204 with no CORS permission.
  *
  * ```sh
- * curl -X POST -d '{"result":"SUCCESS"}' http://127.0.0.1:8080/sandbox/authentications/N1/complete
+ * curl -H 'Content-Type: application/json' -d '{"result":"SUCCESS"}' \
+ *   http://127.0.0.1:8080/sandbox/authentications/N1/complete
+ * curl -H 'Content-Type: application/json' \
+ *   -d '{"url":"http://127.0.0.1:3000/notify","resource":{"out_trade_no":"1"}}' \
+ *   http://127.0.0.1:8080/sandbox/notifications
  * ```
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Exit, Layer, Runtime, Schema } from "effect"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { Context, Duration, Effect, Exit, type FiberId, Layer, Runtime, Schema } from "effect"
 import type { Scope } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Admin from "./internal/admin.js"
+import * as AdminNotifications from "./internal/adminNotifications.js"
 import * as crypto from "./internal/crypto.js"
 import * as Problem from "./internal/problem.js"
+import { codeOf, flatten, internalError, pathOf } from "./internal/serverIo.js"
 import * as Simulator from "./Simulator.js"
 
 /**
@@ -130,8 +151,8 @@ export interface Options {
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576
 
 /**
- * The admin route that completes an identity check, as a template: `POST` it with `{"result":"SUCCESS"}` or
- * `{"result":"FAILED","reason":"…"}`.
+ * The admin route that completes an identity check, as a template: `POST` it with `Content-Type:
+ * application/json` and `{"result":"SUCCESS"}` or `{"result":"FAILED","reason":"…"}`.
  *
  * @example
  * ```ts
@@ -146,35 +167,27 @@ export const DEFAULT_MAX_BODY_BYTES = 1_048_576
  */
 export const COMPLETE_PATH: string = Admin.COMPLETE_PATH
 
-const pathOf = (url: string): string => {
-  const query = url.indexOf("?")
-  return query === -1 ? url : url.slice(0, query)
-}
-
-// The code of a JSON error answer, for the log line; a success is OK and anything else has none.
-const codeOf = (status: number, body: string): string => {
-  if (status < 400) return "OK"
-  try {
-    const code = (JSON.parse(body) as { code?: unknown }).code
-    return typeof code === "string" ? code : "-"
-  } catch {
-    return "-"
-  }
-}
-
-// The simulator never fails: this is a defect or an interruption at shutdown.
-const internalError = (response: Http.ServerResponse) => {
-  if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain" })
-  response.end("sandbox: internal error")
-}
-
-const flatten = (headers: Http.IncomingHttpHeaders): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value
-  }
-  return out
-}
+/**
+ * The admin route that sends a notification: `POST` it with `Content-Type: application/json` and
+ * `{"url":"http://127.0.0.1:…","resource":{…}}` (see the module's documentation for the other fields and the
+ * answer).
+ *
+ * @example
+ * ```ts
+ * import { SandboxServer } from "@effect-wechatpay/sandbox"
+ *
+ * const send = (base: string, url: string) =>
+ *   fetch(base + SandboxServer.NOTIFICATIONS_PATH, {
+ *     method: "POST",
+ *     headers: { "Content-Type": "application/json" },
+ *     body: JSON.stringify({ url, resource: { out_trade_no: "1217752501201407033233368018" } })
+ *   })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const NOTIFICATIONS_PATH: string = AdminNotifications.PATH
 
 /**
  * Starts the server; it stops (closing open connections) when the scope closes. Requests are answered with the
@@ -202,6 +215,7 @@ export const make = (
     const runtime = yield* Effect.runtime<never>()
     const runCallback = Runtime.runCallback(runtime)
     const host = options?.host ?? "127.0.0.1"
+    const authority = host.includes(":") ? `[${host}]` : host
     const timers = new Set<NodeJS.Timeout>()
 
     const later = (delay: Duration.Duration | undefined, action: () => void) => {
@@ -212,6 +226,19 @@ export const make = (
         action()
       }, millis)
       timers.add(timer)
+    }
+
+    // Notifications asked for through the admin route go out over fetch (in every Node 20+), never following a
+    // redirect: a loopback target must not be able to send the sandbox elsewhere.
+    const fetchClient = yield* Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)
+    const context: { -readonly [K in keyof Admin.AdminContext]: Admin.AdminContext[K] } = {
+      simulator,
+      origin: "",
+      deliver: (notification) =>
+        simulator.notify(notification).pipe(
+          Effect.provideService(HttpClient.HttpClient, fetchClient),
+          Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" })
+        )
     }
 
     const maxBodyBytes = options?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
@@ -268,17 +295,39 @@ export const make = (
       later(Duration.seconds(1), () => request.socket.destroy())
     }
 
+    // An admin answer may wait for a notification's whole delivery: it is interrupted when its client leaves or
+    // the server stops, so no retry goes on sleeping behind a closed socket.
+    const pending = new Set<(fiberId?: FiberId.FiberId) => void>()
+    const admin = (request: Http.IncomingMessage, response: Http.ServerResponse, method: string, body: string) => {
+      let done = false
+      // Set only if the answer has to wait: `onExit` may run before `runCallback` returns.
+      let waiting: ((fiberId?: FiberId.FiberId) => void) | undefined = undefined
+      const cancel = runCallback(
+        Admin.handle(context, { method, path: pathOf(request.url ?? "/"), headers: request.headers, body }),
+        {
+          onExit: (exit) => {
+            done = true
+            if (waiting !== undefined) pending.delete(waiting)
+            if (Exit.isFailure(exit)) return internalError(response)
+            const { body: text, headers, status } = exit.value
+            if (status !== 204) return sendJson(request, response, status, text, headers)
+            log(request, status, "OK")
+            response.writeHead(status, headers).end()
+          }
+        }
+      )
+      if (done) return
+      waiting = cancel
+      pending.add(cancel)
+      response.once("close", () => {
+        if (!done) cancel()
+      })
+    }
+
     const answer = (request: Http.IncomingMessage, response: Http.ServerResponse, body: string) => {
       const url = request.url ?? "/"
       const method = request.method ?? "GET"
-      if (url.startsWith(Admin.PREFIX)) {
-        return runCallback(Admin.handle(simulator, method, pathOf(url), body), {
-          onExit: (exit) =>
-            Exit.isSuccess(exit)
-              ? sendJson(request, response, exit.value.status, exit.value.body)
-              : internalError(response)
-        })
-      }
+      if (url.startsWith(Admin.PREFIX)) return admin(request, response, method, body)
       runCallback(simulator.handle({ method, url, headers: flatten(request.headers), body }), {
         onExit: (exit) => Exit.isSuccess(exit) ? perform(exit.value, request, response) : internalError(response)
       })
@@ -319,6 +368,8 @@ export const make = (
         server.once("error", onError)
         server.listen(options?.port ?? 0, host, () => {
           server.off("error", onError)
+          // Set before any request can be answered: the admin routes compare a request's Origin with it.
+          context.origin = `http://${authority}:${(server.address() as AddressInfo).port}`
           resume(Effect.void)
         })
       }),
@@ -326,14 +377,14 @@ export const make = (
         Effect.async<void>((resume) => {
           for (const timer of timers) clearTimeout(timer)
           timers.clear()
+          for (const cancel of pending) cancel()
+          pending.clear()
           server.close(() => resume(Effect.void))
           server.closeAllConnections()
         })
     )
 
-    const port = (server.address() as AddressInfo).port
-    const authority = host.includes(":") ? `[${host}]` : host
-    return SandboxServer.of({ url: `http://${authority}:${port}`, host, port })
+    return SandboxServer.of({ url: context.origin, host, port: (server.address() as AddressInfo).port })
   })
 
 /**

@@ -61,6 +61,8 @@ export interface Service {
     readonly platformPublicKeyId: string
     readonly tokenExpiresIn: number
     readonly keyMode: KeyMode
+    /** Whether it holds an APIv3 key: `notify` needs one to encrypt a notification's resource. */
+    readonly hasApiV3Key: boolean
   }
   /** Answers one request. Never fails: every problem is an HTTP answer. */
   readonly handle: (request: SimulatedRequest) => Effect.Effect<Outcome>
@@ -102,7 +104,12 @@ export interface Service {
   readonly signWith: (key: "publicKey" | "certificate") => Effect.Effect<void>
   /**
    * POSTs a signed notification, its resource encrypted with `apiV3Key`, to `url`, and sends it again on WeChat's
-   * cadence (`NOTIFY_RETRY_DELAYS`, by `Clock`) until a 2xx answer. Fork it to keep going meanwhile.
+   * cadence (`NOTIFY_RETRY_DELAYS`, by `Clock`) until a 2xx answer. Fork it to keep going meanwhile. The request
+   * carries WeChat's headers (`Wechatpay-Timestamp`, `-Nonce`, `-Serial`, `-Signature`, and `-Signature-Type`
+   * `WECHATPAY2-SHA256-RSA2048`) and no tracing header (`traceparent`, `b3`) of the sandbox's own; the answer's body
+   * is drained, never kept. Dies without an APIv3 key (`config.hasApiV3Key`). A process that cannot call this
+   * (another language's test, a shell) has the loopback server's `POST /sandbox/notifications` (see
+   * `SandboxServer`).
    */
   readonly notify: (options: NotifyOptions) => Effect.Effect<Delivery, never, HttpClient.HttpClient>
   /**

@@ -112,7 +112,12 @@ export const Fault = FaultModule.Fault
 
 /**
  * A request that reached the simulator, with header names in lower case, the `Clock` time it arrived at
- * (milliseconds) and the fault it used up, if any.
+ * (milliseconds), the fault it used up, if any, and how it was answered.
+ *
+ * A request whose `Authorization` did not verify (`authenticated: false`: unsigned, badly signed, another
+ * merchant's, stale or replayed) is kept as metadata only, since anyone who can reach the simulator can send one:
+ * `url` is its path without the query (at most 256 characters), `headers` is empty, `body` is `""`, and
+ * `bodyBytes` says how large its body was.
  *
  * @example
  * ```ts
@@ -120,6 +125,7 @@ export const Fault = FaultModule.Fault
  * import { Simulator } from "@effect-wechatpay/sandbox"
  *
  * const agents = Effect.map(Simulator.received, (requests) => requests.map((r) => r.headers["user-agent"]))
+ * const refused = Effect.map(Simulator.received, (requests) => requests.filter((r) => !r.authenticated))
  * ```
  *
  * @since 0.1.0
@@ -128,6 +134,24 @@ export const Fault = FaultModule.Fault
 export interface ReceivedRequest extends SimulatedRequest {
   readonly receivedAt: number
   readonly fault: Option.Option<Fault>
+  /**
+   * Whether its `Authorization` verified (merchant, serial, time window, signature, fresh nonce); when false only
+   * metadata is kept.
+   */
+  readonly authenticated: boolean
+  /**
+   * The size of its body as received, in UTF-8 bytes (kept even when the body is not).
+   */
+  readonly bodyBytes: number
+  /**
+   * The answer's HTTP status; `undefined` when a `Drop` fault broke the connection instead.
+   */
+  readonly status: number | undefined
+  /**
+   * WeChat's `code` of an error answer (`SIGN_ERROR`, `PARAM_ERROR`, …); `undefined` for a success, a dropped
+   * connection or an answer that is not WeChat's JSON (a `GatewayHtml` fault).
+   */
+  readonly code: string | undefined
 }
 
 /**
@@ -167,6 +191,14 @@ export interface Options {
   readonly tokenExpiresIn?: number | undefined
   /** Requests `received` keeps. Default 10000. */
   readonly maxReceived?: number | undefined
+  /**
+   * Bytes `received` keeps, counted as the UTF-8 bytes of each entry's method, url, header names and values and
+   * body, plus 256 for the entry itself; past it the oldest entries go first (the newest is always kept). Default
+   * 64 MiB: about 10,000 requests of the usual few KB, so for everyday traffic `maxReceived` is the bound that
+   * bites, while requests with large bodies are held to this one. A request that failed authentication counts
+   * for 256 bytes and its path, since only its metadata is kept.
+   */
+  readonly maxReceivedBytes?: number | undefined
   /** Identity checks kept; a forgotten one answers `ORDER_NOT_EXIST`. Default 10000. */
   readonly maxChecks?: number | undefined
   /** Authorised (sub_mchid, openid) relations kept; a forgotten one reads as `UNAUTHORIZED`. Default 10000. */

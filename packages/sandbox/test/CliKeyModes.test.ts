@@ -1,9 +1,10 @@
-import { Verifier, WeChatPay, WeChatPayClient } from "@effect-wechatpay/core"
+import { Notification, Verifier, WeChatPay, WeChatPayClient } from "@effect-wechatpay/core"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Schema } from "effect"
 import * as ChildProcess from "node:child_process"
 import * as FileSystem from "node:fs"
+import * as Http from "node:http"
 import * as Os from "node:os"
 import * as Path from "node:path"
 
@@ -88,6 +89,92 @@ describe("sandbox CLI key modes", () => {
             Schema.Struct({ authorize_state: Schema.String })
           )).pipe(Effect.provide(context))
         assert.strictEqual(relation.authorize_state, "UNAUTHORIZED")
+        FileSystem.rmSync(dir, { recursive: true })
+      }).pipe(Effect.scoped),
+    { timeout: 60_000 }
+  )
+
+  it.live(
+    "public-key mode: /sandbox/notifications needs --api-v3-key; with it, a merchant's server decodes what it sends",
+    () =>
+      Effect.gen(function*() {
+        const post = (url: string, body: unknown) =>
+          Effect.promise(async () => {
+            const response = await fetch(`${url}/sandbox/notifications`, {
+              method: "POST",
+              headers: { "Content-Type": "application/json" },
+              body: JSON.stringify(body)
+            })
+            return { status: response.status, body: JSON.parse(await response.text()) }
+          })
+        const keyless = yield* Effect.scoped(
+          Effect.flatMap(
+            sandboxProcess([]),
+            (sandbox) => post(sandbox.url, { url: "http://127.0.0.1:1/", resource: {} })
+          )
+        )
+        assert.strictEqual(keyless.status, 400)
+        assert.strictEqual(keyless.body.code, "INVALID_REQUEST")
+        assert.include(keyless.body.message, "--api-v3-key")
+
+        const dir = FileSystem.mkdtempSync(Path.join(Os.tmpdir(), "sandbox-keys-"))
+        const apiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
+        const sandbox = yield* sandboxProcess([
+          "--platform-public-key-id",
+          "PUB_KEY_ID_0119000000012025010100000000000000",
+          "--api-v3-key",
+          apiV3Key,
+          "--write-keys",
+          dir
+        ])
+        // The merchant's server, configured from what the sandbox wrote and the APIv3 key it was given.
+        const context = yield* Layer.build(
+          WeChatPay.layer({
+            mchid: "1900000001",
+            merchantSerialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+            merchantPrivateKey: Redacted.make(
+              FileSystem.readFileSync(Path.join(dir, "merchant_private_key.pem"), "utf8")
+            ),
+            platformPublicKeyId: "PUB_KEY_ID_0119000000012025010100000000000000",
+            platformPublicKey: FileSystem.readFileSync(Path.join(dir, "platform_public_key.pem"), "utf8"),
+            apiV3Key: Redacted.make(apiV3Key),
+            downloadCertificates: false,
+            baseUrl: sandbox.url
+          }).pipe(Layer.provide(FetchHttpClient.layer))
+        )
+        const decoded: Array<unknown> = []
+        const merchant = Http.createServer((request, response) => {
+          const chunks: Array<Buffer> = []
+          request.on("data", (chunk: Buffer) => chunks.push(chunk))
+          request.on("end", () =>
+            Effect.runPromise(
+              Notification.decode(
+                { headers: request.headers, body: Buffer.concat(chunks).toString("utf8") },
+                Schema.Struct({ out_trade_no: Schema.String })
+              ).pipe(Effect.provide(context), Effect.either)
+            ).then((result) => {
+              if (result._tag === "Right") decoded.push(result.right.resource)
+              response.writeHead(result._tag === "Right" ? 204 : 400).end()
+            }))
+        })
+        yield* Effect.acquireRelease(
+          Effect.async<void>((resume) => {
+            merchant.listen(0, "127.0.0.1", () => resume(Effect.void))
+          }),
+          () =>
+            Effect.async<void>((resume) => {
+              merchant.close(() => resume(Effect.void))
+            })
+        )
+        const port = (merchant.address() as { port: number }).port
+        const sent = yield* post(sandbox.url, {
+          url: `http://127.0.0.1:${port}/notify`,
+          resource: { out_trade_no: "1217752501201407033233368018" }
+        })
+        assert.strictEqual(sent.status, 200, JSON.stringify(sent.body))
+        assert.deepInclude(sent.body, { delivered: true, attempts: 1, last_status: 204 })
+        assert.deepStrictEqual(decoded, [{ out_trade_no: "1217752501201407033233368018" }])
+        assert.match(sandbox.output(), /POST \/sandbox\/notifications 200 OK/)
         FileSystem.rmSync(dir, { recursive: true })
       }).pipe(Effect.scoped),
     { timeout: 60_000 }

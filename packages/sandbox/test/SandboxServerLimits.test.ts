@@ -123,7 +123,7 @@ const complete = (url: string, number: string, body: string, method = "POST") =>
   Effect.promise(async () => {
     const response = await fetch(`${url}/sandbox/authentications/${number}/complete`, {
       method,
-      ...(method === "GET" ? {} : { body })
+      ...(method === "GET" ? {} : { headers: { "Content-Type": "application/json" }, body })
     })
     return { status: response.status, headers: response.headers, body: await response.text() }
   })

@@ -6,11 +6,20 @@
  *   plays the worker finishing the identity check in the mini program (`Simulator.completeCheck`): 200 with the
  *   check's new state; 404 `ORDER_NOT_EXIST` when it was never pre-ordered; 409 `INVALID_REQUEST` when it already
  *   ended; 400 `PARAM_ERROR` for a body that is not that JSON.
+ * - `POST /sandbox/notifications` sends a notification (`adminNotifications.ts`).
+ *
+ * They are unauthenticated (they only play WeChat's other parties), so a web page open in a browser on the same
+ * machine must not be able to use them. A browser sends a cross-origin POST without asking first only when it is a
+ * "simple" request, whose `Content-Type` cannot be `application/json`; so every admin POST must be JSON (415
+ * otherwise), any request whose `Origin` is not the sandbox's own is refused (403; browsers send `Origin` with every
+ * POST, same-origin ones included, so a page on a DNS-rebound name is refused too), and a CORS preflight
+ * (`OPTIONS`) gets 204 with no `Access-Control-Allow-*` header, which the browser reads as a refusal.
  *
  * @internal
  */
 import { Effect, Either, Option, Schema } from "effect"
 import type * as Simulator from "../Simulator.js"
+import * as AdminNotifications from "./adminNotifications.js"
 import * as Params from "./params.js"
 import * as Problem from "./problem.js"
 import * as Router from "./router.js"
@@ -30,13 +39,38 @@ export const PREFIX = "/sandbox/"
 export const COMPLETE_PATH = "/sandbox/authentications/{authenticate_number}/complete"
 
 /**
- * An admin answer: status and JSON body, unsigned.
+ * An admin answer: status, JSON body (empty for 204), unsigned.
  *
  * @internal
  */
 export interface AdminAnswer {
   readonly status: number
   readonly body: string
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/**
+ * An admin request: header names in lower case.
+ *
+ * @internal
+ */
+export interface AdminRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+  readonly body: string
+}
+
+/**
+ * What the routes work with: the simulator, the server's own origin (`http://127.0.0.1:8080`) and how the server
+ * sends a notification (its transport).
+ *
+ * @internal
+ */
+export interface AdminContext {
+  readonly simulator: Simulator.Service
+  readonly origin: string
+  readonly deliver: AdminNotifications.Deliver
 }
 
 const CompleteBody = Schema.parseJson(Schema.Struct({
@@ -46,14 +80,18 @@ const CompleteBody = Schema.parseJson(Schema.Struct({
 const decodeBody = Schema.decodeUnknownEither(CompleteBody)
 
 type Handler = (
-  simulator: Simulator.Service,
+  context: AdminContext,
   params: Readonly<Record<string, string>>,
   body: string
 ) => Effect.Effect<AdminAnswer>
 
-const problem = (p: Problem.Problem): AdminAnswer => ({ status: p.status, body: Problem.render(p) })
+const problem = (p: Problem.Problem): AdminAnswer => ({
+  status: p.status,
+  body: Problem.render(p),
+  ...(p.headers === undefined ? {} : { headers: p.headers })
+})
 
-const complete: Handler = (simulator, params, body) =>
+const complete: Handler = ({ simulator }, params, body) =>
   Either.match(
     Either.all([
       Params.decodeSegment("authenticate_number", params.authenticate_number),
@@ -86,24 +124,68 @@ const complete: Handler = (simulator, params, body) =>
     }
   )
 
-const router = Router.make<Handler>([{ method: "POST", path: COMPLETE_PATH, handle: complete }], [])
+const notifications: Handler = (context, _params, body) =>
+  AdminNotifications.handle(context.simulator, context.deliver, body).pipe(
+    Effect.map((answer) => Either.match(answer, { onLeft: problem, onRight: (ok) => ok }))
+  )
+
+const router = Router.make<Handler>([
+  { method: "POST", path: COMPLETE_PATH, handle: complete },
+  { method: "POST", path: AdminNotifications.PATH, handle: notifications }
+], [])
+
+const single = (value: string | ReadonlyArray<string> | undefined): string | undefined =>
+  typeof value === "string" ? value : value?.[0]
+
+// An origin as browsers serialise it (`http://127.0.0.1:8080`, default port dropped); anything else, `null`
+// included, is nobody's.
+const originOf = (text: string): string | undefined => {
+  try {
+    const origin = new URL(text).origin
+    return origin === "null" ? undefined : origin
+  } catch {
+    return undefined
+  }
+}
+
+const refuseOrigin: AdminAnswer = problem({
+  status: 403,
+  code: "NO_AUTH",
+  message: "Cross-origin requests to the sandbox's admin routes are refused"
+})
+
+const notJson: AdminAnswer = problem({
+  status: 415,
+  code: "PARAM_ERROR",
+  message: "Admin routes take a JSON body: send Content-Type: application/json",
+  detail: { field: "Content-Type", issue: "must be application/json", location: "header" }
+})
 
 /**
- * Answers an admin request (`path` starts with `PREFIX`).
+ * Answers an admin request (`path` starts with `PREFIX`), after the checks that keep browsers out.
  *
  * @example
  * ```ts
- * handle(simulator, "POST", "/sandbox/authentications/N1/complete", '{"result":"SUCCESS"}')
+ * handle(context, {
+ *   method: "POST",
+ *   path: "/sandbox/authentications/N1/complete",
+ *   headers: { "content-type": "application/json" },
+ *   body: '{"result":"SUCCESS"}'
+ * })
  * ```
  * @internal
  */
-export const handle = (
-  simulator: Simulator.Service,
-  method: string,
-  path: string,
-  body: string
-): Effect.Effect<AdminAnswer> =>
-  Either.match(router.find(method, path), {
+export const handle = (context: AdminContext, request: AdminRequest): Effect.Effect<AdminAnswer> => {
+  const origin = single(request.headers["origin"])
+  if (origin !== undefined && originOf(origin) !== originOf(context.origin)) return Effect.succeed(refuseOrigin)
+  // A preflight, or a plain OPTIONS: what the routes take, and no CORS permission of any kind.
+  if (request.method === "OPTIONS") return Effect.succeed({ status: 204, body: "", headers: { Allow: "POST" } })
+  return Either.match(router.find(request.method, request.path), {
     onLeft: (p) => Effect.succeed(problem(p)),
-    onRight: ({ params, route }) => route.handle(simulator, params, body)
+    onRight: ({ params, route }) => {
+      const type = single(request.headers["content-type"])?.split(";")[0].trim().toLowerCase()
+      if (type !== "application/json") return Effect.succeed(notJson)
+      return route.handle(context, params, request.body)
+    }
   })
+}

@@ -1,9 +1,10 @@
 /**
  * The request engine: turns one request into an `Outcome` at a given `Clock` time.
  *
- * In order: use up a matching fault and record the request; check `User-Agent` and `Accept`; find the route
- * (`routes.ts`: 404 and 405 come from there); authenticate (`authorization.ts`); run the route's handler; then apply
- * the fault, spend the nonce, record the request's effect and sign the answer. Each step fails with the `Problem`
+ * In order: use up a matching fault; check `User-Agent` and `Accept`; find the route (`routes.ts`: 404 and 405 come
+ * from there); authenticate (`authorization.ts`); run the route's handler; then apply the fault, spend the nonce,
+ * record the request's effect and sign the answer; last, log the request (`received.ts`: whole if it authenticated,
+ * metadata otherwise). Each step fails with the `Problem`
  * WeChat would answer, as an `Either`, so the whole evaluation stays synchronous: no other request can run between
  * checking a nonce or an idempotency record and writing it.
  *
@@ -17,6 +18,7 @@ import * as crypto from "./crypto.js"
 import type { SimulatedRequest, SimulatedResponse } from "./model.js"
 import { Outcome } from "./model.js"
 import * as Problem from "./problem.js"
+import * as Received from "./received.js"
 import * as Routes from "./routes.js"
 import type { State } from "./state.js"
 
@@ -86,26 +88,34 @@ const keyedFor = (settings: Engine["settings"], headers: Readonly<Record<string,
   return { ...settings, platformPrivateKey: key.privateKey, platformPublicKeyId: key.serial }
 }
 
+// Reads state (spent nonces) but writes nothing, so it can run before the checks WeChat reports first: the
+// request log needs to know whether a request authenticated whatever it was answered.
+const authenticate = (
+  engine: Engine,
+  request: SimulatedRequest,
+  headers: Record<string, string>,
+  now: number
+): Either.Either<Authorization.Credentials, Problem.Problem> =>
+  Authorization.authenticate(request, headers["authorization"], Math.floor(now / 1000), {
+    mchid: engine.settings.mchid,
+    merchantSerialNo: engine.settings.merchantSerialNo,
+    merchantPublicKey: engine.settings.merchantPublicKey,
+    seen: (nonce) => engine.state.nonces.has(nonce)
+  })
+
 const evaluate = (
   engine: Engine,
   request: SimulatedRequest,
   headers: Record<string, string>,
   path: string,
-  now: number
+  now: number,
+  authentication: Either.Either<Authorization.Credentials, Problem.Problem>
 ): Either.Either<Accepted, Rejection> =>
   Either.gen(function*() {
     yield* Either.mapLeft(checkHeaders(headers), rejected)
     const match = yield* Either.mapLeft(Routes.router.find(request.method, path), rejected)
     const { settings, state } = engine
-    const credentials = yield* Either.mapLeft(
-      Authorization.authenticate(request, headers["authorization"], Math.floor(now / 1000), {
-        mchid: settings.mchid,
-        merchantSerialNo: settings.merchantSerialNo,
-        merchantPublicKey: settings.merchantPublicKey,
-        seen: (nonce) => state.nonces.has(nonce)
-      }),
-      rejected
-    )
+    const credentials = yield* Either.mapLeft(authentication, rejected)
     const answer = yield* Either.mapLeft(
       match.route.handle({ request, headers, params: match.params, now, state, settings: keyedFor(settings, headers) }),
       (problem): Rejection => ({ problem, spent: credentials })
@@ -170,45 +180,62 @@ const problemResponse = (engine: Engine, problem: Problem.Problem, nowSeconds: n
 export const handle = (engine: Engine, request: SimulatedRequest, now: number): Outcome => {
   const { state } = engine
   state.prune(now)
-  const nowSeconds = Math.floor(now / 1000)
   const headers = lowerCaseKeys(request.headers)
   const path = pathOf(request.url)
   const fault = state.faults.take(request.url, path)
-  state.remember({
-    method: request.method,
-    url: request.url,
-    headers,
-    body: request.body,
-    receivedAt: now,
-    fault: Option.fromNullable(fault)
-  })
+  const authentication = authenticate(engine, request, headers, now)
+  const { code, outcome } = answer(engine, request, headers, path, now, fault, authentication)
+  state.received.add(Received.entry(request, headers, path, now, Option.fromNullable(fault), {
+    authenticated: Either.isRight(authentication),
+    status: outcome._tag === "Respond" ? outcome.response.status : undefined,
+    code
+  }))
+  return outcome
+}
 
-  if (fault?._tag === "Drop") return Outcome.Drop({})
+const answer = (
+  engine: Engine,
+  request: SimulatedRequest,
+  headers: Record<string, string>,
+  path: string,
+  now: number,
+  fault: Fault | undefined,
+  authentication: Either.Either<Authorization.Credentials, Problem.Problem>
+): { readonly outcome: Outcome; readonly code?: string | undefined } => {
+  const { state } = engine
+  const nowSeconds = Math.floor(now / 1000)
+  if (fault?._tag === "Drop") return { outcome: Outcome.Drop({}) }
   const delay = fault?._tag === "Delay" ? { delay: Duration.decode(fault.duration) } : {}
   const respond = (response: SimulatedResponse, truncateAfterBytes?: number): Outcome =>
     Outcome.Respond({ response, ...delay, ...(truncateAfterBytes === undefined ? {} : { truncateAfterBytes }) })
+  const refuse = (problem: Problem.Problem) => ({
+    outcome: respond(problemResponse(engine, problem, nowSeconds)),
+    code: problem.code
+  })
 
-  const verdict = evaluate(engine, request, headers, path, now)
+  const verdict = evaluate(engine, request, headers, path, now, authentication)
   if (Either.isLeft(verdict)) {
     const { problem, spent } = verdict.left
     if (spent !== undefined) state.nonces.set(spent.nonce, spent.timestamp)
-    return respond(problemResponse(engine, problem, nowSeconds))
+    return refuse(problem)
   }
   if (fault?._tag === "ApiError") {
-    return respond(problemResponse(engine, {
+    return refuse({
       status: fault.status ?? Problem.statusOf(fault.code),
       code: fault.code,
       message: fault.message ?? Problem.messageOf(fault.code),
       ...(fault.retryAfter === undefined ? {} : { headers: { "Retry-After": String(fault.retryAfter) } })
-    }, nowSeconds))
+    })
   }
   if (fault?._tag === "GatewayHtml") {
     const status = fault.status ?? 502
-    return respond({
-      status,
-      headers: { "Content-Type": "text/html", Server: "nginx" },
-      body: Problem.gatewayHtml(status)
-    })
+    return {
+      outcome: respond({
+        status,
+        headers: { "Content-Type": "text/html", Server: "nginx" },
+        body: Problem.gatewayHtml(status)
+      })
+    }
   }
 
   const { answer, credentials } = verdict.right
@@ -220,7 +247,7 @@ export const handle = (engine: Engine, request: SimulatedRequest, now: number): 
     const length = Buffer.byteLength(body, "utf8")
     const bytes = fault.bytes ?? Math.floor(length / 2)
     // Cutting at or past the end would not truncate anything, so keep at least one byte back.
-    return respond(response, Math.max(0, Math.min(bytes, length - 1)))
+    return { outcome: respond(response, Math.max(0, Math.min(bytes, length - 1))) }
   }
-  return respond(response)
+  return { outcome: respond(response) }
 }

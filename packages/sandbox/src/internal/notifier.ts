@@ -3,10 +3,14 @@
  * envelope signed like an answer (`TIMESTAMP\nNONCE\nBODY\n`) by the key the key ring signs with, POSTed to the
  * merchant's URL and sent again on WeChat's cadence until a 2xx answer or the cadence runs out.
  *
+ * The request carries WeChat's headers (`Wechatpay-Timestamp`, `-Nonce`, `-Serial`, `-Signature`,
+ * `-Signature-Type`) and none of the sandbox's own: `HttpClient` would add `traceparent` and `b3` for the span of
+ * each attempt, which WeChat never sends, so tracer propagation is off for these requests.
+ *
  * @internal
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect } from "effect"
+import { Clock, Duration, Effect, Stream } from "effect"
 import * as Certificates from "./certificates.js"
 import * as crypto from "./crypto.js"
 import type { KeyRing } from "./keyring.js"
@@ -86,6 +90,13 @@ export const envelope = (apiV3Key: string, options: NotifyOptions, id: string, n
 }
 
 /**
+ * The `Wechatpay-Signature-Type` WeChat sends with its notifications.
+ *
+ * @internal
+ */
+export const SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
+
+/**
  * Sends one notification until it is acknowledged or the cadence is spent; time comes from `Clock`.
  *
  * @example
@@ -98,7 +109,7 @@ export const deliver = (keys: KeyRing, options: NotifyOptions): Effect.Effect<De
   Effect.gen(function*() {
     const apiV3Key = keys.apiV3Key
     if (apiV3Key === undefined) return yield* Effect.dieMessage("Simulator.notify: the simulator has no apiV3Key")
-    const client = yield* HttpClient.HttpClient
+    const client = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
     const id = options.id ?? crypto.uuid()
     const body = envelope(apiV3Key, options, id, yield* Clock.currentTimeMillis)
     const maxAttempts = Math.min(options.maxAttempts ?? RETRY_DELAYS.length + 1, RETRY_DELAYS.length + 1)
@@ -116,12 +127,15 @@ export const deliver = (keys: KeyRing, options: NotifyOptions): Effect.Effect<De
           "Wechatpay-Nonce": nonce,
           "Wechatpay-Serial": signer.serial,
           "Wechatpay-Signature": crypto.sign(`${timestamp}\n${nonce}\n${body}\n`, signer.privateKey),
+          "Wechatpay-Signature-Type": SIGNATURE_TYPE,
           "User-Agent": "Mozilla/4.0 (WeChat Pay sandbox notifier)"
         }),
         HttpClientRequest.bodyText(body, "application/json")
       )
+      // Only the status counts, as with WeChat. The body is drained chunk by chunk, never buffered, so an endpoint
+      // cannot make the sandbox hold an answer of any size (the 5-second bound covers the drain too).
       const status = yield* client.execute(request).pipe(
-        Effect.flatMap((response) => Effect.as(Effect.ignore(response.text), response.status)),
+        Effect.flatMap((response) => Effect.as(Effect.ignore(Stream.runDrain(response.stream)), response.status)),
         Effect.timeout("5 seconds"),
         Effect.scoped,
         Effect.orElseSucceed(() => undefined)

@@ -79,6 +79,7 @@ const build = (
   const tokenExpiresIn = options.tokenExpiresIn ?? 1800
   const state = new State.State({
     received: options.maxReceived ?? 10_000,
+    receivedBytes: options.maxReceivedBytes ?? 64 * 1_048_576,
     checks: options.maxChecks ?? 10_000,
     relations: options.maxRelations ?? 10_000,
     nonces: options.maxNonces ?? 100_000,
@@ -118,7 +119,8 @@ const build = (
       merchantSerialNo: options.merchantSerialNo,
       platformPublicKeyId: options.platformPublicKeyId,
       tokenExpiresIn,
-      keyMode: keys.mode
+      keyMode: keys.mode,
+      hasApiV3Key: keys.apiV3Key !== undefined
     },
     handle: (request) => Effect.map(Clock.currentTimeMillis, (now) => Engine.handle(engine, request, now)),
     inject: (fault, injectOptions) =>
@@ -171,7 +173,7 @@ const build = (
           failures: plan.failDetails
         })
       }),
-    received: Effect.sync(() => state.received.slice()),
+    received: Effect.sync(() => state.received.all()),
     reset: Effect.sync(() => state.reset())
   }
 }

@@ -7,10 +7,11 @@
  * @internal
  */
 import { Either, Option } from "effect"
-import type { CheckOutcome, ReceivedRequest } from "../Simulator.js"
+import type { CheckOutcome } from "../Simulator.js"
 import type * as Authentications from "./authentications.js"
 import { WINDOW_SECONDS } from "./authorization.js"
 import { FaultQueue } from "./faultQueue.js"
+import { ReceivedLog } from "./received.js"
 import * as Relations from "./relations.js"
 import { BoundedMap } from "./store.js"
 import type * as TransferBatches from "./transferBatches.js"
@@ -23,6 +24,7 @@ import type * as TransferQueries from "./transferQueries.js"
  */
 export interface Limits {
   readonly received: number
+  readonly receivedBytes: number
   readonly checks: number
   readonly relations: number
   readonly nonces: number
@@ -55,7 +57,8 @@ const DEFAULT_FAILED_REASON = "身份核验未通过"
  * @internal
  */
 export class State {
-  received: Array<ReceivedRequest> = []
+  /** The request log, bounded by count and bytes. */
+  readonly received: ReceivedLog
   readonly faults = new FaultQueue()
   /** Spent request nonces, with their timestamps (seconds). */
   readonly nonces: BoundedMap<string, number>
@@ -76,6 +79,7 @@ export class State {
   private lastPrune = Number.NEGATIVE_INFINITY
 
   constructor(readonly limits: Limits, readonly tokenExpiresIn: number) {
+    this.received = new ReceivedLog(limits.received, limits.receivedBytes)
     this.nonces = new BoundedMap(limits.nonces)
     this.issued = new BoundedMap(limits.idempotency)
     this.checks = new BoundedMap(limits.checks)
@@ -84,14 +88,6 @@ export class State {
     this.batchIds = new BoundedMap(limits.batches)
     this.batchPlans = new BoundedMap(limits.batches)
     this.employmentTypes = new BoundedMap(limits.relations)
-  }
-
-  /** Remembers a request, forgetting the oldest beyond the limit. */
-  remember(request: ReceivedRequest): void {
-    this.received.push(request)
-    if (this.received.length > this.limits.received) {
-      this.received.splice(0, this.received.length - this.limits.received)
-    }
   }
 
   /** Forgets nonces outside the timestamp window and expired tokens, at most once a minute. */
@@ -141,7 +137,7 @@ export class State {
 
   /** Forgets everything. */
   reset(): void {
-    this.received = []
+    this.received.clear()
     this.faults.clear()
     this.nonces.clear()
     this.issued.clear()
