@@ -113,6 +113,12 @@ export interface Service {
    */
   readonly notify: (options: NotifyOptions) => Effect.Effect<Delivery, never, HttpClient.HttpClient>
   /**
+   * Plays the worker opening the payroll card and authorising the sub-merchant in the mini program with a token
+   * `createToken` issued (at `Clock` time): from then on `getRelation` answers `AUTHORIZED` and `preOrder` accepts
+   * the worker. `false` when no live token has that value (never issued, or expired).
+   */
+  readonly authorizeToken: (token: string) => Effect.Effect<boolean>
+  /**
    * Says how the transfer batch with this `out_batch_no` ends, before or after it is created: kept `NOT_FOUND` for a
    * while after its creation (as WeChat answers while it is still accepting one), closed with a `close_reason`, or
    * with some payments failed (`fail_reason` by `out_detail_no`). Without a plan every payment succeeds.
@@ -355,3 +361,20 @@ export const planTransferBatch = (
   plan: TransferBatchPlan
 ): Effect.Effect<void, never, Simulator> =>
   Effect.flatMap(Simulator, (simulator) => simulator.planTransferBatch(outBatchNo, plan))
+
+/**
+ * Plays the worker authorising with a `createToken` token (see `Service.authorizeToken`).
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * declare const token: string // from PayrollCard.createToken
+ * const authorised = Simulator.authorizeToken(token)
+ * ```
+ *
+ * @since 0.1.0
+ * @category payroll card
+ */
+export const authorizeToken = (token: string): Effect.Effect<boolean, never, Simulator> =>
+  Effect.flatMap(Simulator, (simulator) => simulator.authorizeToken(token))

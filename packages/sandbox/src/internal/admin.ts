@@ -6,6 +6,10 @@
  *   plays the worker finishing the identity check in the mini program (`Simulator.completeCheck`): 200 with the
  *   check's new state; 404 `ORDER_NOT_EXIST` when it was never pre-ordered; 409 `INVALID_REQUEST` when it already
  *   ended; 400 `PARAM_ERROR` for a body that is not that JSON.
+ * - `POST /sandbox/tokens/{token}/authorize` with `{}` plays the worker opening the card and authorising with a
+ *   `createToken` token (`Simulator.authorizeToken`): 200, or 404 `RESOURCE_NOT_EXISTS` for no live token.
+ * - `POST /sandbox/transfer-batches/{out_batch_no}/plan` with `{"not_found_for_seconds"?, "close_reason"?,
+ *   "fail_details"?: {out_detail_no: fail_reason}}` says how that batch ends (`Simulator.planTransferBatch`).
  * - `POST /sandbox/notifications` sends a notification (`adminNotifications.ts`).
  *
  * They are unauthenticated (they only play WeChat's other parties), so a web page open in a browser on the same
@@ -124,6 +128,66 @@ const complete: Handler = ({ simulator }, params, body) =>
     }
   )
 
+/**
+ * The token route's pattern: the worker opens the card and authorises with a `createToken` token.
+ *
+ * @internal
+ */
+export const AUTHORIZE_TOKEN_PATH = "/sandbox/tokens/{token}/authorize"
+
+/**
+ * The batch plan route's pattern: how a transfer batch ends (`Simulator.planTransferBatch`).
+ *
+ * @internal
+ */
+export const PLAN_BATCH_PATH = "/sandbox/transfer-batches/{out_batch_no}/plan"
+
+const authorizeToken: Handler = ({ simulator }, params) =>
+  Either.match(Params.decodeSegment("token", params.token), {
+    onLeft: (p) => Effect.succeed(problem(p)),
+    onRight: (token) =>
+      Effect.map(simulator.authorizeToken(token), (authorised): AdminAnswer =>
+        authorised
+          ? { status: 200, body: JSON.stringify({ authorized: true }) }
+          : problem({ status: 404, code: "RESOURCE_NOT_EXISTS", message: "No live token with that value" }))
+  })
+
+const PlanBody = Schema.parseJson(Schema.Struct({
+  not_found_for_seconds: Schema.optional(Schema.Number.pipe(Schema.nonNegative(), Schema.lessThanOrEqualTo(86_400))),
+  close_reason: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))),
+  fail_details: Schema.optional(
+    Schema.Record({ key: Schema.String, value: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)) })
+  )
+}))
+const decodePlan = Schema.decodeUnknownEither(PlanBody)
+
+const planBatch: Handler = ({ simulator }, params, body) =>
+  Either.match(
+    Either.all([
+      Params.decodeSegment("out_batch_no", params.out_batch_no),
+      Either.mapLeft(decodePlan(body), () =>
+        Problem.paramError({
+          field: "body",
+          issue:
+            "must be {\"not_found_for_seconds\"?: n, \"close_reason\"?: s, \"fail_details\"?: {out_detail_no: reason}}",
+          location: "body",
+          message: "The body must be JSON with not_found_for_seconds, close_reason and/or fail_details"
+        }))
+    ]),
+    {
+      onLeft: (p) => Effect.succeed(problem(p)),
+      onRight: ([outBatchNo, plan]) =>
+        Effect.as(
+          simulator.planTransferBatch(outBatchNo, {
+            notFoundFor: plan.not_found_for_seconds === undefined ? undefined : plan.not_found_for_seconds * 1000,
+            close: plan.close_reason,
+            failDetails: plan.fail_details
+          }),
+          { status: 200, body: JSON.stringify({ out_batch_no: outBatchNo, planned: true }) }
+        )
+    }
+  )
+
 const notifications: Handler = (context, _params, body) =>
   AdminNotifications.handle(context.simulator, context.deliver, body).pipe(
     Effect.map((answer) => Either.match(answer, { onLeft: problem, onRight: (ok) => ok }))
@@ -131,6 +195,8 @@ const notifications: Handler = (context, _params, body) =>
 
 const router = Router.make<Handler>([
   { method: "POST", path: COMPLETE_PATH, handle: complete },
+  { method: "POST", path: AUTHORIZE_TOKEN_PATH, handle: authorizeToken },
+  { method: "POST", path: PLAN_BATCH_PATH, handle: planBatch },
   { method: "POST", path: AdminNotifications.PATH, handle: notifications }
 ], [])
 

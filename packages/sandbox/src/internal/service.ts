@@ -165,6 +165,7 @@ const build = (
         return Effect.void
       }),
     notify: (notifyOptions) => Notifier.deliver(keys, notifyOptions),
+    authorizeToken: (token) => Effect.map(Clock.currentTimeMillis, (now) => state.authorize(token, now) !== undefined),
     planTransferBatch: (outBatchNo, plan) =>
       Effect.sync(() => {
         state.batchPlans.set(outBatchNo, {

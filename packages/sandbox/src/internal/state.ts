@@ -14,6 +14,7 @@ import { FaultQueue } from "./faultQueue.js"
 import { ReceivedLog } from "./received.js"
 import * as Relations from "./relations.js"
 import { BoundedMap } from "./store.js"
+import type * as Tokens from "./tokens.js"
 import type * as TransferBatches from "./transferBatches.js"
 import type * as TransferQueries from "./transferQueries.js"
 
@@ -70,6 +71,8 @@ export class State {
   readonly relations: BoundedMap<string, number>
   /** The employment type each authorised relation was first given, by `Relations.key` ("需要校验和初次填写的一致性"). */
   readonly employmentTypes: BoundedMap<string, string>
+  /** Tokens `createToken` issued, until they expire: the worker authorises with one in the mini program. */
+  readonly tokens: BoundedMap<string, Tokens.Token>
   /** Accepted transfer batches by `out_batch_no`, the idempotency key, each with its accepted request. */
   readonly batches: BoundedMap<string, TransferBatches.Batch>
   /** The `out_batch_no` of each batch by WeChat's `batch_id`, for the queries by WeChat's number. */
@@ -84,6 +87,7 @@ export class State {
     this.issued = new BoundedMap(limits.idempotency)
     this.checks = new BoundedMap(limits.checks)
     this.relations = new BoundedMap(limits.relations)
+    this.tokens = new BoundedMap(limits.idempotency)
     this.batches = new BoundedMap(limits.batches)
     this.batchIds = new BoundedMap(limits.batches)
     this.batchPlans = new BoundedMap(limits.batches)
@@ -98,6 +102,7 @@ export class State {
     // A nonce outside the window can no longer be replayed: its timestamp would fail the skew check first.
     this.nonces.prune((timestamp) => Math.abs(seconds - timestamp) > WINDOW_SECONDS)
     this.issued.prune((entry) => entry.issuedAt + this.tokenExpiresIn * 1000 <= now)
+    this.tokens.prune((entry) => entry.issuedAt + this.tokenExpiresIn * 1000 <= now)
   }
 
   /** The token issued for `number`, if it still lives. */
@@ -135,6 +140,21 @@ export class State {
     return Either.right(done)
   }
 
+  /**
+   * Plays the worker opening the card and authorising the sub-merchant with a live token in the mini program:
+   * authorises the relation of the token's worker and sub-merchant. `undefined` when the token is unknown or expired.
+   */
+  authorize(token: string, now: number): Tokens.Token | undefined {
+    const issued = this.tokens.get(token)
+    if (issued === undefined || issued.issuedAt + this.tokenExpiresIn * 1000 <= now) return undefined
+    const key = Relations.key(issued.sub_mchid, issued.openid)
+    if (!this.relations.has(key)) this.relations.set(key, now)
+    if (issued.employment_type !== undefined && !this.employmentTypes.has(key)) {
+      this.employmentTypes.set(key, issued.employment_type)
+    }
+    return issued
+  }
+
   /** Forgets everything. */
   reset(): void {
     this.received.clear()
@@ -143,6 +163,7 @@ export class State {
     this.issued.clear()
     this.checks.clear()
     this.relations.clear()
+    this.tokens.clear()
     this.batches.clear()
     this.batchIds.clear()
     this.batchPlans.clear()

@@ -26,7 +26,7 @@ const ENCRYPTED = ["user_name", "id_card_number"]
  *
  * @internal
  */
-export const handle: Handler = ({ headers, request, settings }) =>
+export const handle: Handler = ({ headers, now, request, settings, state }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
     const fields = yield* Body.parseObject(request.body)
@@ -37,13 +37,29 @@ export const handle: Handler = ({ headers, request, settings }) =>
     yield* Body.text(fields, "sub_appid", { required: false })
     yield* Body.someAppId(fields)
     for (const field of ENCRYPTED) yield* Body.checkEncrypted(fields, field, settings.platformPrivateKey)
-    yield* Body.oneOf(fields, "employment_type", EMPLOYMENT_TYPES, false)
-    return () =>
-      JSON.stringify({
+    const employmentType = yield* Body.oneOf(fields, "employment_type", EMPLOYMENT_TYPES, false)
+    return () => {
+      const token = crypto.alphanumeric(32)
+      // Kept until it expires, so the worker's authorisation can be played later (`Simulator.authorizeToken`).
+      state.tokens.set(token, { openid, sub_mchid: subMchid, employment_type: employmentType, issuedAt: now })
+      return JSON.stringify({
         openid,
         mchid: settings.mchid,
         sub_mchid: subMchid,
-        token: crypto.alphanumeric(32),
+        token,
         expires_in: settings.tokenExpiresIn
       })
+    }
   })
+
+/**
+ * A token `createToken` issued: whose, for which sub-merchant, and when.
+ *
+ * @internal
+ */
+export interface Token {
+  readonly openid: string
+  readonly sub_mchid: string
+  readonly employment_type: string | undefined
+  readonly issuedAt: number
+}
