@@ -3,7 +3,7 @@ import { Redacted } from "effect"
 
 /** Plaintexts that must never appear in a log, span, error or snapshot. */
 export const USER_NAME = "张秘密"
-export const ID_CARD_NUMBER = "11010119900307231X"
+export const ID_CARD_NUMBER = "11010119900307002X"
 
 let sequence = 0
 

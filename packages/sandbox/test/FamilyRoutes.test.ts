@@ -42,7 +42,7 @@ const token = (overrides: Record<string, unknown> = {}) => ({
   sub_mchid: "1900000109",
   sub_appid: "wxa1111111",
   user_name: encrypt("张三", keys.platformPublicKey),
-  id_card_number: encrypt("110101199003078888", keys.platformPublicKey),
+  id_card_number: encrypt("110101199003078881", keys.platformPublicKey),
   ...overrides
 })
 
@@ -77,8 +77,10 @@ describe("Simulator: the rest of the payroll-card family", () => {
       const entity = json(ok)
       assert.deepStrictEqual(Object.keys(entity), ["openid", "mchid", "sub_mchid", "token", "expires_in"])
       assert.strictEqual(entity.expires_in, 1800)
-      // employment_type is optional here (omitempty in wechatpay-go).
+      // employment_type is optional here (omitempty in wechatpay-go); a check character X is a valid ID number.
       assert.strictEqual((yield* post("/v3/payroll-card/tokens", token())).status, 200)
+      const withX = token({ id_card_number: encrypt("11010119900307002X", keys.platformPublicKey) })
+      assert.strictEqual((yield* post("/v3/payroll-card/tokens", withX)).status, 200)
 
       const cases: ReadonlyArray<readonly [string, Record<string, unknown>, string]> = [
         ["no openid", token({ openid: undefined }), "openid"],
@@ -89,6 +91,13 @@ describe("Simulator: the rest of the payroll-card family", () => {
           "user_name"
         ],
         ["no id_card_number", token({ id_card_number: undefined }), "id_card_number"],
+        // GB 11643: 18 characters, the last a check digit over the first 17.
+        ["a short ID number", token({ id_card_number: encrypt("12345", keys.platformPublicKey) }), "id_card_number"],
+        [
+          "a wrong check digit",
+          token({ id_card_number: encrypt("110101199003078888", keys.platformPublicKey) }),
+          "id_card_number"
+        ],
         ["an unknown employment_type", token({ employment_type: "PART_TIME" }), "employment_type"]
       ]
       for (const [label, fields, field] of cases) {

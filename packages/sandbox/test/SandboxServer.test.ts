@@ -189,7 +189,7 @@ describe("SandboxServer", () => {
       return validFields(keys, {
         authenticate_number: `AXIOS${Date.now()}`,
         user_name: Rsa.encrypt("张三", platformKey),
-        id_card_number: Rsa.encrypt("110101199003078888", platformKey)
+        id_card_number: Rsa.encrypt("110101199003078881", platformKey)
       })
     }
 

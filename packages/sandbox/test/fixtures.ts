@@ -39,7 +39,7 @@ export const validFields = (
   project_name: "某项目",
   employer_name: "某用工企业",
   user_name: encrypt("张三", keys.platformPublicKey),
-  id_card_number: encrypt("110101199003078888", keys.platformPublicKey),
+  id_card_number: encrypt("110101199003078881", keys.platformPublicKey),
   employment_type: "LONG_TERM_EMPLOYMENT",
   authenticate_type: "SIGN_IN",
   ...overrides
