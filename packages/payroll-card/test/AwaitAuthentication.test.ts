@@ -59,7 +59,7 @@ describe("PayrollCard.awaitAuthentication", () => {
         const query = { authenticate_number: request.authenticate_number, sub_mchid: request.sub_mchid }
         const messages: Array<string> = []
         // Looks at 0 and 2 s; one at 4 s would be past 3 s. Then a timeout that is not whole seconds.
-        const cases = [
+        const cases: Array<PayrollCard.AwaitOptions> = [
           { interval: "2 seconds", timeout: "3 seconds" },
           { interval: "1 second", timeout: "2500 millis" }
         ]
