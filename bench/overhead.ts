@@ -147,8 +147,19 @@ const calls: Record<
 }
 const make = calls[layer]
 if (make === undefined) throw new Error(`--layer: one of ${Object.keys(calls).join(", ")}`)
+// With `--call-sites`, the time spent making each call (where a recorded call site is taken), apart from running it:
+// the median of single calls' times, which a busy machine's preemptions do not move as they move an average.
+let making: Array<number> = []
+const timedMake = () => {
+  const start = process.hrtime.bigint()
+  const effect = make()
+  making.push(Number(process.hrtime.bigint() - start) / 1_000)
+  return effect
+}
 const calling = (runtime: (typeof variants)[number]["runtime"]) =>
-  callSites === undefined ? () => runtime.runPromise(make()) : () => runtime.runPromise(Effect.suspend(make))
+  callSites === undefined ? () => runtime.runPromise(make()) : () => runtime.runPromise(Effect.suspend(timedMake))
+
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 const batch = async (call: () => Promise<unknown>, k: number, concurrency: number) => {
   let left = k
@@ -172,22 +183,35 @@ if (exactly !== undefined) {
 } else {
   for (const concurrency of [1, 32]) {
     const results = variants.map(() => [] as Array<number>)
+    const made = variants.map(() => [] as Array<number>)
     for (const { runtime } of variants) await batch(calling(runtime), Math.min(5_000, n), concurrency)
     for (let r = 0; r < rounds; r++) {
       // Alternating which goes first, so that neither always runs on a warmer or a busier machine.
       for (const v of r % 2 === 0 ? variants.keys() : [...variants.keys()].reverse()) {
         const cpu = process.cpuUsage()
+        making = made[v]!
         await batch(calling(variants[v]!.runtime), n, concurrency)
         const used = process.cpuUsage(cpu)
         results[v]!.push((used.user + used.system) / n)
       }
+    }
+    if (results.length === 2) {
+      // Each round's two batches ran back to back: their difference is steadier than the two medians'.
+      const differences = results[1]!.map((on, r) => on - results[0]![r]!)
+      console.log(
+        `${layer}, c=${concurrency}: call sites on cost ${
+          median(differences).toFixed(1)
+        } µs of CPU per call more (median of ${rounds} paired rounds)`
+      )
     }
     variants.forEach(({ label }, v) => {
       const sorted = results[v]!.sort((a, b) => a - b)
       console.log(
         `${label}, c=${concurrency}: CPU µs per call median ${sorted[Math.floor(rounds / 2)]!.toFixed(1)} (min ${
           sorted[0]!.toFixed(1)
-        }, max ${sorted[rounds - 1]!.toFixed(1)})`
+        }, max ${sorted[rounds - 1]!.toFixed(1)})${
+          callSites === undefined ? "" : `; making the call ${median(made[v]!).toFixed(2)} µs of it`
+        }`
       )
     })
   }
