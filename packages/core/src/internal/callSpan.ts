@@ -61,10 +61,8 @@ const frame = (error: Error): string => {
 /**
  * What a span declared at `definition` (a {@link site}) gives `Cause.pretty`: the declaration's frame, and the
  * frame of the `call` when there is one (as `Effect.fn` gives both), formatted once, when first asked for.
- *
- * @internal
  */
-export const trace = (definition: Error, call?: Error): () => string => {
+const trace = (definition: Error, call?: Error): () => string => {
   let stack: string | undefined
   return () => stack ??= call === undefined ? frame(definition) : `${frame(definition)}\n${frame(call)}`
 }
