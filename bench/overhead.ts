@@ -7,6 +7,7 @@
  * `--ops` the number of Effect runtime steps per call, which does not move with the machine's load.
  *
  *   npx tsx bench/overhead.ts [--n=10000] [--rounds=5] [--layer=full|execute|raw|transport] [--ops | --calls=N]
+ *     [--call-sites=on|off|both]
  *
  * `--calls=N` runs 1,000 calls to warm up and then N at concurrency 1, and nothing else: under
  * `valgrind --tool=cachegrind`, the difference in instructions between two values of N, divided by their
@@ -17,8 +18,12 @@
  *
  * `--layer` stops at one layer of the SDK: `execute` calls `WeChatPayClient.execute` with an encoded body,
  * `raw` sends the request through `WeChatPayClient.httpClient`, `transport` through `LeanHttpClient` alone.
+ *
+ * `--call-sites` makes each call inside the fiber that runs it (as a program's `Effect.gen` does; one more
+ * runtime step, an `Effect.suspend`), with `CallSite` recording (`on`) or not (`off`), to price the opt-in; `both`
+ * measures the two in one process, in alternating batches (fairer on a shared machine than two runs).
  */
-import { Encryptor, Signer, Verifier, WeChatPayClient } from "@effect-wechatpay/core"
+import { CallSite, Encryptor, Signer, Verifier, WeChatPayClient } from "@effect-wechatpay/core"
 import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
 import { PayrollCard, PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
 import { TestKeys } from "@effect-wechatpay/sandbox"
@@ -36,6 +41,10 @@ const rounds = Number(flag("rounds") ?? 5)
 const layer = flag("layer") ?? "full"
 const ops = flag("ops") !== undefined
 const exactly = flag("calls")
+const callSites = flag("call-sites")
+if (callSites !== undefined && !["on", "off", "both"].includes(callSites)) {
+  throw new Error("--call-sites: on, off or both")
+}
 
 let nonce = 0
 const server = Http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
@@ -92,12 +101,15 @@ const services = Layer.mergeAll(
   Encryptor.layer({ serialNo: keys.platformPublicKeyId, publicKey: keys.platformPublicKey }),
   LeanHttpClient.layer()
 )
-const runtime = ManagedRuntime.make(
-  Layer.provideMerge(WeChatPayClient.layer({ baseUrl }), services).pipe(
-    Layer.merge(ops ? Layer.merge(Supervisor.addSupervisor(counter), RuntimeFlags.enableOpSupervision) : Layer.empty)
-  )
+const base = Layer.provideMerge(WeChatPayClient.layer({ baseUrl }), services).pipe(
+  Layer.merge(ops ? Layer.merge(Supervisor.addSupervisor(counter), RuntimeFlags.enableOpSupervision) : Layer.empty)
 )
-await runtime.runtime()
+// One runtime per variant: with `--call-sites=both`, calls with call sites off and on, in alternating batches.
+const variants = (callSites === "both" ? ["off", "on"] : [callSites]).map((sites) => ({
+  label: sites === undefined ? layer : `${layer}, call sites ${sites}`,
+  runtime: ManagedRuntime.make(Layer.merge(base, sites === "on" ? CallSite.layer : Layer.empty))
+}))
+for (const { runtime } of variants) await runtime.runtime()
 
 let next = 0
 const userName = Redacted.make(USER_NAME)
@@ -135,9 +147,21 @@ const calls: Record<
 }
 const make = calls[layer]
 if (make === undefined) throw new Error(`--layer: one of ${Object.keys(calls).join(", ")}`)
-const call = () => runtime.runPromise(make())
+// With `--call-sites`, the time spent making each call (where a recorded call site is taken), apart from running it:
+// the median of single calls' times, which a busy machine's preemptions do not move as they move an average.
+let making: Array<number> = []
+const timedMake = () => {
+  const start = process.hrtime.bigint()
+  const effect = make()
+  making.push(Number(process.hrtime.bigint() - start) / 1_000)
+  return effect
+}
+const calling = (runtime: (typeof variants)[number]["runtime"]) =>
+  callSites === undefined ? () => runtime.runPromise(make()) : () => runtime.runPromise(Effect.suspend(timedMake))
 
-const batch = async (k: number, concurrency: number) => {
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+const batch = async (call: () => Promise<unknown>, k: number, concurrency: number) => {
   let left = k
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (left-- > 0) await call()
@@ -145,31 +169,52 @@ const batch = async (k: number, concurrency: number) => {
 }
 
 if (exactly !== undefined) {
-  await batch(1_000, 1)
-  await batch(Number(exactly), 1)
-  console.log(`${layer}: ${exactly} calls after 1,000 to warm up`)
+  const call = calling(variants[0]!.runtime)
+  await batch(call, 1_000, 1)
+  await batch(call, Number(exactly), 1)
+  console.log(`${variants[0]!.label}: ${exactly} calls after 1,000 to warm up`)
 } else if (ops) {
-  await batch(1_000, 1)
-  counter.steps = 0
-  await batch(1_000, 1)
-  console.log(`${layer}: ${counter.steps / 1_000} runtime steps per call`)
+  for (const { label, runtime } of variants) {
+    await batch(calling(runtime), 1_000, 1)
+    counter.steps = 0
+    await batch(calling(runtime), 1_000, 1)
+    console.log(`${label}: ${counter.steps / 1_000} runtime steps per call`)
+  }
 } else {
   for (const concurrency of [1, 32]) {
-    await batch(Math.min(5_000, n), concurrency)
-    const results: Array<number> = []
+    const results = variants.map(() => [] as Array<number>)
+    const made = variants.map(() => [] as Array<number>)
+    for (const { runtime } of variants) await batch(calling(runtime), Math.min(5_000, n), concurrency)
     for (let r = 0; r < rounds; r++) {
-      const cpu = process.cpuUsage()
-      await batch(n, concurrency)
-      const used = process.cpuUsage(cpu)
-      results.push((used.user + used.system) / n)
+      // Alternating which goes first, so that neither always runs on a warmer or a busier machine.
+      for (const v of r % 2 === 0 ? variants.keys() : [...variants.keys()].reverse()) {
+        const cpu = process.cpuUsage()
+        making = made[v]!
+        await batch(calling(variants[v]!.runtime), n, concurrency)
+        const used = process.cpuUsage(cpu)
+        results[v]!.push((used.user + used.system) / n)
+      }
     }
-    results.sort((a, b) => a - b)
-    console.log(
-      `${layer}, c=${concurrency}: CPU µs per call median ${results[Math.floor(rounds / 2)]!.toFixed(1)} (min ${
-        results[0]!.toFixed(1)
-      }, max ${results[rounds - 1]!.toFixed(1)})`
-    )
+    if (results.length === 2) {
+      // Each round's two batches ran back to back: their difference is steadier than the two medians'.
+      const differences = results[1]!.map((on, r) => on - results[0]![r]!)
+      console.log(
+        `${layer}, c=${concurrency}: call sites on cost ${
+          median(differences).toFixed(1)
+        } µs of CPU per call more (median of ${rounds} paired rounds)`
+      )
+    }
+    variants.forEach(({ label }, v) => {
+      const sorted = results[v]!.sort((a, b) => a - b)
+      console.log(
+        `${label}, c=${concurrency}: CPU µs per call median ${sorted[Math.floor(rounds / 2)]!.toFixed(1)} (min ${
+          sorted[0]!.toFixed(1)
+        }, max ${sorted[rounds - 1]!.toFixed(1)})${
+          callSites === undefined ? "" : `; making the call ${median(made[v]!).toFixed(2)} µs of it`
+        }`
+      )
+    })
   }
 }
-await runtime.dispose()
+for (const { runtime } of variants) await runtime.dispose()
 server.close()

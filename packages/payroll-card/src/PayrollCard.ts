@@ -378,17 +378,22 @@ export class AuthenticationTimeout extends Schema.TaggedError<AuthenticationTime
 )("AuthenticationTimeout", {
   /** The number the check was pre-ordered under (an identifier of the provider's, not personal data). */
   authenticateNumber: Schema.String,
-  /** How long it waited, in milliseconds. */
+  /** The configured timeout, in milliseconds. */
+  timeoutMillis: Schema.Number,
+  /** How long it had waited at its last look, in milliseconds (the look after would have come past the timeout). */
   waitedMillis: Schema.Number,
   /** How many times it asked. */
   polls: Schema.Number
 }) {
   override get message(): string {
-    return `identity check ${this.authenticateNumber} still AUTHENTICATE_PROCESSING after ${
-      Math.round(this.waitedMillis / 1000)
-    } s (${this.polls} polls)`
+    return `identity check ${this.authenticateNumber} still AUTHENTICATE_PROCESSING at the last look within its ${
+      exactly(this.timeoutMillis)
+    } timeout (${this.polls} polls, the last after ${exactly(this.waitedMillis)})`
   }
 }
+
+/** A duration as configured: whole seconds as seconds, anything finer in milliseconds, never rounded. */
+const exactly = (millis: number): string => millis % 1000 === 0 ? `${millis / 1000} s` : `${millis} ms`
 
 /**
  * Waits for the result of an identity check (获取核身结果, polled): asks every `interval` until the check is no
@@ -426,6 +431,7 @@ export const awaitAuthentication = Effect.fn("PayrollCard.awaitAuthentication")(
       if (waited + interval > timeout) {
         return yield* new AuthenticationTimeout({
           authenticateNumber: request.authenticate_number,
+          timeoutMillis: timeout,
           waitedMillis: waited,
           polls
         })

@@ -47,8 +47,34 @@ describe("PayrollCard.awaitAuthentication", () => {
         assert.strictEqual(yield* gets, 101)
         assert.strictEqual(
           timeout.message,
-          `identity check ${request.authenticate_number} still AUTHENTICATE_PROCESSING after 300 s (101 polls)`
+          `identity check ${request.authenticate_number} still AUTHENTICATE_PROCESSING at the last look within its 300 s timeout (101 polls, the last after 300 s)`
         )
+      }))
+
+    it.effect("the message names the configured timeout exactly, not how long it had waited at its last look", () =>
+      Effect.gen(function*() {
+        yield* Simulator.reset
+        const request = makeRequest()
+        yield* PayrollCard.preOrderWithAuth(request)
+        const query = { authenticate_number: request.authenticate_number, sub_mchid: request.sub_mchid }
+        const messages: Array<string> = []
+        // Looks at 0 and 2 s; one at 4 s would be past 3 s. Then a timeout that is not whole seconds.
+        const cases: Array<PayrollCard.AwaitOptions> = [
+          { interval: "2 seconds", timeout: "3 seconds" },
+          { interval: "1 second", timeout: "2500 millis" }
+        ]
+        for (const options of cases) {
+          const fiber = yield* Effect.fork(Effect.flip(PayrollCard.awaitAuthentication(query, options)))
+          yield* TestClock.adjust("10 seconds")
+          const error = yield* Fiber.join(fiber)
+          assert.strictEqual(error._tag, "AuthenticationTimeout")
+          if (error._tag === "AuthenticationTimeout") messages.push(error.message)
+        }
+        const checking = `identity check ${request.authenticate_number} still AUTHENTICATE_PROCESSING`
+        assert.deepStrictEqual(messages, [
+          `${checking} at the last look within its 3 s timeout (2 polls, the last after 2 s)`,
+          `${checking} at the last look within its 2500 ms timeout (3 polls, the last after 2 s)`
+        ])
       }))
 
     it.effect("fails at once with getAuthentication's error, e.g. ORDER_NOT_EXIST for a number never pre-ordered", () =>
