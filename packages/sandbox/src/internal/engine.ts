@@ -136,12 +136,14 @@ const signed = (
   body: string,
   nowSeconds: number,
   extra: Readonly<Record<string, string>> | undefined,
-  fault: Fault | undefined
+  fault: Fault | undefined,
+  named: string | undefined
 ): SimulatedResponse => {
   const timestamp = String(fault?._tag === "StaleTimestamp" ? nowSeconds - (fault.seconds ?? 600) : nowSeconds)
   const nonce = crypto.alphanumeric(32)
-  // The key ring says who signs: the public key, the certificate in use, or either during a migration.
-  const signer = engine.settings.keys.signing()
+  // The key ring says who signs: the public key, the certificate in use, or in mixed mode the key the request's
+  // `Wechatpay-Serial` names (WeChat's migration guide, 如何从平台证书切换成微信支付公钥 §4.5).
+  const signer = engine.settings.keys.signingFor(named)
   const signature = fault?._tag === "BadSignature"
     ? NodeCrypto.randomBytes(256).toString("base64")
     : fault?._tag === "SignatureProbe"
@@ -165,8 +167,13 @@ const signed = (
   }
 }
 
-const problemResponse = (engine: Engine, problem: Problem.Problem, nowSeconds: number): SimulatedResponse =>
-  signed(engine, problem.status, Problem.render(problem), nowSeconds, problem.headers, undefined)
+const problemResponse = (
+  engine: Engine,
+  problem: Problem.Problem,
+  nowSeconds: number,
+  named: string | undefined
+): SimulatedResponse =>
+  signed(engine, problem.status, Problem.render(problem), nowSeconds, problem.headers, undefined, named)
 
 /**
  * Answers one request at `Clock` time `now` (milliseconds).
@@ -209,7 +216,7 @@ const answer = (
   const respond = (response: SimulatedResponse, truncateAfterBytes?: number): Outcome =>
     Outcome.Respond({ response, ...delay, ...(truncateAfterBytes === undefined ? {} : { truncateAfterBytes }) })
   const refuse = (problem: Problem.Problem) => ({
-    outcome: respond(problemResponse(engine, problem, nowSeconds)),
+    outcome: respond(problemResponse(engine, problem, nowSeconds, headers["wechatpay-serial"])),
     code: problem.code
   })
 
@@ -242,7 +249,7 @@ const answer = (
   state.nonces.set(credentials.nonce, credentials.timestamp)
   const text = answer()
   const body = fault?._tag === "EmptyBody" ? "" : text
-  const response = signed(engine, 200, body, nowSeconds, undefined, fault)
+  const response = signed(engine, 200, body, nowSeconds, undefined, fault, headers["wechatpay-serial"])
   if (fault?._tag === "Truncate") {
     const length = Buffer.byteLength(body, "utf8")
     const bytes = fault.bytes ?? Math.floor(length / 2)

@@ -58,6 +58,19 @@ export class KeyRing {
   }
 
   /**
+   * The key that signs the answer to a request naming `serial` in its `Wechatpay-Serial`: in mixed mode, the key it
+   * names when that is the public key or a listed certificate (a merchant migrating chooses which key verifies its
+   * answers, WeChat's 如何从平台证书切换成微信支付公钥 §4.5); otherwise, and in the other modes, `signing()`.
+   */
+  signingFor(serial: string | undefined): NamedKey {
+    if (this.mode !== "mixed" || serial === undefined) return this.signing()
+    const wanted = serial.toUpperCase()
+    if (wanted === this.publicKey.serial.toUpperCase()) return this.publicKey
+    const certificate = this.certificates.find((c) => c.serialNo === wanted)
+    return certificate === undefined ? this.signing() : { serial: certificate.serialNo, privateKey: certificate.privateKey }
+  }
+
+  /**
    * The private key for the serial a request names, compared case-insensitively as WeChat does; otherwise the
    * key the mode expects, so that the request fails with WeChat's own "unknown serial" answer.
    */
