@@ -4,8 +4,18 @@
  *
  * Every key flag is optional; a missing key pair is generated, and `--write-keys DIR` saves what a client needs
  * (`merchant_private_key.pem`, `platform_public_key.pem`, and `api_v3_key.txt` in certificate or mixed mode; mode
- * 0600). Each file is written to a fresh temporary file and renamed into place, so a symlink planted at a key's
- * path is replaced, never written through. Private keys and the APIv3 key are never printed.
+ * 0600; a platform key or APIv3 key given by flag is saved too). Each file is written to a fresh temporary file and
+ * renamed into place, so a symlink planted at a key's path is replaced, never written through. Private keys and the
+ * APIv3 key are never printed.
+ *
+ * At startup it prints the `export WECHATPAY_…=…` lines that point `WeChatPay.layerConfig()` at it (base URL, ids,
+ * and the key files as `…_FILE` variables), and `--env-file FILE` writes the same lines to FILE, for
+ * `node --env-file=FILE` or `. FILE` in a shell:
+ *
+ * ```sh
+ * npx effect-wechatpay-sandbox --write-keys .sandbox-keys --env-file .sandbox.env
+ * npx tsx --env-file=.sandbox.env app.ts
+ * ```
  *
  * It logs one line per request it answers (method, path, status, WeChat's code). Another process can play the
  * worker through the admin route it prints at startup:
@@ -21,6 +31,7 @@ import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
+import * as ClientEnv from "./internal/clientEnv.js"
 import * as SandboxServer from "./SandboxServer.js"
 import * as Simulator from "./Simulator.js"
 import * as TestKeys from "./TestKeys.js"
@@ -40,8 +51,14 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
   --api-v3-key KEY                the merchant's APIv3 key, 32 characters, which encrypts certificates (default
                                   in certificate and mixed mode: generated, written to api_v3_key.txt with
                                   --write-keys)
-  --write-keys DIR                write generated keys a client needs into DIR (mode 0600)
+  --write-keys DIR                write the keys a client needs into DIR (mode 0600): the generated merchant
+                                  private key, the platform public key, the APIv3 key (certificate, mixed mode)
+  --env-file FILE                 also write the export lines below to FILE (for node --env-file=FILE, or
+                                  . FILE in a shell)
   -h, --help                      show this help
+
+At startup it prints "export WECHATPAY_…=…" lines, the variables WeChatPay.layerConfig() reads: the base
+URL, mchid, serial, key id and the files --write-keys wrote (…_FILE). No private key or APIv3 key is printed.
 
 Admin route (unsigned, never a WeChat path): POST /sandbox/authentications/{authenticate_number}/complete
 with {"result":"SUCCESS"} or {"result":"FAILED","reason":"…"} completes an identity check as the worker would.
@@ -108,6 +125,7 @@ export const program = (args: ReadonlyArray<string>) =>
           "key-mode": { type: "string" },
           "api-v3-key": { type: "string" },
           "write-keys": { type: "string" },
+          "env-file": { type: "string" },
           help: { type: "boolean", short: "h" }
         }
       })
@@ -145,10 +163,13 @@ export const program = (args: ReadonlyArray<string>) =>
     const read = (file: string) => Effect.sync(() => Fs.readFileSync(file, "utf8"))
     const writeDir = values["write-keys"]
     const written: Array<string> = []
-    const write = (name: string, pem: string) =>
+    const files: { -readonly [K in keyof ClientEnv.Files]: string } = {}
+    const write = (name: string, pem: string, key?: keyof ClientEnv.Files) =>
       Effect.sync(() => {
         if (writeDir === undefined) return
-        written.push(writeKeyFile(writeDir, name, pem))
+        const file = writeKeyFile(writeDir, name, pem)
+        written.push(file)
+        if (key !== undefined) files[key] = file
       })
 
     let merchantPublicKey: string
@@ -157,7 +178,7 @@ export const program = (args: ReadonlyArray<string>) =>
     } else {
       const pair = yield* TestKeys.generate
       merchantPublicKey = pair.publicKey
-      yield* write("merchant_private_key.pem", pair.privateKey)
+      yield* write("merchant_private_key.pem", pair.privateKey, "merchantPrivateKey")
     }
     let platformPrivateKey: string
     let platformPublicKey: string
@@ -168,13 +189,15 @@ export const program = (args: ReadonlyArray<string>) =>
       const pair = yield* TestKeys.generate
       platformPrivateKey = pair.privateKey
       platformPublicKey = pair.publicKey
-      yield* write("platform_public_key.pem", platformPublicKey)
     }
+    // Derived or generated, the public half is what a client verifies with: saved either way.
+    yield* write("platform_public_key.pem", platformPublicKey, "platformPublicKey")
 
     // Public-key mode needs no APIv3 key (no certificates to encrypt), so none is generated or written.
     const apiV3Key = givenApiV3Key ??
       (keyMode === "publicKey" ? undefined : Crypto.randomBytes(24).toString("base64").replace(/[+/]/g, "x"))
-    if (givenApiV3Key === undefined && apiV3Key !== undefined) yield* write("api_v3_key.txt", apiV3Key)
+    // Given or generated, the client needs it in a file: the export lines point at files, never at a value.
+    if (apiV3Key !== undefined) yield* write("api_v3_key.txt", apiV3Key, "apiV3Key")
 
     const options: Simulator.Options = {
       mchid: values.mchid ?? "1900000001",
@@ -191,6 +214,24 @@ export const program = (args: ReadonlyArray<string>) =>
     return yield* Effect.gen(function*() {
       const server = yield* SandboxServer.SandboxServer
       const certificates = yield* Effect.flatMap(Simulator.Simulator, (simulator) => simulator.certificates)
+      const exports = ClientEnv.lines({
+        url: server.url,
+        mchid: options.mchid,
+        merchantSerialNo: options.merchantSerialNo,
+        platformPublicKeyId: options.platformPublicKeyId,
+        keyMode,
+        files,
+        missing: (key) =>
+          writeDir === undefined
+            ? "not saved (start with --write-keys DIR)"
+            : key === "merchantPrivateKey"
+            ? "the private key of the pair given as --merchant-public-key"
+            : "not saved"
+      })
+      const envFile = values["env-file"]
+      if (envFile !== undefined) {
+        yield* Effect.sync(() => writeKeyFile(Path.dirname(envFile), Path.basename(envFile), `${exports.join("\n")}\n`))
+      }
       yield* Console.log(
         [
           `WeChat Pay sandbox listening on ${server.url}`,
@@ -210,6 +251,10 @@ export const program = (args: ReadonlyArray<string>) =>
           ...(givenApiV3Key === undefined && apiV3Key !== undefined && writeDir === undefined
             ? ["  warning: the APIv3 key was generated but not saved (use --write-keys DIR or --api-v3-key)"]
             : []),
+          "",
+          "Point a client at it: WeChatPay.layerConfig() reads these (paste them into a shell, or use --env-file FILE):",
+          ...exports.map((line) => `  ${line}`),
+          ...(envFile === undefined ? [] : [`  (also written to ${envFile})`]),
           "",
           "Complete an identity check as the worker would (admin route, unsigned):",
           `  curl -X POST -d '{"result":"SUCCESS"}' ${server.url}${
