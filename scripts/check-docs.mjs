@@ -101,7 +101,8 @@ for (const readme of readmes.filter((file) => Fs.existsSync(Path.join(root, file
   for (let i = 0; i < lines.length; i++) {
     const fence = /^```(ts|typescript|tsx|mts|cts|js|javascript|jsx|mjs|cjs)\b\s*(.*)$/.exec(lines[i])
     if (fence === null) {
-      if (/^```\S/.test(lines[i])) while (++i < lines.length && !/^```\s*$/.test(lines[i])); // another language
+      if (/^```\S/.test(lines[i])) { while (++i < lines.length && !/^```\s*$/.test(lines[i])); // another language
+       }
       continue
     }
     const start = i + 1
@@ -109,13 +110,17 @@ for (const readme of readmes.filter((file) => Fs.existsSync(Path.join(root, file
     while (++i < lines.length && !/^```\s*$/.test(lines[i])) code.push(lines[i])
     const kind = { "": "compile", program: "program", test: "test" }[fence[2].trim()]
     if (!/^(ts|typescript)$/.test(fence[1]) || kind === undefined) {
-      unmarked.push(`${readme}:${start}: \`\`\`${fence[1]} ${fence[2]}: write it as \`\`\`ts, \`\`\`ts program or \`\`\`ts test`)
+      unmarked.push(
+        `${readme}:${start}: \`\`\`${fence[1]} ${fence[2]}: write it as \`\`\`ts, \`\`\`ts program or \`\`\`ts test`
+      )
       continue
     }
     const include = /^\/\/ @include (\d+)/.exec(code[0] ?? "")
     const marker = code[include === null ? 0 : 1] ?? ""
     if (kind === "compile" && !/^\/\/ fragment: \S/.test(marker)) {
-      unmarked.push(`${readme}:${start}: a \`\`\`ts block that does not run: mark it \`\`\`ts program or \`\`\`ts test, or say why it is a fragment on its first line (\`// fragment: …\`)`)
+      unmarked.push(
+        `${readme}:${start}: a \`\`\`ts block that does not run: mark it \`\`\`ts program or \`\`\`ts test, or say why it is a fragment on its first line (\`// fragment: …\`)`
+      )
     }
     const prefix = include === null ? [] : found[Number(include[1]) - 1].code
     found.push({ code })
