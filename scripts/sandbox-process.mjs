@@ -47,11 +47,11 @@ export const startSandbox = async ({ command, prefix = [], cwd, keys, extra = []
   }
 }
 
-/** The `export NAME=value` lines of the CLI's output, read as a shell reads them (single quotes undone). */
+/** The `export NAME=value` lines of the CLI's output, read as a shell reads them (quotes undone). */
 export const parseExports = (output) =>
   Object.fromEntries(
     [...output.matchAll(/^\s*export (WECHATPAY_[A-Z0-9_]+)=(.*)$/gm)].map(([, name, value]) => [
       name,
-      value.startsWith("'") ? value.slice(1, -1).replaceAll(`'\\''`, "'") : value
+      /^["']/.test(value) ? value.slice(1, -1).replaceAll(`'\\''`, "'") : value
     ])
   )

@@ -2,10 +2,12 @@ import { WeChatPay, WeChatPayClient } from "@effect-wechatpay/core"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Console, Deferred, Effect, Fiber, Layer, Schema } from "effect"
+import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Cli from "../src/Cli.js"
+import * as TestKeys from "../src/TestKeys.js"
 
 /** Runs the CLI in this process with a console that records what it prints; resolves once it is listening. */
 const startCli = (args: ReadonlyArray<string>) =>
@@ -27,12 +29,12 @@ const startCli = (args: ReadonlyArray<string>) =>
     return printed.join("\n")
   })
 
-/** The `export WECHATPAY_…=…` lines of the output, as a shell would read them (single quotes undone). */
+/** The `export WECHATPAY_…=…` lines of the output, as a shell would read them (quotes undone). */
 const exportsOf = (output: string): Map<string, string> =>
   new Map(
     [...output.matchAll(/^\s*export (WECHATPAY_[A-Z0-9_]+)=(.*)$/gm)].map(([, name, value]) => [
       name!,
-      value!.startsWith("'") ? value!.slice(1, -1).replaceAll(`'\\''`, "'") : value!
+      /^["']/.test(value!) ? value!.slice(1, -1).replaceAll(`'\\''`, "'") : value!
     ])
   )
 
@@ -114,6 +116,57 @@ describe("sandbox CLI: what a client needs", () => {
         assert.match(output, /# WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: not saved \(start with --write-keys DIR\)/)
         assert.match(output, /# WECHATPAY_API_V3_KEY_FILE: not saved/)
         assert.match(output, /^\s*export WECHATPAY_PUBLIC_KEY_ID=PUB_KEY_ID_/m)
+      }),
+    { timeout: 30_000 }
+  )
+
+  it.scopedLive(
+    "keys given by flag: the platform key's public half is saved and exported, the merchant key's line says whose",
+    () =>
+      Effect.gen(function*() {
+        const dir = scratch()
+        const merchant = yield* TestKeys.generate
+        const platform = yield* TestKeys.generate
+        Fs.writeFileSync(Path.join(dir, "merchant_public.pem"), merchant.publicKey)
+        Fs.writeFileSync(Path.join(dir, "platform_private.pem"), platform.privateKey)
+        const output = yield* startCli([
+          "--merchant-public-key",
+          Path.join(dir, "merchant_public.pem"),
+          "--platform-private-key",
+          Path.join(dir, "platform_private.pem"),
+          "--write-keys",
+          Path.join(dir, "keys")
+        ])
+        const file = exportsOf(output).get("WECHATPAY_PUBLIC_KEY_FILE")
+        assert.strictEqual(file, Path.join(dir, "keys", "platform_public_key.pem"))
+        assert.strictEqual(Fs.readFileSync(file!, "utf8"), platform.publicKey)
+        assert.match(output, /# WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: the private key of the pair given as --merchant/)
+        Fs.rmSync(dir, { recursive: true })
+      }),
+    { timeout: 30_000 }
+  )
+
+  it.scopedLive(
+    "a key path that needs quoting reads the same in a shell and with node --env-file",
+    () =>
+      Effect.gen(function*() {
+        const dir = Path.join(scratch(), "keys dir's")
+        const envFile = Path.join(dir, "sandbox.env")
+        yield* startCli(["--write-keys", dir, "--env-file", envFile])
+        const expected = Path.join(dir, "platform_public_key.pem")
+        const shell = ChildProcess.execFileSync("/bin/sh", [
+          "-c",
+          `. "$0"; printf %s "$WECHATPAY_PUBLIC_KEY_FILE"`,
+          envFile
+        ])
+        const node = ChildProcess.execFileSync(process.execPath, [
+          `--env-file=${envFile}`,
+          "-e",
+          "process.stdout.write(process.env.WECHATPAY_PUBLIC_KEY_FILE)"
+        ])
+        assert.strictEqual(shell.toString(), expected)
+        assert.strictEqual(node.toString(), expected)
+        Fs.rmSync(Path.dirname(dir), { recursive: true })
       }),
     { timeout: 30_000 }
   )

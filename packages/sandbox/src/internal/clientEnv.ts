@@ -25,8 +25,15 @@ export interface Input {
   readonly missing: (key: keyof Files) => string
 }
 
-// Single quotes only when needed, so the usual line (a plain path) reads as it is; `'\''` closes, escapes, reopens.
-const quote = (value: string): string => /^[\w./:@%+,=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`
+// Quoted only when needed, so the usual line (a plain path) reads as it is, and quoted so that a shell and node's
+// env-file parser read the same value: double quotes unless a shell would expand something inside them, then single
+// quotes (literal in both); a value holding a single quote and such a character reads right in a shell only.
+const quote = (value: string): string => {
+  if (/^[\w./:@%+,=-]+$/.test(value)) return value
+  if (!/["$`\\\n]/.test(value)) return `"${value}"`
+  if (!/['\n]/.test(value)) return `'${value}'`
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
 
 /**
  * The lines, in the order `layerConfig` documents its variables. The mode decides the platform-key variables: the
