@@ -28,18 +28,15 @@ const program = Effect.gen(function*() {
   const received = yield* Deferred.make<typeof Transaction.Type>()
   let deliveries = 0
 
-  // The merchant's route. A handler failure answers 500, so WeChat sends the notification again later.
-  const router = HttpRouter.empty.pipe(
-    HttpRouter.post(
-      "/wechatpay/notify",
-      Notification.httpApp(Transaction, (notification) =>
-        Effect.gen(function*() {
-          if (++deliveries === 1) return yield* Effect.fail("database busy, try again")
-          yield* Console.log(`${notification.event_type} ${notification.id}: ${notification.resource.out_trade_no}`)
-          yield* Deferred.succeed(received, notification.resource)
-        }))
-    )
-  )
+  // The merchant's route, built at start (it fails here without an APIv3 key). A handler failure answers 500, so
+  // WeChat sends the notification again later.
+  const notify = yield* Notification.httpApp(Transaction, (notification) =>
+    Effect.gen(function*() {
+      if (++deliveries === 1) return yield* Effect.fail("database busy, try again")
+      yield* Console.log(`${notification.event_type} ${notification.id}: ${notification.resource.out_trade_no}`)
+      yield* Deferred.succeed(received, notification.resource)
+    }))
+  const router = HttpRouter.empty.pipe(HttpRouter.post("/wechatpay/notify", notify))
   yield* Layer.launch(HttpServer.serve(router)).pipe(Effect.forkScoped)
   const server = yield* HttpServer.HttpServer
   const address = server.address._tag === "TcpAddress" ? server.address : yield* Effect.dieMessage("no TCP address")

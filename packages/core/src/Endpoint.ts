@@ -23,6 +23,31 @@ import type * as WeChatPayError from "./WeChatPayError.js"
 
 type Fields<S extends Schema.Schema.All> = Extract<keyof Schema.Schema.Encoded<S>, string>
 
+/**
+ * An answer field that echoes a request field: a name both have at the top level, or a request field and the
+ * dotted path of the answer field that echoes it, for answers that nest (`{ request: "out_batch_no", answer:
+ * "transfer_batch.out_batch_no" }`).
+ *
+ * @example
+ * ```ts
+ * import type { Schema } from "effect"
+ * import type { Endpoint } from "@effect-wechatpay/core"
+ *
+ * declare const Request: Schema.Struct<{ out_batch_no: typeof Schema.String }>
+ * declare const Answer: Schema.Struct<{ transfer_batch: Schema.Struct<{ out_batch_no: typeof Schema.String }> }>
+ * const nested: Endpoint.Echo<typeof Request, typeof Answer> = {
+ *   request: "out_batch_no",
+ *   answer: "transfer_batch.out_batch_no"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Echo<Request extends Schema.Schema.All, Response extends Schema.Schema.All> =
+  | (Fields<Request> & Fields<Response>)
+  | { readonly request: Fields<Request>; readonly answer: string }
+
 const hasBody = (method: HttpMethod) => method !== "GET" && method !== "HEAD" && method !== "DELETE"
 
 /**
@@ -59,8 +84,8 @@ export interface Endpoint<
   readonly response: Response
   /** Request fields safe to put on the call's span (never an identifier of a person). */
   readonly annotate: ReadonlyArray<Fields<Request>>
-  /** Answer fields that echo the request field of the same name, to bind an answer to its request. */
-  readonly echo: ReadonlyArray<Fields<Request> & Fields<Response>>
+  /** Answer fields that echo a request field, to bind an answer to its request. */
+  readonly echo: ReadonlyArray<Echo<Request, Response>>
   /** Whether the request has encrypted fields: then `Wechatpay-Serial` names the `Encryptor`'s key. */
   readonly encrypted: boolean
 }
@@ -101,13 +126,22 @@ export const make = <
   readonly response: Response
   readonly query?: ReadonlyArray<Fields<Request>> | undefined
   readonly annotate?: ReadonlyArray<Fields<Request>> | undefined
-  readonly echo?: ReadonlyArray<Fields<Request> & Fields<Response>> | undefined
+  readonly echo?: ReadonlyArray<Echo<Request, Response>> | undefined
 }): Endpoint<Request, Response, Name> => {
   const pathParams = Array.from(options.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!)
   const query = options.query ?? []
   const fields = Validation.fieldNames(options.request.ast)
   // A declaration that would drop or invent a field is a bug in the declaration: say so when it is made.
-  const unknown = [...pathParams, ...query].filter((name) => fields !== undefined && !fields.includes(name))
+  const echoed = (options.echo ?? []).map((e) => typeof e === "string" ? { request: e, answer: e } : e)
+  const unknown = [...pathParams, ...query, ...echoed.map((e) => e.request)].filter((name) =>
+    fields !== undefined && !fields.includes(name)
+  )
+  const unanswered = echoed.filter((e) => !Validation.hasPath(options.response.ast, e.answer.split(".")))
+  if (unanswered.length > 0) {
+    throw new globalThis.Error(
+      `Endpoint ${options.name}: no answer field ${unanswered.map((e) => e.answer).join(", ")} to echo the request`
+    )
+  }
   const unsent = hasBody(options.method) || fields === undefined
     ? []
     : fields.filter((name) => !pathParams.includes(name) && !query.includes(name as Fields<Request>))
@@ -198,6 +232,8 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
   const refuse = (issues: ReadonlyArray<WeChatPayError.ValidationIssue>) =>
     Effect.fail(Validation.refuse(issues, endpoint.method, endpoint.path))
   const outOfBody = new Set<string>([...endpoint.pathParams, ...endpoint.query])
+  // Keyed by the answer's path: `Echo.mismatch` walks a dotted one.
+  const echoes = endpoint.echo.map((e) => typeof e === "string" ? { request: e as string, answer: e as string } : e)
 
   /** The request as sent, from its encoded fields; the call's span gets the fields it may show. */
   const send = (
@@ -239,10 +275,10 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
     }
     // The answer must echo what this request sent (a field the request left out binds nothing).
     let echo: Record<string, string | number | boolean> | undefined
-    for (const name of endpoint.echo) {
-      const value = encoded[name]
+    for (const { answer, request } of echoes) {
+      const value = encoded[request]
       if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-        ;(echo ??= {})[name] = value
+        ;(echo ??= {})[answer] = value
       }
     }
     return client.execute(

@@ -1,15 +1,17 @@
 /**
  * Callbacks (notifications) from WeChat Pay: payments, refunds, transfers all share one format. `decode`
  * verifies the `Wechatpay-*` headers against the key ring, decrypts the AEAD `resource` with the APIv3 key and
- * decodes it with a schema; `httpApp` mounts that in an `HttpRouter`, acknowledging each notification id once.
+ * decodes it with a schema; `httpApp` builds the route for an `HttpRouter`, acknowledging a notification only once
+ * its handler succeeded.
  *
  * @since 0.1.0
  */
-import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import type { HttpApp } from "@effect/platform"
-import { Cause, Context, Duration, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import type { HttpApp, HttpServerRequest } from "@effect/platform"
+import { Context, type Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as Aead from "./Aead.js"
-import * as NotificationStore from "./NotificationStore.js"
+import * as NotificationApp from "./internal/notificationApp.js"
+import * as Validation from "./internal/validation.js"
+import type * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
 
 /**
@@ -156,6 +158,11 @@ const decodeEnvelope = Schema.decodeUnknownOption(Envelope)
  * @category models
  */
 export interface Service {
+  /**
+   * Succeeds when notifications can be decrypted; fails with `NotConfigured`, naming `apiV3Key` /
+   * `WECHATPAY_API_V3_KEY`, when there is no APIv3 key. {@link httpApp} checks it when the app is built.
+   */
+  readonly requireApiV3Key: Effect.Effect<void, NotificationError>
   /** Verifies, decrypts and decodes one notification; keeps no state. */
   readonly decode: <A, I, R>(
     input: Input,
@@ -182,6 +189,14 @@ export class Notification extends Context.Tag("@effect-wechatpay/core/Notificati
 
 const utf8 = new TextDecoder("utf-8", { fatal: false })
 
+const notConfigured = () =>
+  new NotificationError({
+    reason: "NotConfigured",
+    description:
+      "no APIv3 key: set apiV3Key in WeChatPay.layer (or WECHATPAY_API_V3_KEY / WECHATPAY_API_V3_KEY_FILE for " +
+      "WeChatPay.layerConfig) to decrypt notifications"
+  })
+
 /**
  * Builds the decoder over the {@link Verifier.Verifier} in context and the APIv3 key. Without a key, every
  * decode fails with `NotConfigured`.
@@ -202,15 +217,11 @@ export const make = (
 ): Effect.Effect<Service, never, Verifier.Verifier> =>
   Effect.map(Verifier.Verifier, (verifier) =>
     Notification.of({
+      requireApiV3Key: options.apiV3Key === undefined ? Effect.fail(notConfigured()) : Effect.void,
       decode: <A, I, R>(input: Input, resource: Schema.Schema<A, I, R>) =>
         Effect.gen(function*() {
           const apiV3Key = options.apiV3Key
-          if (apiV3Key === undefined) {
-            return yield* new NotificationError({
-              reason: "NotConfigured",
-              description: "no APIv3 key: configure apiV3Key (WECHATPAY_API_V3_KEY) to decrypt notifications"
-            })
-          }
+          if (apiV3Key === undefined) return yield* notConfigured()
           yield* verifier.verify(input).pipe(
             Effect.mapError((e) =>
               new NotificationError({
@@ -253,12 +264,9 @@ const decodeResource = <A, I, R>(plaintext: Redacted.Redacted<string>, schema: S
       return yield* fail("the decrypted resource is not JSON")
     }
     return yield* Schema.decodeUnknown(schema, { onExcessProperty: "ignore" })(json).pipe(
-      Effect.mapError((error) => {
-        const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-          issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")
-        )
-        return fail(`the decrypted resource does not match the schema at ${[...new Set(paths)].join(", ")}`)
-      })
+      Effect.mapError((error) =>
+        fail(`the decrypted resource does not match the schema at ${Validation.failingPaths(error)}`)
+      )
     )
   })
 
@@ -303,13 +311,13 @@ export const decode = <A, I, R>(
   Effect.flatMap(Notification, (service) => service.decode(input, resource))
 
 /**
- * How {@link httpApp} answers and remembers.
+ * How {@link httpApp} reads, answers and remembers.
  *
  * @example
  * ```ts
  * import type { Notification } from "@effect-wechatpay/core"
  *
- * const options: Notification.HttpAppOptions = { timeToLive: "2 days", successStatus: 200 }
+ * const options: Notification.HttpAppOptions = { timeToLive: "2 days", successStatus: 200, readTimeout: "5 seconds" }
  * ```
  *
  * @since 0.1.0
@@ -320,32 +328,42 @@ export interface HttpAppOptions {
   readonly timeToLive?: Duration.DurationInput | undefined
   /** 200 or 204 (default), both mean "received" to WeChat. */
   readonly successStatus?: 200 | 204 | undefined
+  /**
+   * How long the body may take to arrive once the headers did (default 10 seconds; WeChat's own sender gives up
+   * after 5): past it the notification is answered 408, so a client that sends headers and stalls holds no fiber.
+   */
+  readonly readTimeout?: Duration.DurationInput | undefined
 }
 
-const MAX_BODY = 1024 * 1024
-
-const failure = (status: number, message: string) =>
-  HttpServerResponse.unsafeJson({ code: "FAIL", message }, { status })
-
 /**
- * An `HttpApp` for a notification route: reads the raw body, decodes it, runs `handler` once per notification id
- * (a repeat is acknowledged without running it again), and answers 204 (or 200). A refused notification gets a
- * 4xx, a failed handler or store a 500, each with WeChat's `{"code":"FAIL","message":…}`, so WeChat retries.
- * A handler that fails unmarks its id, so the retry runs it again.
+ * Builds the `HttpApp` of a notification route, and fails with `NotConfigured` (naming `apiV3Key` /
+ * `WECHATPAY_API_V3_KEY`) when there is no APIv3 key, so a misconfigured server fails at start, not at its first
+ * callback.
+ *
+ * The app reads the raw body (at most 1 MiB, within `readTimeout`), verifies and decodes it, and answers 2xx only
+ * for a notification whose handler succeeded, now or on an earlier delivery:
+ * - the id is recorded in the {@link NotificationStore.NotificationStore} only after `handler` succeeded, and a
+ *   delivery of a recorded id is acknowledged without running it again;
+ * - a delivery that arrives while a run of the same id is in progress in this app is answered 503, so WeChat sends
+ *   it again later;
+ * - a failed or interrupted handler (the server interrupts it when WeChat gives up waiting) records nothing and
+ *   answers 500, and a store that cannot be read or written answers 500: WeChat retries on its schedule;
+ * - a refused notification answers 4xx (500 for `Schema`), with WeChat's `{"code":"FAIL","message":…}`.
  *
  * @example
  * ```ts
- * import { HttpRouter } from "@effect/platform"
- * import { Effect, Schema } from "effect"
+ * import { HttpRouter, HttpServer } from "@effect/platform"
+ * import { Effect, Layer, Schema } from "effect"
  * import { Notification } from "@effect-wechatpay/core"
  *
  * const Transaction = Schema.Struct({ out_trade_no: Schema.String, trade_state: Schema.String })
- * const router = HttpRouter.empty.pipe(
- *   HttpRouter.post(
- *     "/wechatpay/notify",
- *     Notification.httpApp(Transaction, (n) => Effect.log(`${n.resource.out_trade_no}: ${n.resource.trade_state}`))
+ * const ServerLive = Effect.gen(function*() {
+ *   const notify = yield* Notification.httpApp(
+ *     Transaction,
+ *     (n) => Effect.log(`${n.resource.out_trade_no}: ${n.resource.trade_state}`)
  *   )
- * )
+ *   return HttpRouter.empty.pipe(HttpRouter.post("/wechatpay/notify", notify), HttpServer.serve())
+ * }).pipe(Layer.unwrapEffect)
  * ```
  *
  * @since 0.1.0
@@ -355,48 +373,12 @@ export const httpApp = <A, I, R, E, R2>(
   resource: Schema.Schema<A, I, R>,
   handler: (notification: Decoded<A>) => Effect.Effect<unknown, E, R2>,
   options: HttpAppOptions = {}
-): HttpApp.Default<
-  never,
-  Notification | NotificationStore.NotificationStore | HttpServerRequest.HttpServerRequest | R | R2
-> => {
-  const timeToLive = Duration.decode(options.timeToLive ?? "1 day")
-  const ok = HttpServerResponse.empty({ status: options.successStatus ?? 204 })
-  return Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    // Notifications are a few kilobytes: a larger body is not from WeChat, and is refused before it is read
-    // where the server can (a Content-Length, node's streaming limit), else once read.
-    const tooLarge = failure(413, "a notification body is at most 1 MiB")
-    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY) return tooLarge
-    const body = yield* Effect.option(HttpIncomingMessage.withMaxBodySize(request.arrayBuffer, Option.some(MAX_BODY)))
-    if (Option.isNone(body)) return failure(400, "the body could not be read")
-    if (body.value.byteLength > MAX_BODY) return tooLarge
-    const decoded = yield* Effect.either(
-      decode({ headers: request.headers, body: new Uint8Array(body.value) }, resource)
-    )
-    if (decoded._tag === "Left") {
-      const error = decoded.left
-      yield* Effect.logWarning(`notification refused: ${error.message}`)
-      return failure(error.status, error.message)
-    }
-    const notification = decoded.right
-    const store = yield* NotificationStore.NotificationStore
-    const first = yield* Effect.either(store.mark(notification.id, timeToLive))
-    if (first._tag === "Left") {
-      yield* Effect.logError(`notification ${notification.id}: ${first.left.description}`)
-      return failure(500, "the notification store failed")
-    }
-    if (!first.right) return ok
-    const handled = yield* Effect.exit(handler(notification))
-    if (handled._tag === "Success") return ok
-    // The handler's failure may hold the resource's data: log only that it failed and its tag.
-    const failed = Cause.failureOption(handled.cause)
-    const tag = Option.match(failed, {
-      onNone: () => (Cause.isInterruptedOnly(handled.cause) ? "interrupted" : "a defect"),
-      onSome: (error) =>
-        typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : `a ${typeof error}`
-    })
-    yield* Effect.logError(`notification ${notification.id}: the handler failed (${tag})`)
-    yield* Effect.ignore(store.unmark(notification.id))
-    return failure(500, "the notification could not be handled; WeChat Pay will retry")
-  }).pipe(Effect.withSpan("Notification.httpApp"))
-}
+): Effect.Effect<
+  HttpApp.Default<never, NotificationStore.NotificationStore | HttpServerRequest.HttpServerRequest | R | R2>,
+  NotificationError,
+  Notification
+> =>
+  Effect.flatMap(
+    Notification,
+    (service) => Effect.as(service.requireApiV3Key, NotificationApp.make(service, resource, handler, options))
+  )

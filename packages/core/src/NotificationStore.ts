@@ -1,7 +1,8 @@
 /**
- * Which notification ids were already handled, so that WeChat's retries of a notification run its handler once.
- * A small service — "mark this id for a while, unless already marked" — with a bounded in-memory default and an
- * adapter over `@effect/platform`'s `KeyValueStore` for a store shared behind a load balancer.
+ * Which notification ids a handler already ran to success, so that WeChat's retries of a handled notification are
+ * acknowledged without running it again. A small service — "was this id handled?", "this id was handled, remember it
+ * for a while" — with a bounded in-memory default and an adapter over `@effect/platform`'s `KeyValueStore` for a
+ * store shared behind a load balancer. An id is recorded only once its handler succeeded (`Notification.httpApp`).
  *
  * @since 0.1.0
  */
@@ -27,8 +28,9 @@ export class StoreError extends Schema.TaggedError<StoreError>("@effect-wechatpa
 ) {}
 
 /**
- * The store's interface. `mark` succeeds with `true` when the id was not marked (the caller handles it) and
- * `false` when it already was; `unmark` forgets an id whose handling failed, so WeChat's retry runs it again.
+ * The store's interface: which notification ids a handler already ran to success. `isHandled` reads it;
+ * `markHandled` is called only after a handler succeeded, so an id is never recorded for a run that failed, was
+ * interrupted or never finished, and nothing depends on forgetting one.
  *
  * @example
  * ```ts
@@ -36,15 +38,18 @@ export class StoreError extends Schema.TaggedError<StoreError>("@effect-wechatpa
  * import type { NotificationStore } from "@effect-wechatpay/core"
  *
  * const once = (store: NotificationStore.Service, id: string, work: Effect.Effect<void>) =>
- *   Effect.flatMap(store.mark(id, "1 day"), (first) => (first ? work : Effect.void))
+ *   Effect.flatMap(store.isHandled(id), (handled) =>
+ *     handled ? Effect.void : Effect.zipRight(work, store.markHandled(id, "1 day")))
  * ```
  *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
-  readonly mark: (id: string, timeToLive: Duration.DurationInput) => Effect.Effect<boolean, StoreError>
-  readonly unmark: (id: string) => Effect.Effect<void, StoreError>
+  /** Whether a handler of `id` succeeded within the time to live it was marked with. */
+  readonly isHandled: (id: string) => Effect.Effect<boolean, StoreError>
+  /** Records that a handler of `id` succeeded, for `timeToLive`. */
+  readonly markHandled: (id: string, timeToLive: Duration.DurationInput) => Effect.Effect<void, StoreError>
 }
 
 /**
@@ -55,7 +60,7 @@ export interface Service {
  * import { Effect } from "effect"
  * import { NotificationStore } from "@effect-wechatpay/core"
  *
- * const first = Effect.flatMap(NotificationStore.NotificationStore, (store) => store.mark("EV-2018022511223320873", "1 day"))
+ * const handled = Effect.flatMap(NotificationStore.NotificationStore, (store) => store.isHandled("EV-2018022511223320873"))
  * ```
  *
  * @since 0.1.0
@@ -86,23 +91,21 @@ export const makeMemory = (options: { readonly capacity?: number | undefined } =
     const capacity = Math.max(1, options.capacity ?? 10_000)
     // Insertion order is expiry order for a fixed time to live, and the eviction order past `capacity`.
     const marks = new Map<string, number>()
+    const live = (id: string, now: number) => {
+      for (const [key, expires] of marks) {
+        if (expires > now) break
+        marks.delete(key)
+      }
+      const expires = marks.get(id)
+      return expires !== undefined && expires > now
+    }
     return NotificationStore.of({
-      mark: (id, timeToLive) =>
+      isHandled: (id) => Effect.map(Clock.currentTimeMillis, (now) => live(id, now)),
+      markHandled: (id, timeToLive) =>
         Effect.map(Clock.currentTimeMillis, (now) => {
-          for (const [key, expires] of marks) {
-            if (expires > now) break
-            marks.delete(key)
-          }
-          const expires = marks.get(id)
-          if (expires !== undefined && expires > now) return false
           marks.delete(id)
           marks.set(id, now + Duration.toMillis(Duration.decode(timeToLive)))
           while (marks.size > capacity) marks.delete(marks.keys().next().value!)
-          return true
-        }),
-      unmark: (id) =>
-        Effect.sync(() => {
-          marks.delete(id)
         })
     })
   })
@@ -125,9 +128,10 @@ export const layerMemory = (options: { readonly capacity?: number | undefined } 
 
 /**
  * A store over `@effect/platform`'s `KeyValueStore` (a file system, Redis or a database behind its interface).
- * Best effort: `KeyValueStore` has no expiry and no atomic set-if-absent, so the expiry is stored in the value
- * and checked on read (expired entries are overwritten, never deleted), and two deliveries of one id that arrive
- * at the same instant on two servers can both be handled. Handlers should stay idempotent.
+ * `KeyValueStore` has no expiry, so the expiry is stored in the value and checked on read (expired entries are
+ * overwritten, never deleted). A delivery of an id whose handler is still running elsewhere is not seen here:
+ * two servers that each receive one delivery of an id while neither has finished can both run the handler (one
+ * server answers the second delivery of an id it is running with a 5xx). Handlers should stay idempotent.
  *
  * @example
  * ```ts
@@ -150,15 +154,17 @@ export const makeKeyValueStore = (
     const prefix = options.prefix ?? "wechatpay-notification:"
     const storeError = () => new StoreError({ description: "the key-value store failed" })
     return NotificationStore.of({
-      mark: (id, timeToLive) =>
-        Effect.gen(function*() {
-          const now = yield* Clock.currentTimeMillis
-          const previous = yield* store.get(prefix + id)
-          if (Option.isSome(previous) && Number(previous.value) > now) return false
-          yield* store.set(prefix + id, String(now + Duration.toMillis(Duration.decode(timeToLive))))
-          return true
-        }).pipe(Effect.mapError(storeError)),
-      unmark: (id) => Effect.mapError(store.remove(prefix + id), storeError)
+      isHandled: (id) =>
+        Effect.zipWith(
+          store.get(prefix + id),
+          Clock.currentTimeMillis,
+          (expires, now) => Option.isSome(expires) && Number(expires.value) > now
+        ).pipe(Effect.mapError(storeError)),
+      markHandled: (id, timeToLive) =>
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => store.set(prefix + id, String(now + Duration.toMillis(Duration.decode(timeToLive))))
+        ).pipe(Effect.mapError(storeError))
     })
   })
 

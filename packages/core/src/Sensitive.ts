@@ -1,12 +1,22 @@
 /**
- * Schemas for sensitive fields: `Redacted<string>` in the type, RSA-OAEP ciphertext on the wire.
- * Encoding needs an {@link Encryptor.Encryptor}, and the compiler tracks it in the schema's context.
+ * Schemas for sensitive fields: `Redacted<string>` in the type, RSA-OAEP ciphertext on the wire. A request's
+ * field is encrypted to WeChat's key (encoding needs an {@link Encryptor.Encryptor}); an answer's field encrypted to
+ * the merchant's key is decrypted (decoding needs a {@link Decryptor.Decryptor}). The compiler tracks each in the
+ * schema's context.
  *
  * @since 0.1.0
  */
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
+import * as Decryptor from "./Decryptor.js"
 import * as Encryptor from "./Encryptor.js"
 import * as SyncEncryption from "./internal/syncEncryption.js"
+
+// Checked in place: `Schema.RedactedFromSelf` would wrap the plaintext in a new Redacted on every encoding.
+// Whatever is there instead (a plain string, a Redacted of a number) is not echoed in the error.
+const RedactedString = Schema.declare(
+  (u: unknown): u is Redacted.Redacted<string> => Redacted.isRedacted(u) && typeof Redacted.value(u) === "string",
+  { identifier: "RedactedFromSelf<string>", message: () => "expected a Redacted<string>" }
+)
 
 /**
  * A sensitive string: `Redacted<string>` to the program, base64 RSA-OAEP ciphertext to WeChat.
@@ -33,12 +43,7 @@ export const EncryptedString: Schema.transformOrFail<
   Encryptor.Encryptor
 > = Schema.transformOrFail(
   Schema.String,
-  // Checked in place: `Schema.RedactedFromSelf` would wrap the plaintext in a new Redacted on every encoding.
-  // Whatever is there instead (a plain string, a Redacted of a number) is not echoed in the error.
-  Schema.declare(
-    (u: unknown): u is Redacted.Redacted<string> => Redacted.isRedacted(u) && typeof Redacted.value(u) === "string",
-    { identifier: "RedactedFromSelf<string>", message: () => "expected a Redacted<string>" }
-  ),
+  RedactedString,
   {
     strict: true,
     decode: (_ciphertext, _options, ast) =>
@@ -61,3 +66,43 @@ export const EncryptedString: Schema.transformOrFail<
     }
   }
 ).annotations({ identifier: "EncryptedString", description: "a sensitive string, RSA-OAEP encrypted on the wire" })
+
+/**
+ * A sensitive string in an answer: base64 RSA-OAEP ciphertext under the merchant's public key on the wire (as
+ * WeChat encrypts a worker's name in a transfer detail: wechatpay-go `TransferDetailEntity.Username`,
+ * `encryption:"EM_APIV3"`), `Redacted<string>` to the program. Decoding decrypts through the
+ * {@link Decryptor.Decryptor} (the merchant private key); a ciphertext that does not decrypt fails the decoding
+ * at its field, never showing the ciphertext. Encoding is refused: only WeChat encrypts to the merchant.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Sensitive } from "@effect-wechatpay/core"
+ *
+ * const Detail = Schema.Struct({ out_detail_no: Schema.String, username: Schema.optional(Sensitive.DecryptedString) })
+ * declare const answer: unknown
+ * // Effect<{ readonly out_detail_no: string; readonly username?: Redacted<string> }, ParseError, Decryptor>
+ * const detail = Schema.decodeUnknown(Detail)(answer)
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DecryptedString: Schema.transformOrFail<
+  typeof Schema.String,
+  Schema.declare<Redacted.Redacted<string>>,
+  Decryptor.Decryptor
+> = Schema.transformOrFail(Schema.String, RedactedString, {
+  strict: true,
+  decode: (ciphertext, _options, ast) =>
+    Effect.flatMap(Decryptor.Decryptor, (decryptor) => decryptor.decrypt(ciphertext)).pipe(
+      Effect.mapError((error) => new ParseResult.Type(ast, "<ciphertext>", error.message))
+    ),
+  encode: (_plaintext, _options, ast) =>
+    ParseResult.fail(
+      new ParseResult.Forbidden(ast, "<redacted>", "only WeChat Pay encrypts an answer's field to the merchant's key")
+    )
+}).annotations({
+  identifier: "DecryptedString",
+  description: "a sensitive string in an answer, RSA-OAEP encrypted to the merchant's key on the wire"
+})

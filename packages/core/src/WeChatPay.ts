@@ -7,6 +7,7 @@ import type { HttpClient } from "@effect/platform"
 import type { Duration } from "effect"
 import { Config, ConfigError, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as FileSystem from "node:fs"
+import * as Decryptor from "./Decryptor.js"
 import * as Encryptor from "./Encryptor.js"
 import * as Validate from "./internal/validate.js"
 import { normalizeSerial } from "./internal/verify.js"
@@ -85,6 +86,7 @@ export interface Options extends WeChatPayClient.Options {
  */
 export type Services =
   | Signer.Signer
+  | Decryptor.Decryptor
   | Encryptor.Encryptor
   | Verifier.Verifier
   | WeChatPayClient.WeChatPayClient
@@ -116,11 +118,15 @@ export type Services =
 export const layer = (
   options: Options
 ): Layer.Layer<Services, InvalidOptionError | PlatformCertificates.CertificateError, HttpClient.HttpClient> => {
-  const signer = Signer.layer({
-    mchid: options.mchid,
-    serialNo: options.merchantSerialNo,
-    privateKey: options.merchantPrivateKey
-  })
+  // The merchant key signs requests and decrypts the answer fields WeChat encrypts to the merchant.
+  const signer = Layer.merge(
+    Signer.layer({
+      mchid: options.mchid,
+      serialNo: options.merchantSerialNo,
+      privateKey: options.merchantPrivateKey
+    }),
+    Decryptor.layer({ privateKey: options.merchantPrivateKey })
+  )
   return Layer.unwrapEffect(Effect.map(platformKeys(options), (keys) =>
     WeChatPayClient.layer(options).pipe(
       Layer.provideMerge(Notification.layer({ apiV3Key: options.apiV3Key }).pipe(Layer.provideMerge(keys))),

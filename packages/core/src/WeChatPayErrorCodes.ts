@@ -109,6 +109,23 @@ export class ResourceNotExists extends codeError<ResourceNotExists>()("RESOURCE_
 export class OrderNotExist extends codeError<OrderNotExist>()("ORDER_NOT_EXIST", false) {}
 
 /**
+ * `NOT_FOUND` (HTTP 404): the record is not found (记录不存在). The partner-transfer queries answer it for a batch or
+ * detail that WeChat is still accepting, for a while after it was created: poll again later, and never resubmit it
+ * under a new number (WeChat's pages for 查询批次单 / 查询明细单). Not `RESOURCE_NOT_EXISTS`.
+ *
+ * @example
+ * ```ts
+ * import { WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const error = new WeChatPayError.NotFound({ status: 404, wechatMessage: "记录不存在" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFound extends codeError<NotFound>()("NOT_FOUND", false) {}
+
+/**
  * `FREQUENCY_LIMITED` (HTTP 429): too many requests for this resource; retried with backoff.
  *
  * @example
@@ -220,6 +237,7 @@ export const documented = {
   NO_AUTH: NoAuth,
   RESOURCE_NOT_EXISTS: ResourceNotExists,
   ORDER_NOT_EXIST: OrderNotExist,
+  NOT_FOUND: NotFound,
   FREQUENCY_LIMITED: FrequencyLimited,
   RATELIMIT_EXCEEDED: RateLimitExceeded,
   SYSTEM_ERROR: SystemError,

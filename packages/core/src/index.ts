@@ -12,6 +12,9 @@
 export * as Aead from "./Aead.js"
 
 /** @since 0.1.0 */
+export * as Decryptor from "./Decryptor.js"
+
+/** @since 0.1.0 */
 export * as Endpoint from "./Endpoint.js"
 
 /** @since 0.1.0 */

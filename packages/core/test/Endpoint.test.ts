@@ -1,6 +1,7 @@
 import { Endpoint, Sensitive } from "@effect-wechatpay/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
+import { answering } from "./utils/answering.js"
 
 const Answer = Schema.Struct({ openid: Schema.String })
 
@@ -53,4 +54,51 @@ describe("Endpoint.make", () => {
       /no request field open_id/
     )
   })
+})
+
+describe("Endpoint echo", () => {
+  const Nested = Schema.Struct({
+    transfer_batch: Schema.Struct({ out_batch_no: Schema.String, batch_status: Schema.String })
+  })
+  const getBatch = Endpoint.toCall(Endpoint.make({
+    name: "Test.getBatch",
+    method: "GET",
+    path: "/v3/transfer/batches/out-batch-no/{out_batch_no}",
+    request: Schema.Struct({ out_batch_no: Schema.String }),
+    response: Nested,
+    echo: [{ request: "out_batch_no", answer: "transfer_batch.out_batch_no" }]
+  }))
+
+  it("make throws when an echo names no answer field", () => {
+    assert.throws(
+      () =>
+        Endpoint.make({
+          name: "Test.getBatch",
+          method: "GET",
+          path: "/v3/transfer/batches/out-batch-no/{out_batch_no}",
+          request: Schema.Struct({ out_batch_no: Schema.String }),
+          response: Nested,
+          echo: [{ request: "out_batch_no", answer: "transfer_batch.out_batch_id" }]
+        }),
+      /no answer field transfer_batch.out_batch_id/
+    )
+  })
+
+  it.effect("a nested answer field binds the answer: another batch's answer fails as EchoMismatch naming the path", () =>
+    Effect.gen(function*() {
+      const answer = (outBatchNo: string) => () =>
+        JSON.stringify({ transfer_batch: { out_batch_no: outBatchNo, batch_status: "FINISHED" } })
+      const own = yield* getBatch({ out_batch_no: "plfk2020042013" }).pipe(
+        Effect.provide(yield* answering(answer("plfk2020042013")))
+      )
+      assert.strictEqual(own.transfer_batch.batch_status, "FINISHED")
+      const error = yield* Effect.flip(
+        getBatch({ out_batch_no: "plfk2020042013" }).pipe(Effect.provide(yield* answering(answer("plfk2020042099"))))
+      )
+      assert.strictEqual(error._tag, "ResponseVerificationError")
+      if (error._tag === "ResponseVerificationError") {
+        assert.strictEqual(error.reason, "EchoMismatch")
+        assert.include(error.message, "transfer_batch.out_batch_no differs")
+      }
+    }))
 })

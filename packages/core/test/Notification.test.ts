@@ -2,15 +2,12 @@ import { Notification, NotificationStore, Verifier } from "@effect-wechatpay/cor
 import { HttpServerRequest, KeyValueStore } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Logger, Redacted, Schema, TestClock } from "effect"
-import { Aes, Formatter, Rsa } from "wechatpay-axios-plugin"
+import { Formatter, Rsa } from "wechatpay-axios-plugin"
 import { generateKeyPair } from "./utils/keys.js"
+import { API_V3_KEY, build as buildAt, OPENID, resource, SERIAL } from "./utils/notifications.js"
 import { recording } from "./utils/tracer.js"
 
 const NOW = 1_700_000_000
-const API_V3_KEY = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
-const SERIAL = "PUB_KEY_ID_0100000000000001"
-// Personal data of the resource: it must never show in an error, a log or a span.
-const OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 
 const Transaction = Schema.Struct({
   out_trade_no: Schema.String,
@@ -19,52 +16,8 @@ const Transaction = Schema.Struct({
   amount: Schema.Struct({ total: Schema.Number })
 })
 
-const resource = { out_trade_no: "1217752501201407033233368018", trade_state: "SUCCESS", payer: { openid: OPENID } }
-
-/** A notification built with wechatpay-axios-plugin's primitives, as WeChat would send it. */
-const build = (options: {
-  readonly key: string
-  readonly plaintext?: unknown
-  readonly apiV3Key?: string
-  readonly timestamp?: number
-  readonly serial?: string
-  readonly id?: string
-}) => {
-  const nonce = Formatter.nonce(12)
-  const body = JSON.stringify({
-    id: options.id ?? "EV-2018022511223320873",
-    create_time: "2015-05-20T13:29:35+08:00",
-    resource_type: "encrypt-resource",
-    event_type: "TRANSACTION.SUCCESS",
-    summary: "支付成功",
-    resource: {
-      original_type: "transaction",
-      algorithm: "AEAD_AES_256_GCM",
-      ciphertext: Aes.AesGcm.encrypt(
-        JSON.stringify(options.plaintext ?? { ...resource, amount: { total: 100 } }),
-        options.apiV3Key ?? API_V3_KEY,
-        nonce,
-        "transaction"
-      ),
-      associated_data: "transaction",
-      nonce
-    }
-  })
-  const timestamp = String(options.timestamp ?? NOW)
-  const headerNonce = Formatter.nonce()
-  return {
-    body,
-    headers: {
-      "Wechatpay-Timestamp": timestamp,
-      "Wechatpay-Nonce": headerNonce,
-      "Wechatpay-Serial": options.serial ?? SERIAL,
-      "Wechatpay-Signature": Rsa.sign(
-        Formatter.response(timestamp, headerNonce, body),
-        Rsa.from(options.key, "private")
-      )
-    } as Record<string, string>
-  }
-}
+const build = (options: Omit<Parameters<typeof buildAt>[0], "timestamp"> & { readonly timestamp?: number }) =>
+  buildAt({ ...options, timestamp: options.timestamp ?? NOW })
 
 const keys = Effect.cached(Effect.all([generateKeyPair, generateKeyPair]))
 
@@ -150,7 +103,7 @@ describe("Notification", () => {
       const handled: Array<string> = []
       let failNext = false
       const logs: Array<string> = []
-      const app = Notification.httpApp(Transaction, (n) =>
+      const makeApp = Notification.httpApp(Transaction, (n) =>
         Effect.suspend(() => {
           if (failNext) {
             failNext = false
@@ -167,7 +120,7 @@ describe("Notification", () => {
             body: input.body
           })
           const response = yield* Effect.provideService(
-            app,
+            yield* makeApp,
             HttpServerRequest.HttpServerRequest,
             HttpServerRequest.fromWeb(request)
           )
@@ -180,7 +133,7 @@ describe("Notification", () => {
         // WeChat retries the same notification: acknowledged, not handled again.
         assert.strictEqual((yield* post(build({ key: platform.privateKey, id: "EV-1" }))).status, 204)
         assert.deepStrictEqual(handled, ["EV-1"])
-        // A failing handler answers 500 and forgets the id, so the retry runs it.
+        // A failing handler answers 500 and records nothing, so the retry runs it.
         failNext = true
         const failed = yield* post(build({ key: platform.privateKey, id: "EV-2" }))
         assert.strictEqual(failed.status, 500)
@@ -224,25 +177,40 @@ describe("Notification", () => {
       assert.deepStrictEqual(leaks(spans.lines.join("\n")), [])
     }))
 
-  it.effect("stores: the memory store is bounded and expires; the KeyValueStore adapter marks once per time to live", () =>
+  it.effect("stores: the memory store is bounded and expires; the KeyValueStore adapter remembers per time to live", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(NOW * 1000)
       const memory = yield* NotificationStore.makeMemory({ capacity: 2 })
-      assert.isTrue(yield* memory.mark("a", "1 hour"))
-      assert.isFalse(yield* memory.mark("a", "1 hour"))
-      yield* memory.mark("b", "1 hour")
-      yield* memory.mark("c", "1 hour")
+      assert.isFalse(yield* memory.isHandled("a"))
+      yield* memory.markHandled("a", "1 hour")
+      assert.isTrue(yield* memory.isHandled("a"))
+      yield* memory.markHandled("b", "1 hour")
+      yield* memory.markHandled("c", "1 hour")
       // Past capacity the oldest is forgotten.
-      assert.isTrue(yield* memory.mark("a", "1 hour"))
+      assert.isFalse(yield* memory.isHandled("a"))
+      assert.isTrue(yield* memory.isHandled("c"))
       yield* TestClock.adjust("2 hours")
-      assert.isTrue(yield* memory.mark("c", "1 hour"))
+      assert.isFalse(yield* memory.isHandled("c"))
 
       const shared = yield* NotificationStore.makeKeyValueStore().pipe(Effect.provide(KeyValueStore.layerMemory))
-      assert.isTrue(yield* shared.mark("EV-1", "1 hour"))
-      assert.isFalse(yield* shared.mark("EV-1", "1 hour"))
-      yield* shared.unmark("EV-1")
-      assert.isTrue(yield* shared.mark("EV-1", "1 hour"))
+      assert.isFalse(yield* shared.isHandled("EV-1"))
+      yield* shared.markHandled("EV-1", "1 hour")
+      assert.isTrue(yield* shared.isHandled("EV-1"))
       yield* TestClock.adjust("61 minutes")
-      assert.isTrue(yield* shared.mark("EV-1", "1 hour"))
+      assert.isFalse(yield* shared.isHandled("EV-1"))
+    }))
+
+  it.effect("httpApp fails when it is built without an APIv3 key, naming the option and the variable", () =>
+    Effect.gen(function*() {
+      const { platform } = yield* setup
+      const unconfigured = Notification.layer({ apiV3Key: undefined }).pipe(
+        Layer.provide(Layer.orDie(Verifier.layer({ publicKeys: { [SERIAL]: platform.publicKey } })))
+      )
+      const error = yield* Effect.flip(
+        Notification.httpApp(Transaction, () => Effect.void).pipe(Effect.provide(unconfigured))
+      )
+      assert.strictEqual(error.reason, "NotConfigured")
+      assert.include(error.message, "apiV3Key")
+      assert.include(error.message, "WECHATPAY_API_V3_KEY")
     }))
 })

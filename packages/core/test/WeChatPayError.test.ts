@@ -9,6 +9,7 @@ const documented: ReadonlyArray<readonly [string, number, boolean]> = [
   ["NO_AUTH", 403, false],
   ["RESOURCE_NOT_EXISTS", 404, false],
   ["ORDER_NOT_EXIST", 404, false],
+  ["NOT_FOUND", 404, false],
   ["FREQUENCY_LIMITED", 429, true],
   ["RATELIMIT_EXCEEDED", 429, true],
   ["SYSTEM_ERROR", 500, true],

@@ -27,3 +27,18 @@ export * as ListAuthentications from "./ListAuthentications.js"
 
 /** @since 0.1.0 */
 export * as CreateTransferBatch from "./CreateTransferBatch.js"
+
+/** @since 0.1.0 */
+export * as PartnerTransferBatch from "./PartnerTransferBatch.js"
+
+/** @since 0.1.0 */
+export * as GetTransferBatchByNo from "./GetTransferBatchByNo.js"
+
+/** @since 0.1.0 */
+export * as GetTransferBatchByOutNo from "./GetTransferBatchByOutNo.js"
+
+/** @since 0.1.0 */
+export * as GetTransferDetailByNo from "./GetTransferDetailByNo.js"
+
+/** @since 0.1.0 */
+export * as GetTransferDetailByOutNo from "./GetTransferDetailByOutNo.js"

@@ -53,6 +53,9 @@ export interface Options extends Omit<WeChatPayClient.Options, "baseUrl"> {
    * (the client downloads certificates with the APIv3 key) or `mixed` (both).
    */
   readonly keyMode?: Simulator.KeyMode | undefined
+  /** How long an accepted transfer batch takes to turn `PROCESSING` and then `FINISHED` (default 1 s and 3 s). */
+  readonly transferProcessingAfter?: Simulator.Options["transferProcessingAfter"]
+  readonly transferFinishedAfter?: Simulator.Options["transferFinishedAfter"]
 }
 
 /**
@@ -81,14 +84,17 @@ const keysAndSimulator = (options: Options) =>
         Simulator.layer({
           ...keys,
           keyMode: options.keyMode,
-          ...(options.tokenExpiresIn !== undefined ? { tokenExpiresIn: options.tokenExpiresIn } : {})
+          ...(options.tokenExpiresIn !== undefined ? { tokenExpiresIn: options.tokenExpiresIn } : {}),
+          transferProcessingAfter: options.transferProcessingAfter,
+          transferFinishedAfter: options.transferFinishedAfter
         })
       ))
   )
 
 // The client is configured as a merchant in that mode would be: certificate mode has no public key at all.
 const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) => {
-  const { keyMode, tokenExpiresIn: _, ...clientOptions } = options
+  const { keyMode, tokenExpiresIn: _, transferFinishedAfter: __, transferProcessingAfter: ___, ...clientOptions } =
+    options
   return WeChatPay.layer({
     ...clientOptions,
     mchid: keys.mchid,

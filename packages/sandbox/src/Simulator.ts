@@ -34,7 +34,8 @@ import type {
   Options,
   Outcome,
   ReceivedRequest,
-  SimulatedRequest
+  SimulatedRequest,
+  TransferBatchPlan
 } from "./SimulatorModel.js"
 
 export * from "./SimulatorModel.js"
@@ -104,6 +105,12 @@ export interface Service {
    * cadence (`NOTIFY_RETRY_DELAYS`, by `Clock`) until a 2xx answer. Fork it to keep going meanwhile.
    */
   readonly notify: (options: NotifyOptions) => Effect.Effect<Delivery, never, HttpClient.HttpClient>
+  /**
+   * Says how the transfer batch with this `out_batch_no` ends, before or after it is created: kept `NOT_FOUND` for a
+   * while after its creation (as WeChat answers while it is still accepting one), closed with a `close_reason`, or
+   * with some payments failed (`fail_reason` by `out_detail_no`). Without a plan every payment succeeds.
+   */
+  readonly planTransferBatch: (outBatchNo: string, plan: TransferBatchPlan) => Effect.Effect<void>
   /** Every request that reached the simulator, oldest first. */
   readonly received: Effect.Effect<ReadonlyArray<ReceivedRequest>>
   /** Forgets received requests, pending faults, issued tokens, seen nonces, identity checks and relations. */
@@ -319,3 +326,25 @@ export const notify = (
   options: NotifyOptions
 ): Effect.Effect<Delivery, never, Simulator | HttpClient.HttpClient> =>
   Effect.flatMap(Simulator, (simulator) => simulator.notify(options))
+
+/**
+ * Says how a transfer batch ends (see `Service.planTransferBatch`).
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const plan = Simulator.planTransferBatch("plfk2020042013", {
+ *   notFoundFor: "10 seconds",
+ *   failDetails: { x23zy545Bd5436: "NAME_NOT_CORRECT" }
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category transfer batches
+ */
+export const planTransferBatch = (
+  outBatchNo: string,
+  plan: TransferBatchPlan
+): Effect.Effect<void, never, Simulator> =>
+  Effect.flatMap(Simulator, (simulator) => simulator.planTransferBatch(outBatchNo, plan))

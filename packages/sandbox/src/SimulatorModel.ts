@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Option } from "effect"
+import type { Duration, Option } from "effect"
 import type { KeyObject } from "node:crypto"
 import * as FaultModule from "./Fault.js"
 import type * as KeyRing from "./internal/keyring.js"
@@ -177,10 +177,21 @@ export interface Options {
    */
   readonly maxNonces?: number | undefined
   /**
-   * Idempotency records: a live token per `authenticate_number` (a forgotten one gets a new token) and an accepted
-   * transfer batch per `out_batch_no` (a forgotten one is accepted again as a new batch). Default 10000.
+   * Idempotency records: a live token per `authenticate_number` (a forgotten one gets a new token). Default 10000.
    */
   readonly maxIdempotencyRecords?: number | undefined
+  /**
+   * Transfer batches kept whole (each with its payments, as the queries answer them; a forgotten one is accepted
+   * again as a new batch and its queries answer `NOT_FOUND`). Default 500: a batch holds up to 3,000 payments
+   * (about 0.6 MB), so the worst case stays near 300 MB.
+   */
+  readonly maxTransferBatches?: number | undefined
+  /**
+   * How long after its creation an accepted transfer batch turns from `ACCEPTED` to `PROCESSING` (default 1 second)
+   * and then `FINISHED` (default 3 seconds), on the simulator's `Clock`: `TestClock.adjust` moves it along.
+   */
+  readonly transferProcessingAfter?: Duration.DurationInput | undefined
+  readonly transferFinishedAfter?: Duration.DurationInput | undefined
   /**
    * `publicKey` (default): answers are signed with `platformPrivateKey` as `platformPublicKeyId`, and
    * `/v3/certificates` answers 404 `无可用的平台证书`. `certificate`: a platform certificate signs, listed by
@@ -295,3 +306,25 @@ export const NOTIFY_RETRY_DELAYS = Notifier.RETRY_DELAYS
  * @category models
  */
 export type CheckOutcome = "SUCCESS" | "FAILED"
+
+/**
+ * How a transfer batch ends in the simulator: `notFoundFor` after its creation it answers `NOT_FOUND` (WeChat's
+ * answer while it is still accepting a batch); `close` closes it with that `close_reason` (`OVERDUE_CLOSE`,
+ * `MERCHANT_REVOCATION`), no payment made; `failDetails` fails those payments, by `out_detail_no`, with their
+ * `fail_reason` (e.g. `NAME_NOT_CORRECT`, `PAY_ROLL_CARD_USER_NOT_OPEN`) when the batch finishes.
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const closed: Simulator.TransferBatchPlan = { close: "OVERDUE_CLOSE" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TransferBatchPlan {
+  readonly notFoundFor?: Duration.DurationInput | undefined
+  readonly close?: string | undefined
+  readonly failDetails?: Readonly<Record<string, string>> | undefined
+}

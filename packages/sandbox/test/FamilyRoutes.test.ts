@@ -224,7 +224,7 @@ describe("Simulator: the rest of the payroll-card family", () => {
       assert.strictEqual((yield* post(path, unnamed, { "Wechatpay-Serial": undefined })).status, 200)
     }).pipe(provide))
 
-  it.effect("batch idempotency records are bounded: a forgotten out_batch_no is a new batch", () =>
+  it.effect("transfer batches are bounded (maxTransferBatches): a forgotten out_batch_no is a new batch", () =>
     Effect.gen(function*() {
       yield* atEpoch
       const path = "/v3/payroll-card/transfer-batches"
@@ -233,5 +233,5 @@ describe("Simulator: the rest of the payroll-card family", () => {
       yield* post(path, batch({ out_batch_no: "a3" }))
       const again = json(yield* post(path, batch({ out_batch_no: "a1" })))
       assert.notStrictEqual(again.batch_id, first.batch_id)
-    }).pipe(provideSimulator(keys, { maxIdempotencyRecords: 2 })))
+    }).pipe(provideSimulator(keys, { maxTransferBatches: 2 })))
 })

@@ -257,15 +257,11 @@ describe("key modes", () => {
     () =>
       Effect.gen(function*() {
         const handled: Array<string> = []
-        const router = HttpRouter.empty.pipe(
-          HttpRouter.post(
-            "/wechatpay/notify",
-            Notification.httpApp(
-              Schema.Struct({ out_trade_no: Schema.String }),
-              (n) => Effect.sync(() => handled.push(`${n.id} ${n.resource.out_trade_no}`))
-            )
-          )
+        const notify = yield* Notification.httpApp(
+          Schema.Struct({ out_trade_no: Schema.String }),
+          (n) => Effect.sync(() => handled.push(`${n.id} ${n.resource.out_trade_no}`))
         )
+        const router = HttpRouter.empty.pipe(HttpRouter.post("/wechatpay/notify", notify))
         yield* Layer.launch(HttpServer.serve(router)).pipe(Effect.forkScoped)
         const address = (yield* HttpServer.HttpServer).address
         const url = `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : 0}/wechatpay/notify`

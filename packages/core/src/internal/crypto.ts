@@ -138,3 +138,23 @@ export const parsePublicKey = (pem: string): Crypto.KeyObject => {
   if (key.asymmetricKeyType !== "rsa") throw new Error(`expected an RSA public key, got ${key.asymmetricKeyType}`)
   return key
 }
+
+/**
+ * Decrypts a base64 RSAES-OAEP (SHA-1, MGF1-SHA-1, empty label) ciphertext with the merchant private key, as
+ * WeChat encrypts answer fields to the merchant (wechatpay-go `utils.DecryptOAEP`); `undefined` when it is not
+ * strict base64, does not decrypt, or is not UTF-8 text.
+ */
+export const oaepDecrypt = (key: Crypto.KeyObject, ciphertext: string): string | undefined => {
+  if (!isBase64(ciphertext)) return undefined
+  try {
+    const plaintext = Crypto.privateDecrypt(
+      { key, padding: Crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+      Buffer.from(ciphertext, "base64")
+    )
+    return utf8Strict.decode(plaintext)
+  } catch {
+    return undefined
+  }
+}
+
+const utf8Strict = new TextDecoder("utf-8", { fatal: true })

@@ -13,7 +13,7 @@ import {
   HttpTraceContext
 } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import { Clock, Context, Duration, Effect, FiberRef, Option, Schema } from "effect"
+import { Clock, Context, Duration, Effect, FiberRef, Option, ParseResult, Schema } from "effect"
 import * as Signer from "../Signer.js"
 import * as Verifier from "../Verifier.js"
 import type { CallError } from "../WeChatPayClient.js"
@@ -28,6 +28,7 @@ import * as Replay from "./replay.js"
 import * as Buffered from "./response.js"
 import { sanitize } from "./text.js"
 import * as Timeout from "./timeout.js"
+import * as Validation from "./validation.js"
 import { version } from "./version.js"
 
 /** The longest `Retry-After` believed (a day): a wait past the call's deadline fails the call at once anyway. */
@@ -380,7 +381,12 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
     if (Option.isNone(json)) return unexpected("a success whose body is not JSON")
     const decoded = Effect.catchAll(
       decode(json.value),
-      () => unexpected("a success whose body does not match the response schema")
+      (error) =>
+        unexpected(
+          `a success whose body does not match the response schema${
+            ParseResult.isParseError(error) ? ` at ${Validation.failingPaths(error)}` : ""
+          }`
+        )
     )
     const unbound = echo === undefined ? undefined : Echo.mismatch(json.value, echo)
     if (unbound === undefined) return decoded

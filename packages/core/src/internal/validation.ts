@@ -32,6 +32,24 @@ export const fieldNames = (ast: AST.AST): ReadonlyArray<string> | undefined => {
   return undefined
 }
 
+/**
+ * Whether an answer schema (its encoded side, the JSON) can have a field at `path`: `false` only when a struct on
+ * the way has no such property; what cannot be followed (a union, a declaration) counts as present.
+ */
+export const hasPath = (ast: AST.AST, path: ReadonlyArray<string>): boolean => {
+  let node = ast
+  for (let i = 0, depth = 0; i < path.length && depth < 64; depth++) {
+    if (node._tag === "Refinement" || node._tag === "Transformation") node = node.from
+    else if (node._tag === "TypeLiteral") {
+      const property = node.propertySignatures.find((p) => p.name === path[i])
+      if (property === undefined) return false
+      node = property.type
+      i++
+    } else return true
+  }
+  return true
+}
+
 /** The paths of the encrypted (or otherwise `Redacted`) fields of a request schema. */
 export const sensitivePaths = (ast: AST.AST): ReadonlyArray<Path> => {
   const out: Array<Path> = []
@@ -102,6 +120,19 @@ export const issues = (error: ParseResult.ParseError, sensitive: ReadonlyArray<P
       return { path, message: sanitize(message, 160) }
     })
   )
+
+/**
+ * Where a decoding failed: the paths of the failing fields (`(root)` for the whole value), each once, never a value
+ * (an answer's or a notification's fields may be personal data).
+ */
+export const failingPaths = (error: ParseResult.ParseError): string =>
+  [
+    ...new Set(
+      PR.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.length === 0 ? "(root)" : render(issue.path))
+    )
+  ]
+    .map((path) => sanitize(path, 80))
+    .join(", ")
 
 const EXPECTED = /^Expected (.+), actual (.+)$/
 

@@ -8,7 +8,6 @@ import { Either } from "effect"
 import * as Authentications from "./authentications.js"
 import type { Handler } from "./handler.js"
 import * as Params from "./params.js"
-import { paramError } from "./problem.js"
 
 /**
  * The route's path.
@@ -30,27 +29,10 @@ const STATES: ReadonlyArray<Authentications.State> = [
 
 const beijingDate = (millis: number): string => Params.rfc3339(millis).slice(0, 10)
 
-const queryProblem = (field: string, value: string, issue: string) =>
-  Params.problem(paramError({ field, value, issue, location: "query", message: `Parameter ${field} ${issue}` }))
-
 const isCalendarDate = (value: string): boolean => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const millis = Date.parse(`${value}T00:00:00Z`)
   return !Number.isNaN(millis) && new Date(millis).toISOString().slice(0, 10) === value
-}
-
-const count = (
-  query: URLSearchParams,
-  field: string,
-  fallback: number,
-  range: { readonly min: number; readonly max: number }
-): Params.Checked<number> => {
-  const raw = query.get(field)
-  if (raw === null) return Params.ok(fallback)
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
-  return Number.isSafeInteger(value) && value >= range.min && value <= range.max
-    ? Params.ok(value)
-    : queryProblem(field, raw, `must be an integer from ${range.min} to ${range.max}`)
 }
 
 /**
@@ -72,11 +54,13 @@ export const handle: Handler = ({ now, request, settings, state }) =>
       location: "query",
       required: true
     }))!
-    if (!isCalendarDate(date)) return yield* queryProblem("authenticate_date", date, "must be a date, yyyy-MM-dd")
+    if (!isCalendarDate(date)) {
+      return yield* Params.queryProblem("authenticate_date", date, "must be a date, yyyy-MM-dd")
+    }
     const today = beijingDate(now)
     const earliest = beijingDate(now - WINDOW_DAYS * DAY_MILLIS)
     if (date < earliest || date > today) {
-      return yield* queryProblem(
+      return yield* Params.queryProblem(
         "authenticate_date",
         date,
         `must be within the last ${WINDOW_DAYS} days (${earliest} to ${today})`
@@ -87,10 +71,10 @@ export const handle: Handler = ({ now, request, settings, state }) =>
       required: false
     })) ?? "AUTHENTICATE_SUCCESS"
     if (!STATES.includes(wantedState as Authentications.State)) {
-      return yield* queryProblem("authenticate_state", wantedState, `must be one of ${STATES.join(", ")}`)
+      return yield* Params.queryProblem("authenticate_state", wantedState, `must be one of ${STATES.join(", ")}`)
     }
-    const offset = yield* count(query, "offset", 0, { min: 0, max: Number.MAX_SAFE_INTEGER })
-    const limit = yield* count(query, "limit", MAX_LIMIT, { min: 1, max: MAX_LIMIT })
+    const offset = yield* Params.integer(query, "offset", 0, { min: 0, max: Number.MAX_SAFE_INTEGER })
+    const limit = yield* Params.integer(query, "limit", MAX_LIMIT, { min: 1, max: MAX_LIMIT })
 
     const matching = [...state.checks.values()]
       .filter((check) =>

@@ -161,3 +161,19 @@ export const decrypt = (ciphertext: string, key: Crypto.KeyObject): string | und
  * @internal
  */
 export const fingerprint = (text: string): string => Crypto.createHash("sha256").update(text, "utf8").digest("hex")
+
+/**
+ * RSAES-OAEP (SHA-1, MGF1-SHA-1) encryption to `key`, base64: how WeChat encrypts an answer's field to the merchant
+ * (a transfer detail's `username`).
+ *
+ * @example
+ * ```ts
+ * encrypt("张三", merchantPublicKey)
+ * ```
+ * @internal
+ */
+export const encrypt = (plaintext: string, key: Crypto.KeyObject): string =>
+  Crypto.publicEncrypt(
+    { key, padding: Crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+    Buffer.from(plaintext, "utf8")
+  ).toString("base64")

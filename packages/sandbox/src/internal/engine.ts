@@ -10,7 +10,6 @@
  * @internal
  */
 import { Duration, Either, Option } from "effect"
-import type { KeyObject } from "node:crypto"
 import * as NodeCrypto from "node:crypto"
 import type { Fault } from "../Fault.js"
 import * as Authorization from "./authorization.js"
@@ -28,7 +27,6 @@ import type { State } from "./state.js"
  */
 export interface Engine {
   readonly settings: Routes.Settings & { readonly merchantSerialNo: string }
-  readonly merchantPublicKey: KeyObject
   readonly state: State
 }
 
@@ -103,7 +101,7 @@ const evaluate = (
       Authorization.authenticate(request, headers["authorization"], Math.floor(now / 1000), {
         mchid: settings.mchid,
         merchantSerialNo: settings.merchantSerialNo,
-        merchantPublicKey: engine.merchantPublicKey,
+        merchantPublicKey: settings.merchantPublicKey,
         seen: (nonce) => state.nonces.has(nonce)
       }),
       rejected

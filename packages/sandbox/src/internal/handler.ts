@@ -26,6 +26,10 @@ export interface Settings {
   readonly platformPrivateKey: KeyObject
   readonly platformPublicKeyId: string
   readonly tokenExpiresIn: number
+  /** The merchant's public key: it verifies the merchant's signatures, and answer fields are encrypted to it. */
+  readonly merchantPublicKey: KeyObject
+  /** How long an accepted transfer batch stays `ACCEPTED`, then `PROCESSING`, in milliseconds from its creation. */
+  readonly transferTimings: { readonly processingAfter: number; readonly finishedAfter: number }
   /** The platform keys by mode: who signs, who decrypts, which certificates are listed. */
   readonly keys: KeyRing.KeyRing
 }

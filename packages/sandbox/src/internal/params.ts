@@ -138,3 +138,55 @@ export const decodeSegment = (field: string, segment: string): Checked<string> =
  */
 export const rfc3339 = (millis: number): string =>
   `${new Date(Math.floor(millis / 1000) * 1000 + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`
+
+/**
+ * A 400 `PARAM_ERROR` for a query parameter's value.
+ *
+ * @internal
+ */
+export const queryProblem = <A = never>(field: string, value: string, issue: string): Checked<A> =>
+  problem(paramError({ field, value, issue, location: "query", message: `Parameter ${field} ${issue}` }))
+
+/**
+ * An integer query parameter within `range`, `fallback` when absent.
+ *
+ * @internal
+ */
+export const integer = (
+  query: URLSearchParams,
+  field: string,
+  fallback: number,
+  range: { readonly min: number; readonly max: number }
+): Checked<number> => {
+  const raw = query.get(field)
+  if (raw === null) return ok(fallback)
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  return Number.isSafeInteger(value) && value >= range.min && value <= range.max
+    ? ok(value)
+    : queryProblem(field, raw, `must be an integer from ${range.min} to ${range.max}`)
+}
+
+/**
+ * One of `values`, or `undefined` when absent (and not `required`).
+ *
+ * @internal
+ */
+export const oneOf = (
+  query: URLSearchParams,
+  field: string,
+  values: ReadonlyArray<string>,
+  required: boolean
+): Checked<string | undefined> => {
+  const raw = query.get(field)
+  if (raw === null) {
+    return required
+      ? problem(paramError({
+        field,
+        issue: "required",
+        location: "query",
+        message: `Missing required query parameter ${field}`
+      }))
+      : ok(undefined)
+  }
+  return values.includes(raw) ? ok(raw) : queryProblem(field, raw, `must be one of ${values.join(", ")}`)
+}

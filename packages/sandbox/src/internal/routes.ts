@@ -33,6 +33,7 @@ import * as Relations from "./relations.js"
 import * as Router from "./router.js"
 import * as Tokens from "./tokens.js"
 import * as TransferBatches from "./transferBatches.js"
+import * as TransferQueries from "./transferQueries.js"
 
 export type { Answer, Context, Handler, Settings } from "./handler.js"
 export { acceptedTypes, requireJson } from "./handler.js"
@@ -83,7 +84,11 @@ export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
   { method: "POST", path: Tokens.PATH, handle: Tokens.handle },
   { method: "GET", path: AuthenticationList.PATH, handle: AuthenticationList.handle },
   { method: "POST", path: TransferBatches.PATH, handle: TransferBatches.handle },
-  { method: "GET", path: Certificates.PATH, handle: certificates }
+  { method: "GET", path: Certificates.PATH, handle: certificates },
+  { method: "GET", path: TransferQueries.BY_NO, handle: TransferQueries.byNo },
+  { method: "GET", path: TransferQueries.BY_OUT_NO, handle: TransferQueries.byOutNo },
+  { method: "GET", path: TransferQueries.DETAIL_BY_NO, handle: TransferQueries.detailByNo },
+  { method: "GET", path: TransferQueries.DETAIL_BY_OUT_NO, handle: TransferQueries.detailByOutNo }
 ]
 
 /**

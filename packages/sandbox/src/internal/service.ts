@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { Clock, Effect, Either, type Option } from "effect"
+import { Clock, Duration, Effect, Either, type Option } from "effect"
 import * as NodeCrypto from "node:crypto"
 import type { CertificateInfo, CheckNotProcessing, Options, Service } from "../Simulator.js"
 import * as TestKeys from "../TestKeys.js"
@@ -82,7 +82,8 @@ const build = (
     checks: options.maxChecks ?? 10_000,
     relations: options.maxRelations ?? 10_000,
     nonces: options.maxNonces ?? 100_000,
-    idempotency: options.maxIdempotencyRecords ?? 10_000
+    idempotency: options.maxIdempotencyRecords ?? 10_000,
+    batches: options.maxTransferBatches ?? 500
   }, tokenExpiresIn)
   const engine: Engine.Engine = {
     settings: {
@@ -91,9 +92,13 @@ const build = (
       platformPrivateKey: crypto.privateKey(options.platformPrivateKey),
       platformPublicKeyId: options.platformPublicKeyId,
       tokenExpiresIn,
+      merchantPublicKey: crypto.publicKey(options.merchantPublicKey),
+      transferTimings: {
+        processingAfter: Duration.toMillis(options.transferProcessingAfter ?? "1 second"),
+        finishedAfter: Duration.toMillis(options.transferFinishedAfter ?? "3 seconds")
+      },
       keys
     },
-    merchantPublicKey: crypto.publicKey(options.merchantPublicKey),
     state
   }
 
@@ -158,6 +163,14 @@ const build = (
         return Effect.void
       }),
     notify: (notifyOptions) => Notifier.deliver(keys, notifyOptions),
+    planTransferBatch: (outBatchNo, plan) =>
+      Effect.sync(() => {
+        state.batchPlans.set(outBatchNo, {
+          notFoundFor: plan.notFoundFor === undefined ? undefined : Duration.toMillis(plan.notFoundFor),
+          close: plan.close,
+          failures: plan.failDetails
+        })
+      }),
     received: Effect.sync(() => state.received.slice()),
     reset: Effect.sync(() => state.reset())
   }

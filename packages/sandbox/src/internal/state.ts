@@ -14,6 +14,7 @@ import { FaultQueue } from "./faultQueue.js"
 import * as Relations from "./relations.js"
 import { BoundedMap } from "./store.js"
 import type * as TransferBatches from "./transferBatches.js"
+import type * as TransferQueries from "./transferQueries.js"
 
 /**
  * How many records of each kind a simulator keeps; the oldest is forgotten first.
@@ -26,6 +27,7 @@ export interface Limits {
   readonly relations: number
   readonly nonces: number
   readonly idempotency: number
+  readonly batches: number
 }
 
 /**
@@ -65,8 +67,12 @@ export class State {
   readonly relations: BoundedMap<string, number>
   /** The employment type each authorised relation was first given, by `Relations.key` ("需要校验和初次填写的一致性"). */
   readonly employmentTypes: BoundedMap<string, string>
-  /** Accepted transfer batches by `out_batch_no`, the idempotency key (bounded by the idempotency limit). */
+  /** Accepted transfer batches by `out_batch_no`, the idempotency key, each with its accepted request. */
   readonly batches: BoundedMap<string, TransferBatches.Batch>
+  /** The `out_batch_no` of each batch by WeChat's `batch_id`, for the queries by WeChat's number. */
+  readonly batchIds: BoundedMap<string, string>
+  /** How the batches named by `out_batch_no` are to end (`Simulator.planTransferBatch`), set before or after. */
+  readonly batchPlans: BoundedMap<string, TransferQueries.Plan>
   private lastPrune = Number.NEGATIVE_INFINITY
 
   constructor(readonly limits: Limits, readonly tokenExpiresIn: number) {
@@ -74,7 +80,9 @@ export class State {
     this.issued = new BoundedMap(limits.idempotency)
     this.checks = new BoundedMap(limits.checks)
     this.relations = new BoundedMap(limits.relations)
-    this.batches = new BoundedMap(limits.idempotency)
+    this.batches = new BoundedMap(limits.batches)
+    this.batchIds = new BoundedMap(limits.batches)
+    this.batchPlans = new BoundedMap(limits.batches)
     this.employmentTypes = new BoundedMap(limits.relations)
   }
 
@@ -140,6 +148,8 @@ export class State {
     this.checks.clear()
     this.relations.clear()
     this.batches.clear()
+    this.batchIds.clear()
+    this.batchPlans.clear()
     this.employmentTypes.clear()
     this.lastPrune = Number.NEGATIVE_INFINITY
   }

@@ -27,7 +27,23 @@ import { paramError } from "./problem.js"
 export const PATH = "/v3/payroll-card/transfer-batches"
 
 /**
- * An accepted batch: what a repeat of its `out_batch_no` is compared with and answered.
+ * One payment of an accepted batch, as the request gave it, with the number WeChat gave it. The name is the
+ * decrypted plaintext (`null` when the batch named no one): the detail queries encrypt it to the merchant.
+ *
+ * @internal
+ */
+export interface Detail {
+  readonly out_detail_no: string
+  readonly detail_id: string
+  readonly transfer_amount: number
+  readonly transfer_remark: string
+  readonly openid: string
+  readonly user_name: string | null
+}
+
+/**
+ * An accepted batch: the request as accepted (what the queries answer from), the fingerprint a repeat of its
+ * `out_batch_no` is compared with, and WeChat's number for it.
  *
  * @internal
  */
@@ -35,6 +51,15 @@ export interface Batch {
   readonly fingerprint: string
   readonly batchId: string
   readonly createdAt: number
+  readonly sub_mchid: string
+  readonly sub_appid: string | undefined
+  readonly sp_appid: string | undefined
+  readonly authorization_type: string
+  readonly batch_name: string
+  readonly batch_remark: string
+  readonly total_amount: number
+  readonly total_num: number
+  readonly details: ReadonlyArray<Detail>
 }
 
 const AUTH_TYPES = [
@@ -72,12 +97,12 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
     if (details.some((detail) => typeof detail === "object" && detail !== null && detail.user_name != null)) {
       yield* Body.serial(headers["wechatpay-serial"], settings.platformPublicKeyId, "transfer_detail_list[].user_name")
     }
-    yield* Body.text(fields, "sub_mchid", { required: true })
+    const subMchid = (yield* Body.text(fields, "sub_mchid", { required: true }))!
     const subAppid = yield* Body.text(fields, "sub_appid", { required: false })
     const authType = (yield* Body.oneOf(fields, "authorization_type", AUTH_TYPES, true))!
     const outBatchNo = (yield* Body.text(fields, "out_batch_no", { required: true }))!
-    yield* Body.text(fields, "batch_name", { required: true })
-    yield* Body.text(fields, "batch_remark", { required: true, maxCharacters: MAX_REMARK })
+    const batchName = (yield* Body.text(fields, "batch_name", { required: true }))!
+    const batchRemark = (yield* Body.text(fields, "batch_remark", { required: true, maxCharacters: MAX_REMARK }))!
     const totalAmount = yield* Body.integer(fields, "total_amount")
     const totalNum = yield* Body.integer(fields, "total_num")
     if (list === undefined || list === null) return yield* Either.left(bodyProblem("transfer_detail_list", "required"))
@@ -96,20 +121,22 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
 
     let sum = 0
     const names: Array<string | null> = []
+    const accepted: Array<Omit<Detail, "detail_id">> = []
     for (let i = 0; i < details.length; i++) {
       const label = (field: string) => `transfer_detail_list[${i}].${field}`
       const detail = details[i]
       if (typeof detail !== "object" || detail === null || Array.isArray(detail)) {
         return yield* Either.left(bodyProblem(`transfer_detail_list[${i}]`, "must be an object"))
       }
-      yield* Body.text(detail, "out_detail_no", { required: true, label: label("out_detail_no") })
+      const outDetailNo =
+        (yield* Body.text(detail, "out_detail_no", { required: true, label: label("out_detail_no") }))!
       const amount = yield* Body.integer(detail, "transfer_amount", label("transfer_amount"))
-      yield* Body.text(detail, "transfer_remark", {
+      const remark = (yield* Body.text(detail, "transfer_remark", {
         required: true,
         maxCharacters: MAX_REMARK,
         label: label("transfer_remark")
-      })
-      yield* Body.text(detail, "openid", { required: true, label: label("openid") })
+      }))!
+      const openid = (yield* Body.text(detail, "openid", { required: true, label: label("openid") }))!
       const name = detail.user_name == null
         ? null
         : yield* Body.checkEncrypted(detail, "user_name", settings.platformPrivateKey, label("user_name"))
@@ -118,6 +145,13 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
       }
       sum += amount
       names.push(name)
+      accepted.push({
+        out_detail_no: outDetailNo,
+        transfer_amount: amount,
+        transfer_remark: remark,
+        openid,
+        user_name: name
+      })
     }
     const named = names.filter((name) => name !== null).length
     if (named !== 0 && named !== names.length) {
@@ -152,8 +186,23 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
     return () => {
       let batch = state.batches.get(outBatchNo)
       if (batch === undefined) {
-        batch = { fingerprint, batchId: `1030000${crypto.digits(33)}`, createdAt: now }
+        const batchId = `1030000${crypto.digits(33)}`
+        batch = {
+          fingerprint,
+          batchId,
+          createdAt: now,
+          sub_mchid: subMchid,
+          sub_appid: subAppid,
+          sp_appid: spAppid,
+          authorization_type: authType,
+          batch_name: batchName,
+          batch_remark: batchRemark,
+          total_amount: totalAmount,
+          total_num: totalNum,
+          details: accepted.map((detail) => ({ ...detail, detail_id: `1040000${crypto.digits(33)}` }))
+        }
         state.batches.set(outBatchNo, batch)
+        state.batchIds.set(batchId, outBatchNo)
       }
       return JSON.stringify({
         out_batch_no: outBatchNo,
