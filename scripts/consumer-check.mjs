@@ -13,7 +13,8 @@
 //    and forced off). A line fails the check on a non-zero exit, any `ERESOLVE`, or a peer warning naming one of
 //    our packages. Before installing, every registry spec of those lines and of packages/*/README.md must carry
 //    the range the root package.json pins (an unpinned `effect` or `@effect/*` resolves to Effect 4), and every
-//    package's peerDependencies must equal those ranges. `typescript` is added afterwards, to compile.
+//    package's peerDependencies (and a dependency the root pins too) must equal those ranges. `typescript` is
+//    added afterwards, to compile.
 // 2. The installed `effect-wechatpay-sandbox` bin, started as a separate process; clients are configured ONLY
 //    through the `export WECHATPAY_…=…` lines it printed (no variable of this process's own).
 // 3. The README's Usage program (```ts program under "## Usage"), compiled with tsc and run with plain node
@@ -82,11 +83,15 @@ for (const name of packages) {
     }
   }
   const manifest = JSON.parse(Fs.readFileSync(Path.join(root, "packages", name, "package.json"), "utf8"))
-  for (const [dependency, range] of Object.entries(manifest.peerDependencies ?? {})) {
-    if (range !== pinned[dependency]) {
-      throw new Error(
-        `@effect-wechatpay/${name} peers on ${dependency}@${range}, the repository pins ${pinned[dependency]}`
-      )
+  // Peers must be the pins; a dependency the repository also pins (the sandbox's @effect/platform-node) too.
+  for (const [field, entries] of [["peers on", manifest.peerDependencies], ["depends on", manifest.dependencies]]) {
+    for (const [dependency, range] of Object.entries(entries ?? {})) {
+      if (ours(dependency) || (field === "depends on" && pinned[dependency] === undefined)) continue
+      if (range !== pinned[dependency]) {
+        throw new Error(
+          `@effect-wechatpay/${name} ${field} ${dependency}@${range}, the repository pins ${pinned[dependency]}`
+        )
+      }
     }
   }
 }
