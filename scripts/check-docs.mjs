@@ -3,11 +3,15 @@
 // marked to run are run.
 //
 // A README fence's info string says what the block is:
-//   ```ts            compiled only (e.g. needs real credentials)
-//   ```ts program    compiled, then run with tsx against the sandbox CLI (WECHATPAY_* point at it); must exit 0
+//   ```ts program    compiled, then run with tsx against the sandbox CLI, configured by the `export WECHATPAY_…`
+//                    lines the CLI printed; must exit 0
 //   ```ts test       compiled, then run with vitest (a test a user would write against the sandbox)
+//   ```ts            compiled only, and only as a fragment: its first line says so, and why it does not run, as
+//                    `// fragment: needs a check the worker completed in the mini program` (a reader sees it too)
+// Every TypeScript block runs or says it is a fragment: a plain ```ts block without the marker, another info string
+// (```ts run) or a JavaScript block fails the check, so no snippet is silently left unrun.
 // A README block may rely on names an earlier block of the same README declared: `// @include <n>` on its first
-// line prepends block n (1-based, counting that README's TypeScript blocks).
+// line prepends block n (1-based, counting that README's TypeScript blocks); a fragment marker then follows it.
 //
 // Usage: node scripts/check-docs.mjs [--no-run]
 import { execFileSync } from "node:child_process"
@@ -88,22 +92,44 @@ if (undocumented.length > 0) {
   process.exit(1)
 }
 
-// READMEs: fenced ```ts blocks, with their kind.
+// READMEs: fenced ```ts blocks, with their kind; each runs or is marked as a fragment.
 const readmes = ["README.md", ...Fs.readdirSync(Path.join(root, "packages")).map((p) => `packages/${p}/README.md`)]
+const unmarked = []
 for (const readme of readmes.filter((file) => Fs.existsSync(Path.join(root, file)))) {
   const lines = Fs.readFileSync(Path.join(root, readme), "utf8").split("\n")
   const found = []
   for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(ts|typescript)(?:\s+(program|test))?\s*$/.exec(lines[i])
-    if (fence === null) continue
+    const fence = /^```(ts|typescript|tsx|mts|cts|js|javascript|jsx|mjs|cjs)\b\s*(.*)$/.exec(lines[i])
+    if (fence === null) {
+      if (/^```\S/.test(lines[i])) { while (++i < lines.length && !/^```\s*$/.test(lines[i])); // another language
+       }
+      continue
+    }
     const start = i + 1
     const code = []
     while (++i < lines.length && !/^```\s*$/.test(lines[i])) code.push(lines[i])
+    const kind = { "": "compile", program: "program", test: "test" }[fence[2].trim()]
+    if (!/^(ts|typescript)$/.test(fence[1]) || kind === undefined) {
+      unmarked.push(
+        `${readme}:${start}: \`\`\`${fence[1]} ${fence[2]}: write it as \`\`\`ts, \`\`\`ts program or \`\`\`ts test`
+      )
+      continue
+    }
     const include = /^\/\/ @include (\d+)/.exec(code[0] ?? "")
+    const marker = code[include === null ? 0 : 1] ?? ""
+    if (kind === "compile" && !/^\/\/ fragment: \S/.test(marker)) {
+      unmarked.push(
+        `${readme}:${start}: a \`\`\`ts block that does not run: mark it \`\`\`ts program or \`\`\`ts test, or say why it is a fragment on its first line (\`// fragment: …\`)`
+      )
+    }
     const prefix = include === null ? [] : found[Number(include[1]) - 1].code
     found.push({ code })
-    emit(readme, start + 1, [...prefix, ...code].join("\n"), fence[2] ?? "compile")
+    emit(readme, start + 1, [...prefix, ...code].join("\n"), kind)
   }
+}
+if (unmarked.length > 0) {
+  console.error(`README blocks that neither run nor say they are fragments:\n  ${unmarked.join("\n  ")}`)
+  process.exit(1)
 }
 
 Fs.writeFileSync(
@@ -155,6 +181,7 @@ console.log("documentation check passed")
 /** Runs each program block with tsx against the sandbox CLI, with WECHATPAY_* pointing at it. */
 async function runPrograms(programs) {
   const keys = Fs.mkdtempSync(Path.join(Os.tmpdir(), "docs-sandbox-keys-"))
+  // Configured only by the `export WECHATPAY_…` lines the CLI printed, as a reader of the README would be.
   const sandbox = await startSandbox({
     command: process.execPath,
     prefix: ["--import", "tsx", Path.join(root, "packages/sandbox/src/main.ts")],

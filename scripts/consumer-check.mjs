@@ -1,17 +1,37 @@
-// The consumer check CI runs: what a user gets from npm, outside this repository.
+// The consumer check CI runs: what a user gets from npm, outside this repository, set up as the README says.
 //
-// Builds every package, lints each `dist/` (publint; attw for node16 ESM, node16 CommonJS and bundler), packs
-// the tarballs, installs them into a scratch directory outside the checkout together with `effect`,
-// `@effect/platform` and `typescript` from the registry (no tsx), starts the installed `effect-wechatpay-sandbox`
-// bin, runs a plain-node ES module app and a CommonJS app that each pre-order against it, and type-checks a
-// TypeScript consumer under strict flags with NodeNext and Bundler resolution. Prints each tarball's files and size.
+// Builds every package, lints each `dist/` (publint; attw for node16 ESM, node16 CommonJS and bundler) and packs
+// the tarballs. Then, in a fresh app in a scratch directory outside the checkout:
+//
+// 1. The README's own install lines. Every `npm install` line of README.md's ```sh blocks (Install, Testing your
+//    code against the sandbox), read from README.md at run time, is run in order through `sh -c`, as written,
+//    with one substitution: each `@effect-wechatpay/<name>` spec becomes the path of that package's packed
+//    tarball (the packages are not on the registry under test; npm installs a tarball path as it would the
+//    published version, and the other packages' `@effect-wechatpay/core@^0.1.0` dependency resolves to the
+//    installed tarball). Everything else — `effect@^3.22.4`, `@effect/platform-node@^0.108.2`, the test
+//    dependencies — comes from the registry as a user gets it, without `--legacy-peer-deps` (refused in a line,
+//    and forced off). A line fails the check on a non-zero exit, any `ERESOLVE`, or a peer warning naming one of
+//    our packages. Before installing, every registry spec of those lines and of packages/*/README.md must carry
+//    the range the root package.json pins (an unpinned `effect` or `@effect/*` resolves to Effect 4), and every
+//    package's peerDependencies (and a dependency the root pins too) must equal those ranges. `typescript` is
+//    added afterwards, to compile.
+// 2. The installed `effect-wechatpay-sandbox` bin, started as a separate process; clients are configured ONLY
+//    through the `export WECHATPAY_…=…` lines it printed (no variable of this process's own).
+// 3. The README's Usage program (```ts program under "## Usage"), compiled with tsc and run with plain node
+//    against it; the testing section's test (```ts test under "## Testing your code against the sandbox"), run
+//    with the vitest and @effect/vitest the README installed.
+// 4. (the lead adds it) the documented notification server, started, and one signed notification delivered to it.
+// 5. A plain-node ES module app and a CommonJS app that pre-order against the sandbox (no tsx installed), and a
+//    TypeScript consumer type-checked under strict flags with NodeNext and Bundler resolution.
+// Prints each tarball's files and size.
 //
 // Usage: node scripts/consumer-check.mjs [--keep]   (--keep leaves the scratch directory for inspection)
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { blockUnder, installLines, specs } from "./readme.mjs"
 import { startSandbox } from "./sandbox-process.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -41,6 +61,41 @@ for (const name of packages) {
   tarballs.push(packed)
 }
 
+// The pins: what the README tells a user to install must be the Effect 3 ranges this repository builds with.
+const pinned = JSON.parse(Fs.readFileSync(Path.join(root, "package.json"), "utf8")).devDependencies
+const readme = Fs.readFileSync(Path.join(root, "README.md"), "utf8")
+const lines = installLines(readme)
+if (lines.length === 0) throw new Error("README.md shows no npm install line")
+const ours = (name) => name.startsWith("@effect-wechatpay/")
+const documented = new Map(lines.flatMap(specs).filter(({ name }) => !ours(name)).map((s) => [s.name, s.spec]))
+for (const [name, spec] of documented) {
+  if (pinned[name] === undefined || spec !== `${name}@${pinned[name]}`) {
+    throw new Error(`README.md installs ${spec}: pin it as ${name}@${pinned[name] ?? "<the range package.json uses>"}`)
+  }
+}
+for (const name of packages) {
+  const text = Fs.readFileSync(Path.join(root, "packages", name, "README.md"), "utf8")
+  for (const { name: dependency, spec } of installLines(text).flatMap(specs).filter((s) => !ours(s.name))) {
+    if (documented.get(dependency) !== spec) {
+      throw new Error(
+        `packages/${name}/README.md installs ${spec}, README.md ${documented.get(dependency) ?? "not at all"}`
+      )
+    }
+  }
+  const manifest = JSON.parse(Fs.readFileSync(Path.join(root, "packages", name, "package.json"), "utf8"))
+  // Peers must be the pins; a dependency the repository also pins (the sandbox's @effect/platform-node) too.
+  for (const [field, entries] of [["peers on", manifest.peerDependencies], ["depends on", manifest.dependencies]]) {
+    for (const [dependency, range] of Object.entries(entries ?? {})) {
+      if (ours(dependency) || (field === "depends on" && pinned[dependency] === undefined)) continue
+      if (range !== pinned[dependency]) {
+        throw new Error(
+          `@effect-wechatpay/${name} ${field} ${dependency}@${range}, the repository pins ${pinned[dependency]}`
+        )
+      }
+    }
+  }
+}
+
 for (const file of Fs.readdirSync(Path.join(root, "scripts", "consumer"))) {
   Fs.copyFileSync(Path.join(root, "scripts", "consumer", file), Path.join(scratch, file))
 }
@@ -50,33 +105,73 @@ Fs.writeFileSync(
   Path.join(scratch, "package.json"),
   JSON.stringify({ name: "effect-wechatpay-consumer", private: true, type: "module" }, null, 2)
 )
-const devEffect = JSON.parse(Fs.readFileSync(Path.join(root, "package.json"), "utf8")).devDependencies
-run(npm, [
-  "install",
-  "--no-audit",
-  "--no-fund",
-  "--no-package-lock",
-  ...tarballs.map((packed) => Path.join(scratch, packed.filename)),
-  `effect@${devEffect.effect}`,
-  `@effect/platform@${devEffect["@effect/platform"]}`,
-  `typescript@${devEffect.typescript}`
-], { cwd: scratch })
+
+// 1. The README's install lines, our specs replaced by the tarballs (see the header).
+const tarballOf = new Map(tarballs.map((packed) => [packed.name, Path.join(scratch, packed.filename)]))
+const npmInstall = (line) => {
+  if (/--legacy-peer-deps|--force\b/.test(line)) throw new Error(`an install line must resolve as written: ${line}`)
+  const command = line.replace(/(^|\s)(@effect-wechatpay\/[a-z-]+)(@\S+)?(?=\s|$)/g, (match, space, name) => {
+    const tarball = tarballOf.get(name)
+    if (tarball === undefined) throw new Error(`${line}: ${name} is not one of this repository's packages`)
+    return `${space}${tarball}`
+  })
+  console.log(`$ ${line}\n  (run as: ${command})`)
+  const result = spawnSync("/bin/sh", ["-c", command], {
+    cwd: scratch,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_legacy_peer_deps: "false", npm_config_audit: "false", npm_config_fund: "false" }
+  })
+  const output = `${result.stdout}${result.stderr}`
+  process.stdout.write(output)
+  // npm spreads a peer problem over several `npm warn` lines ("Could not resolve dependency: peer …", "While
+  // resolving: …"): the warnings fail the line when one speaks of a peer and any names one of our packages.
+  const warnings = output.split("\n").filter((l) => /^npm warn/i.test(l))
+  const peerTrouble = warnings.some((l) => /peer/i.test(l)) && warnings.some((l) => /@effect-wechatpay/.test(l))
+  if (result.status !== 0 || /ERESOLVE/.test(output) || peerTrouble) {
+    throw new Error(
+      `\`${line}\` does not install cleanly (exit ${result.status}${/ERESOLVE/.test(output) ? ", ERESOLVE" : ""}${
+        peerTrouble ? ", a peer warning about our packages" : ""
+      })`
+    )
+  }
+}
+for (const line of lines) npmInstall(line)
+// Not a README line: the compiler the checks below use, at the repository's version.
+npmInstall(`npm install --save-dev typescript@${pinned.typescript}`)
 if (Fs.existsSync(Path.join(scratch, "node_modules", "tsx"))) {
   throw new Error("tsx was installed: the consumer must not need it")
 }
 
-// The installed bin, as a user starts it; keys go to a directory the apps read through WECHATPAY_*_FILE.
+// 2. The installed bin, as a user starts it; everything below is configured by what it printed.
 const sandbox = await startSandbox({
   command: Path.join(scratch, "node_modules", ".bin", "effect-wechatpay-sandbox"),
   cwd: scratch,
-  keys: Path.join(scratch, "keys")
+  keys: Path.join(scratch, ".sandbox-keys")
 })
 try {
-  console.log(`sandbox bin listening on ${sandbox.url}`)
+  console.log(`sandbox bin listening on ${sandbox.url}; printed ${Object.keys(sandbox.exports).join(", ")}`)
   const env = sandbox.env
+  const tsc = Path.join(scratch, "node_modules", "typescript", "bin", "tsc")
+
+  // 3. The README's Usage program, compiled as a user's TypeScript would be, run with plain node; then the
+  // testing section's test, with the test dependencies the README names.
+  Fs.writeFileSync(Path.join(scratch, "usage.ts"), blockUnder(readme, "## Usage", "program"))
+  run(process.execPath, [tsc, "-p", "tsconfig.usage.json"], { cwd: scratch })
+  run(process.execPath, [Path.join("usage-out", "usage.js")], { cwd: scratch, env })
+  Fs.writeFileSync(
+    Path.join(scratch, "readme.test.ts"),
+    blockUnder(readme, "## Testing your code against the sandbox", "test")
+  )
+  run(process.execPath, [Path.join(scratch, "node_modules", "vitest", "vitest.mjs"), "run", "readme.test.ts"], {
+    cwd: scratch
+  })
+
+  // 4. LATER STEP (the lead adds it here): start the documented notification server from the README and deliver
+  // one signed notification to it (issue 18, "Done when").
+
+  // 5. Plain-node apps in both module formats, and the strict type checks.
   run(process.execPath, ["app.mjs"], { cwd: scratch, env })
   run(process.execPath, ["app.cjs"], { cwd: scratch, env })
-  const tsc = Path.join(scratch, "node_modules", "typescript", "bin", "tsc")
   run(process.execPath, [tsc, "-p", "tsconfig.nodenext.json"], { cwd: scratch })
   run(process.execPath, [tsc, "-p", "tsconfig.bundler.json"], { cwd: scratch })
 } finally {

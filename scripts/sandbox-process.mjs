@@ -1,20 +1,17 @@
 // The sandbox CLI as a child process, for the scripts that run code against it as a user would: starts it on a
-// free loopback port with fixed identifiers and keys written to `keys`, waits until it listens, and gives the
-// WECHATPAY_* variables that point a client at it (`WeChatPay.layerConfig()` reads them).
+// free loopback port with its keys written to `keys`, waits until it listens, and gives the WECHATPAY_* variables
+// that point a client at it (`WeChatPay.layerConfig()` reads them) exactly as the CLI printed them: its
+// `export WECHATPAY_…=…` lines, nothing this script knows on its own, so a wrong or missing line fails the run.
 import { spawn } from "node:child_process"
-import * as Path from "node:path"
-
-const MCHID = "1900000001"
-const SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-const KEY_ID = "PUB_KEY_ID_0119000000012025010100000000000000"
 
 /**
- * Starts `command …prefix --port 0 … --write-keys keys` in `cwd`; resolves to `{ url, env, stop }` once it listens
- * (rejects if it exits first or takes more than 30 s). `stop()` ends it and waits for its exit.
+ * Starts `command …prefix --port 0 --write-keys keys …extra` in `cwd`; resolves to `{ url, env, exports, stop }`
+ * once it listens (rejects if it exits first or takes more than 30 s). `exports` holds the printed variables;
+ * `env` is this process's environment without any WECHATPAY_* variable of its own, plus those. `stop()` ends the
+ * sandbox and waits for its exit.
  */
-export const startSandbox = async ({ command, prefix = [], cwd, keys }) => {
-  const args = ["--port", "0", "--mchid", MCHID, "--merchant-serial-no", SERIAL, "--platform-public-key-id", KEY_ID]
-  const child = spawn(command, [...prefix, ...args, "--write-keys", keys], {
+export const startSandbox = async ({ command, prefix = [], cwd, keys, extra = [] }) => {
+  const child = spawn(command, [...prefix, "--port", "0", "--write-keys", keys, ...extra], {
     cwd,
     stdio: ["ignore", "pipe", "inherit"]
   })
@@ -24,34 +21,37 @@ export const startSandbox = async ({ command, prefix = [], cwd, keys }) => {
     await exited
   }
   try {
-    const url = await new Promise((resolve, reject) => {
-      let output = ""
-      const timer = setTimeout(() => reject(new Error(`the sandbox did not start:\n${output}`)), 30_000)
+    const output = await new Promise((resolve, reject) => {
+      let text = ""
+      const timer = setTimeout(() => reject(new Error(`the sandbox did not start:\n${text}`)), 30_000)
       child.stdout.on("data", (chunk) => {
-        output += chunk
-        const match = /listening on (http:\/\/\S+)/.exec(output)
-        if (match !== null && output.includes("Ctrl+C")) {
+        text += chunk
+        if (text.includes("Ctrl+C")) {
           clearTimeout(timer)
-          resolve(match[1])
+          resolve(text)
         }
       })
       child.once("exit", (code) => {
         clearTimeout(timer)
-        reject(new Error(`the sandbox exited (${code}):\n${output}`))
+        reject(new Error(`the sandbox exited (${code}):\n${text}`))
       })
     })
-    const env = {
-      ...process.env,
-      WECHATPAY_MCHID: MCHID,
-      WECHATPAY_MERCHANT_SERIAL_NO: SERIAL,
-      WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: Path.join(keys, "merchant_private_key.pem"),
-      WECHATPAY_PUBLIC_KEY_ID: KEY_ID,
-      WECHATPAY_PUBLIC_KEY_FILE: Path.join(keys, "platform_public_key.pem"),
-      WECHATPAY_BASE_URL: url
-    }
-    return { url, env, stop }
+    const exports = parseExports(output)
+    const url = exports.WECHATPAY_BASE_URL
+    if (url === undefined) throw new Error(`the sandbox printed no export WECHATPAY_BASE_URL line:\n${output}`)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("WECHATPAY_")))
+    return { url, env: { ...env, ...exports }, exports, output, stop }
   } catch (error) {
     await stop()
     throw error
   }
 }
+
+/** The `export NAME=value` lines of the CLI's output, read as a shell reads them (quotes undone). */
+export const parseExports = (output) =>
+  Object.fromEntries(
+    [...output.matchAll(/^\s*export (WECHATPAY_[A-Z0-9_]+)=(.*)$/gm)].map(([, name, value]) => [
+      name,
+      /^["']/.test(value) ? value.slice(1, -1).replaceAll(`'\\''`, "'") : value
+    ])
+  )

@@ -4,8 +4,18 @@
  *
  * Every key flag is optional; a missing key pair is generated, and `--write-keys DIR` saves what a client needs
  * (`merchant_private_key.pem`, `platform_public_key.pem`, and `api_v3_key.txt` in certificate or mixed mode; mode
- * 0600). Each file is written to a fresh temporary file and renamed into place, so a symlink planted at a key's
- * path is replaced, never written through. Private keys and the APIv3 key are never printed.
+ * 0600; a platform key or APIv3 key given by flag is saved too). Each file is written to a fresh temporary file and
+ * renamed into place, so a symlink planted at a key's path is replaced, never written through. Private keys and the
+ * APIv3 key are never printed.
+ *
+ * At startup it prints the `export WECHATPAY_…=…` lines that point `WeChatPay.layerConfig()` at it (base URL, ids,
+ * and the key files as `…_FILE` variables), and `--env-file FILE` writes the same lines to FILE, for
+ * `node --env-file=FILE` or `. FILE` in a shell:
+ *
+ * ```sh
+ * npx effect-wechatpay-sandbox --write-keys .sandbox-keys --env-file .sandbox.env
+ * npx tsx --env-file=.sandbox.env app.ts
+ * ```
  *
  * It logs one line per request it answers (method, path, status, WeChat's code). Another process can play the
  * worker through the admin route it prints at startup, and have the sandbox send a notification (see
@@ -26,6 +36,7 @@ import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
+import * as ClientEnv from "./internal/clientEnv.js"
 import * as SandboxServer from "./SandboxServer.js"
 import * as Simulator from "./Simulator.js"
 import * as TestKeys from "./TestKeys.js"
@@ -45,13 +56,22 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
   --api-v3-key KEY                the merchant's APIv3 key, 32 characters, which encrypts certificates (default
                                   in certificate and mixed mode: generated, written to api_v3_key.txt with
                                   --write-keys)
-  --write-keys DIR                write generated keys a client needs into DIR (mode 0600)
+  --write-keys DIR                write the keys a client needs into DIR (mode 0600): the generated merchant
+                                  private key, the platform public key, the APIv3 key (certificate, mixed mode)
+  --env-file FILE                 also write the export lines below to FILE (for node --env-file=FILE, or
+                                  . FILE in a shell)
   -h, --help                      show this help
+
+At startup it prints "export WECHATPAY_…=…" lines, the variables WeChatPay.layerConfig() reads: the base
+URL, mchid, serial, key id and the files --write-keys wrote (…_FILE). No private key or APIv3 key is printed.
 
 Admin routes (unsigned, never WeChat paths; bodies must be Content-Type: application/json, and a request
 whose Origin is not the sandbox's own is refused):
   POST /sandbox/authentications/{authenticate_number}/complete with {"result":"SUCCESS"} or
     {"result":"FAILED","reason":"…"} completes an identity check as the worker would.
+  POST /sandbox/tokens/{token}/authorize with {} opens the card and authorises with a createToken token.
+  POST /sandbox/transfer-batches/{out_batch_no}/plan with {"not_found_for_seconds"?: n, "close_reason"?: "…",
+    "fail_details"?: {"out_detail_no": "fail_reason"}} says how that transfer batch ends.
   POST /sandbox/notifications with {"url":"http://127.0.0.1:PORT/notify","resource":{…}} sends a signed
     notification, its resource encrypted with the APIv3 key (in public-key mode only with --api-v3-key), to
     a loopback URL (127.0.0.1, ::1, localhost); optional "event_type", "id", "summary", "original_type",
@@ -120,6 +140,7 @@ export const program = (args: ReadonlyArray<string>) =>
           "key-mode": { type: "string" },
           "api-v3-key": { type: "string" },
           "write-keys": { type: "string" },
+          "env-file": { type: "string" },
           help: { type: "boolean", short: "h" }
         }
       })
@@ -157,10 +178,13 @@ export const program = (args: ReadonlyArray<string>) =>
     const read = (file: string) => Effect.sync(() => Fs.readFileSync(file, "utf8"))
     const writeDir = values["write-keys"]
     const written: Array<string> = []
-    const write = (name: string, pem: string) =>
+    const files: { -readonly [K in keyof ClientEnv.Files]: string } = {}
+    const write = (name: string, pem: string, key?: keyof ClientEnv.Files) =>
       Effect.sync(() => {
         if (writeDir === undefined) return
-        written.push(writeKeyFile(writeDir, name, pem))
+        const file = writeKeyFile(writeDir, name, pem)
+        written.push(file)
+        if (key !== undefined) files[key] = file
       })
 
     let merchantPublicKey: string
@@ -169,7 +193,7 @@ export const program = (args: ReadonlyArray<string>) =>
     } else {
       const pair = yield* TestKeys.generate
       merchantPublicKey = pair.publicKey
-      yield* write("merchant_private_key.pem", pair.privateKey)
+      yield* write("merchant_private_key.pem", pair.privateKey, "merchantPrivateKey")
     }
     let platformPrivateKey: string
     let platformPublicKey: string
@@ -180,13 +204,15 @@ export const program = (args: ReadonlyArray<string>) =>
       const pair = yield* TestKeys.generate
       platformPrivateKey = pair.privateKey
       platformPublicKey = pair.publicKey
-      yield* write("platform_public_key.pem", platformPublicKey)
     }
+    // Derived or generated, the public half is what a client verifies with: saved either way.
+    yield* write("platform_public_key.pem", platformPublicKey, "platformPublicKey")
 
     // Public-key mode needs no APIv3 key (no certificates to encrypt), so none is generated or written.
     const apiV3Key = givenApiV3Key ??
       (keyMode === "publicKey" ? undefined : Crypto.randomBytes(24).toString("base64").replace(/[+/]/g, "x"))
-    if (givenApiV3Key === undefined && apiV3Key !== undefined) yield* write("api_v3_key.txt", apiV3Key)
+    // Given or generated, the client needs it in a file: the export lines point at files, never at a value.
+    if (apiV3Key !== undefined) yield* write("api_v3_key.txt", apiV3Key, "apiV3Key")
 
     const options: Simulator.Options = {
       mchid: values.mchid ?? "1900000001",
@@ -203,6 +229,24 @@ export const program = (args: ReadonlyArray<string>) =>
     return yield* Effect.gen(function*() {
       const server = yield* SandboxServer.SandboxServer
       const certificates = yield* Effect.flatMap(Simulator.Simulator, (simulator) => simulator.certificates)
+      const exports = ClientEnv.lines({
+        url: server.url,
+        mchid: options.mchid,
+        merchantSerialNo: options.merchantSerialNo,
+        platformPublicKeyId: options.platformPublicKeyId,
+        keyMode,
+        files,
+        missing: (key) =>
+          writeDir === undefined
+            ? "not saved (start with --write-keys DIR)"
+            : key === "merchantPrivateKey"
+            ? "the private key of the pair given as --merchant-public-key"
+            : "not saved"
+      })
+      const envFile = values["env-file"]
+      if (envFile !== undefined) {
+        yield* Effect.sync(() => writeKeyFile(Path.dirname(envFile), Path.basename(envFile), `${exports.join("\n")}\n`))
+      }
       yield* Console.log(
         [
           `WeChat Pay sandbox listening on ${server.url}`,
@@ -222,6 +266,10 @@ export const program = (args: ReadonlyArray<string>) =>
           ...(givenApiV3Key === undefined && apiV3Key !== undefined && writeDir === undefined
             ? ["  warning: the APIv3 key was generated but not saved (use --write-keys DIR or --api-v3-key)"]
             : []),
+          "",
+          "Point a client at it: WeChatPay.layerConfig() reads these (paste them into a shell, or use --env-file FILE):",
+          ...exports.map((line) => `  ${line}`),
+          ...(envFile === undefined ? [] : [`  (also written to ${envFile})`]),
           "",
           "Complete an identity check as the worker would (admin route, unsigned):",
           `  curl -H 'Content-Type: application/json' -d '{"result":"SUCCESS"}' ${server.url}${

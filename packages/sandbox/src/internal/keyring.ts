@@ -67,7 +67,9 @@ export class KeyRing {
     const wanted = serial.toUpperCase()
     if (wanted === this.publicKey.serial.toUpperCase()) return this.publicKey
     const certificate = this.certificates.find((c) => c.serialNo === wanted)
-    return certificate === undefined ? this.signing() : { serial: certificate.serialNo, privateKey: certificate.privateKey }
+    return certificate === undefined
+      ? this.signing()
+      : { serial: certificate.serialNo, privateKey: certificate.privateKey }
   }
 
   /**
