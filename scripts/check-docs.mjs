@@ -6,6 +6,9 @@
 //   ```ts program    compiled, then run with tsx against the sandbox CLI, configured by the `export WECHATPAY_…`
 //                    lines the CLI printed; must exit 0
 //   ```ts test       compiled, then run with vitest (a test a user would write against the sandbox)
+//   ```ts server     compiled, then run with tsx as a server on a free PORT, configured by a mixed-mode sandbox CLI's
+//                    printed lines, and sent one notification by that sandbox: it must answer 204 and log it; started
+//                    without an APIv3 key it must stop at once, naming WECHATPAY_API_V3_KEY
 //   ```ts            compiled only, and only as a fragment: its first line says so, and why it does not run, as
 //                    `// fragment: needs a check the worker completed in the mini program` (a reader sees it too)
 // Every TypeScript block runs or says it is a fragment: a plain ```ts block without the marker, another info string
@@ -19,6 +22,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { checkNotificationServer } from "./notification-server.mjs"
 import { startSandbox } from "./sandbox-process.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -27,7 +31,7 @@ const noRun = process.argv.includes("--no-run")
 Fs.rmSync(out, { recursive: true, force: true })
 Fs.mkdirSync(out)
 
-/** @type {Array<{ file: string, origin: string, line: number, kind: "compile" | "program" | "test" }>} */
+/** @type {Array<{ file: string, origin: string, line: number, kind: "compile" | "program" | "test" | "server" }>} */
 const blocks = []
 const emit = (origin, line, code, kind) => {
   const name = `${origin.replace(/[^A-Za-z0-9]+/g, "_")}_${line}${kind === "test" ? ".test" : ""}.ts`
@@ -108,10 +112,12 @@ for (const readme of readmes.filter((file) => Fs.existsSync(Path.join(root, file
     const start = i + 1
     const code = []
     while (++i < lines.length && !/^```\s*$/.test(lines[i])) code.push(lines[i])
-    const kind = { "": "compile", program: "program", test: "test" }[fence[2].trim()]
+    const kind = { "": "compile", program: "program", test: "test", server: "server" }[fence[2].trim()]
     if (!/^(ts|typescript)$/.test(fence[1]) || kind === undefined) {
       unmarked.push(
-        `${readme}:${start}: \`\`\`${fence[1]} ${fence[2]}: write it as \`\`\`ts, \`\`\`ts program or \`\`\`ts test`
+        `${readme}:${start}: \`\`\`${fence[1]} ${
+          fence[2]
+        }: write it as \`\`\`ts, \`\`\`ts program, \`\`\`ts test or \`\`\`ts server`
       )
       continue
     }
@@ -175,6 +181,7 @@ if (!noRun) {
     )
   }
   if (programs.length > 0) await runPrograms(programs)
+  for (const block of blocks.filter((block) => block.kind === "server")) await runServer(block)
 }
 console.log("documentation check passed")
 
@@ -198,6 +205,35 @@ async function runPrograms(programs) {
         timeout: 60_000
       })
     }
+  } finally {
+    await sandbox.stop()
+    Fs.rmSync(keys, { recursive: true, force: true })
+  }
+}
+
+/** Runs a server block with tsx against a mixed-mode sandbox CLI, which sends it one notification. */
+async function runServer(block) {
+  const keys = Fs.mkdtempSync(Path.join(Os.tmpdir(), "docs-sandbox-keys-"))
+  const sandbox = await startSandbox({
+    command: process.execPath,
+    prefix: ["--import", "tsx", Path.join(root, "packages/sandbox/src/main.ts")],
+    cwd: root,
+    keys,
+    extra: ["--key-mode", "mixed"]
+  })
+  try {
+    console.log(`running ${block.origin}:${block.line} as a server, notified by the sandbox at ${sandbox.url}`)
+    const envWithoutKey = Object.fromEntries(
+      Object.entries(sandbox.env).filter(([name]) => !name.startsWith("WECHATPAY_API_V3_KEY"))
+    )
+    await checkNotificationServer({
+      command: process.execPath,
+      args: ["--import", "tsx", Path.join(out, block.file)],
+      cwd: root,
+      env: sandbox.env,
+      envWithoutKey,
+      sandboxUrl: sandbox.url
+    })
   } finally {
     await sandbox.stop()
     Fs.rmSync(keys, { recursive: true, force: true })

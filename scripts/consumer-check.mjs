@@ -20,7 +20,10 @@
 // 3. The README's Usage program (```ts program under "## Usage"), compiled with tsc and run with plain node
 //    against it; the testing section's test (```ts test under "## Testing your code against the sandbox"), run
 //    with the vitest and @effect/vitest the README installed.
-// 4. (the lead adds it) the documented notification server, started, and one signed notification delivered to it.
+// 4. The README's notification server (```ts server under "## Platform certificates and callbacks"), compiled and
+//    run with plain node, configured by the lines a second installed sandbox bin printed (`--key-mode mixed`, as the
+//    README says), sent one signed notification by it: WeChat's side must hear 204 and the handler must have run;
+//    started with the first sandbox's lines (no APIv3 key) it must stop at once, naming WECHATPAY_API_V3_KEY.
 // 5. A plain-node ES module app and a CommonJS app that pre-order against the sandbox (no tsx installed), and a
 //    TypeScript consumer type-checked under strict flags with NodeNext and Bundler resolution.
 // Prints each tarball's files and size.
@@ -31,6 +34,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { checkNotificationServer } from "./notification-server.mjs"
 import { blockUnder, installLines, specs } from "./readme.mjs"
 import { startSandbox } from "./sandbox-process.mjs"
 
@@ -166,8 +170,38 @@ try {
     cwd: scratch
   })
 
-  // 4. LATER STEP (the lead adds it here): start the documented notification server from the README and deliver
-  // one signed notification to it (issue 18, "Done when").
+  // 4. The README's notification server, notified by a mixed-mode sandbox (see the header).
+  Fs.writeFileSync(
+    Path.join(scratch, "server.ts"),
+    blockUnder(readme, "## Platform certificates and callbacks", "server")
+  )
+  Fs.writeFileSync(
+    Path.join(scratch, "tsconfig.server.json"),
+    JSON.stringify({
+      extends: "./tsconfig.usage.json",
+      compilerOptions: { outDir: "server-out" },
+      files: ["server.ts"]
+    })
+  )
+  run(process.execPath, [tsc, "-p", "tsconfig.server.json"], { cwd: scratch })
+  const mixed = await startSandbox({
+    command: Path.join(scratch, "node_modules", ".bin", "effect-wechatpay-sandbox"),
+    cwd: scratch,
+    keys: Path.join(scratch, ".sandbox-keys-mixed"),
+    extra: ["--key-mode", "mixed"]
+  })
+  try {
+    await checkNotificationServer({
+      command: process.execPath,
+      args: [Path.join("server-out", "server.js")],
+      cwd: scratch,
+      env: mixed.env,
+      envWithoutKey: env,
+      sandboxUrl: mixed.url
+    })
+  } finally {
+    await mixed.stop()
+  }
 
   // 5. Plain-node apps in both module formats, and the strict type checks.
   run(process.execPath, ["app.mjs"], { cwd: scratch, env })
