@@ -7,6 +7,7 @@ import { Endpoint, type WeChatPayClient } from "@effect-wechatpay/core"
 import { Clock, Duration, Effect, Schema, Stream } from "effect"
 import * as CreateToken from "./CreateToken.js"
 import * as CreateTransferBatch from "./CreateTransferBatch.js"
+import * as CreateWesureInsurance from "./CreateWesureInsurance.js"
 import * as GetAuthentication from "./GetAuthentication.js"
 import * as GetRelation from "./GetRelation.js"
 import * as GetTransferBatchByNo from "./GetTransferBatchByNo.js"
@@ -18,6 +19,7 @@ import * as ListAuthentications from "./ListAuthentications.js"
 import type * as PartnerTransferBatch from "./PartnerTransferBatch.js"
 import * as PreOrder from "./PreOrder.js"
 import * as PreOrderWithAuth from "./PreOrderWithAuth.js"
+import * as ValidateWesureToken from "./ValidateWesureToken.js"
 
 /**
  * The payroll-card calls, declared: method, route template, query, schemas, span name, and the answer fields
@@ -104,7 +106,9 @@ export const endpoints = {
   getTransferBatchByNo: GetTransferBatchByNo.endpoint,
   getTransferBatchByOutNo: GetTransferBatchByOutNo.endpoint,
   getTransferDetailByNo: GetTransferDetailByNo.endpoint,
-  getTransferDetailByOutNo: GetTransferDetailByOutNo.endpoint
+  getTransferDetailByOutNo: GetTransferDetailByOutNo.endpoint,
+  validateWesureToken: ValidateWesureToken.endpoint,
+  createWesureInsurance: CreateWesureInsurance.endpoint
 }
 
 /**
@@ -653,3 +657,54 @@ export const awaitTransferBatch = Effect.fn("PayrollCard.awaitTransferBatch")(
       }))
   }
 )
+
+/**
+ * Checks, for the insurance (微保) flow, that the identity check of a pre-order's `token` passed for this worker
+ * (校验核身结果); the name and ID number are encrypted by the request's codec and never sent in the clear.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const passed = PayrollCard.validateWesureToken({
+ *   sp_mchid: "1900000001",
+ *   sub_mchid: "1900000109",
+ *   token: "abcdefghijklmn",
+ *   user_name: Redacted.make("张三"),
+ *   id_card_number: Redacted.make("110101199003072316"),
+ *   authenticate_type: "INSURANCE"
+ * }).pipe(Effect.map((answer) => answer.result === "SUCCESS"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category insurance
+ */
+export const validateWesureToken = Endpoint.toCall(endpoints.validateWesureToken)
+
+/**
+ * Reports a worker's insurance (微保) policy result to WeChat (生成投保结果). WeChat answers 204 with no body, verified
+ * over the empty body like any answer: the call succeeds with `void`.
+ *
+ * @example
+ * ```ts
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const reported = PayrollCard.createWesureInsurance({
+ *   sp_mchid: "1900000001",
+ *   sub_mchid: "1900000109",
+ *   wesure_order_no: "W2022050500001",
+ *   token: "abcdefghijklmn",
+ *   insurance_company_order_no: "PA2022050500001",
+ *   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+ *   insure_state: "INSURE_SUCCESS",
+ *   insure_effect_time: "2022-05-06T00:00:00+08:00",
+ *   insure_invalid_time: "2022-05-07T00:00:00+08:00",
+ *   insurance_company_name: "平安"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category insurance
+ */
+export const createWesureInsurance = Endpoint.toCall(endpoints.createWesureInsurance)

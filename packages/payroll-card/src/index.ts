@@ -42,3 +42,9 @@ export * as GetTransferDetailByNo from "./GetTransferDetailByNo.js"
 
 /** @since 0.1.0 */
 export * as GetTransferDetailByOutNo from "./GetTransferDetailByOutNo.js"
+
+/** @since 0.1.0 */
+export * as ValidateWesureToken from "./ValidateWesureToken.js"
+
+/** @since 0.1.0 */
+export * as CreateWesureInsurance from "./CreateWesureInsurance.js"

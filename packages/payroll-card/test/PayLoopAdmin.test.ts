@@ -51,6 +51,22 @@ describe("admin routes of the pay loop, over loopback", () => {
         assert.strictEqual(check.authenticate_number, "adminToken0001")
       }))
 
+    it.effect("a 204 with no body crosses a real socket and verifies (createWesureInsurance)", () =>
+      Effect.gen(function*() {
+        const result = yield* PayrollCard.createWesureInsurance({
+          sp_mchid: "1900000001",
+          wesure_order_no: "W2022050500001",
+          token: "abcdefghijklmn",
+          insurance_company_order_no: "PA2022050500001",
+          openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+          insure_state: "INSURE_SUCCESS",
+          insure_effect_time: "2022-05-06T00:00:00+08:00",
+          insure_invalid_time: "2022-05-07T00:00:00+08:00",
+          insurance_company_name: "平安"
+        })
+        assert.isUndefined(result)
+      }))
+
     it.effect("a batch plan set from outside: a payment fails with its reason", () =>
       Effect.gen(function*() {
         const server = yield* SandboxServer.SandboxServer

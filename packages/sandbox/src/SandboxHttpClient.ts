@@ -109,7 +109,9 @@ export const fromSimulator = (simulator: Simulator.Service): HttpClient.HttpClie
       }
       headers.set("content-length", String(bytes.length))
       const source = truncateAfterBytes === undefined ? bytes : truncated(bytes, truncateAfterBytes)
-      return HttpClientResponse.fromWeb(request, new Response(source, { status: response.status, headers }))
+      // A 204 or 304 has no body at all: the web Response refuses even an empty one.
+      const content = (response.status === 204 || response.status === 304) && bytes.length === 0 ? null : source
+      return HttpClientResponse.fromWeb(request, new Response(content, { status: response.status, headers }))
     })
   )
 

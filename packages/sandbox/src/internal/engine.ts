@@ -247,9 +247,13 @@ const answer = (
 
   const { answer, credentials } = verdict.right
   state.nonces.set(credentials.nonce, credentials.timestamp)
-  const text = answer()
-  const body = fault?._tag === "EmptyBody" ? "" : text
-  const response = signed(engine, 200, body, nowSeconds, undefined, fault, headers["wechatpay-serial"])
+  const produced = answer()
+  const reply = typeof produced === "string" ? { status: 200, body: produced } : produced
+  const body = fault?._tag === "EmptyBody" ? "" : reply.body
+  // A file download is answered as WeChat answers it: the bytes, unsigned (the digest in the metadata is the proof).
+  const response = reply.unsigned === true
+    ? { status: reply.status, headers: { "Request-ID": crypto.hex(16), ...reply.headers }, body }
+    : signed(engine, reply.status, body, nowSeconds, reply.headers, fault, headers["wechatpay-serial"])
   if (fault?._tag === "Truncate") {
     const length = Buffer.byteLength(body, "utf8")
     const bytes = fault.bytes ?? Math.floor(length / 2)

@@ -50,11 +50,24 @@ export interface Context {
 }
 
 /**
- * Records the request's effect and renders the success body.
+ * Records the request's effect and renders the success: a body answered 200 and signed, or a `Reply` that says
+ * its status (a 204 with an empty body) or that it is a file, answered unsigned as WeChat answers downloads.
  *
  * @internal
  */
-export type Answer = () => string
+export type Answer = () => string | Reply
+
+/**
+ * A success that is not a plain signed 200.
+ *
+ * @internal
+ */
+export interface Reply {
+  readonly status: number
+  readonly body: string
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly unsigned?: boolean | undefined
+}
 
 /**
  * Serves one route.

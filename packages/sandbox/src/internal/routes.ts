@@ -34,6 +34,7 @@ import * as Router from "./router.js"
 import * as Tokens from "./tokens.js"
 import * as TransferBatches from "./transferBatches.js"
 import * as TransferQueries from "./transferQueries.js"
+import * as Wesure from "./wesure.js"
 
 export type { Answer, Context, Handler, Settings } from "./handler.js"
 export { acceptedTypes, requireJson } from "./handler.js"
@@ -88,7 +89,9 @@ export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
   { method: "GET", path: TransferQueries.BY_NO, handle: TransferQueries.byNo },
   { method: "GET", path: TransferQueries.BY_OUT_NO, handle: TransferQueries.byOutNo },
   { method: "GET", path: TransferQueries.DETAIL_BY_NO, handle: TransferQueries.detailByNo },
-  { method: "GET", path: TransferQueries.DETAIL_BY_OUT_NO, handle: TransferQueries.detailByOutNo }
+  { method: "GET", path: TransferQueries.DETAIL_BY_OUT_NO, handle: TransferQueries.detailByOutNo },
+  { method: "POST", path: Wesure.TOKEN_VALIDATIONS_PATH, handle: Wesure.validateToken },
+  { method: "POST", path: Wesure.INSURANCE_PATH, handle: Wesure.insurance }
 ]
 
 /**

@@ -105,6 +105,11 @@ export class State {
     this.tokens.prune((entry) => entry.issuedAt + this.tokenExpiresIn * 1000 <= now)
   }
 
+  /** The `authenticate_number` a pre-order issued `token` for, if it still lives. */
+  numberOfToken(token: string): string | undefined {
+    return this.issued.findKey((entry) => entry.token === token)
+  }
+
   /** The token issued for `number`, if it still lives. */
   liveIssue(number: string, now: number): Issued | undefined {
     const entry = this.issued.get(number)

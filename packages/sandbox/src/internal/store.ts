@@ -52,6 +52,12 @@ export class BoundedMap<K, V> {
     return this.entries.values()
   }
 
+  /** The first key whose value satisfies `predicate`, oldest first. */
+  findKey(predicate: (value: V) => boolean): K | undefined {
+    for (const [key, value] of this.entries) if (predicate(value)) return key
+    return undefined
+  }
+
   /** Deletes every entry for which `stale` holds. */
   prune(stale: (value: V, key: K) => boolean): void {
     for (const [key, value] of this.entries) if (stale(value, key)) this.entries.delete(key)
