@@ -5,10 +5,14 @@
  */
 import { Endpoint, type WeChatPayClient } from "@effect-wechatpay/core"
 import { Clock, Duration, Effect, Schema, Stream } from "effect"
+import * as ApplyBillReceipt from "./ApplyBillReceipt.js"
+import * as ApplyDetailReceipt from "./ApplyDetailReceipt.js"
 import * as CreateToken from "./CreateToken.js"
 import * as CreateTransferBatch from "./CreateTransferBatch.js"
 import * as CreateWesureInsurance from "./CreateWesureInsurance.js"
 import * as GetAuthentication from "./GetAuthentication.js"
+import * as GetBillReceipt from "./GetBillReceipt.js"
+import * as GetDetailReceipt from "./GetDetailReceipt.js"
 import * as GetRelation from "./GetRelation.js"
 import * as GetTransferBatchByNo from "./GetTransferBatchByNo.js"
 import * as GetTransferBatchByOutNo from "./GetTransferBatchByOutNo.js"
@@ -107,6 +111,10 @@ export const endpoints = {
   getTransferBatchByOutNo: GetTransferBatchByOutNo.endpoint,
   getTransferDetailByNo: GetTransferDetailByNo.endpoint,
   getTransferDetailByOutNo: GetTransferDetailByOutNo.endpoint,
+  applyBillReceipt: ApplyBillReceipt.endpoint,
+  getBillReceipt: GetBillReceipt.endpoint,
+  applyDetailReceipt: ApplyDetailReceipt.endpoint,
+  getDetailReceipt: GetDetailReceipt.endpoint,
   validateWesureToken: ValidateWesureToken.endpoint,
   createWesureInsurance: CreateWesureInsurance.endpoint
 }
@@ -708,3 +716,80 @@ export const validateWesureToken = Endpoint.toCall(endpoints.validateWesureToken
  * @category insurance
  */
 export const createWesureInsurance = Endpoint.toCall(endpoints.createWesureInsurance)
+
+/**
+ * Applies for a batch's electronic receipt (转账账单电子回单申请受理): the batch must be finished with at least one
+ * successful payment (else `INVALID_REQUEST`). Idempotent by `out_batch_no`; the receipt is `ACCEPTED`, then
+ * `FINISHED` ({@link getBillReceipt}).
+ *
+ * @example
+ * ```ts
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const applied = PayrollCard.applyBillReceipt({ out_batch_no: "plfk2020042013" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category receipts
+ */
+export const applyBillReceipt = Endpoint.toCall(endpoints.applyBillReceipt)
+
+/**
+ * Gets a batch's receipt (查询转账账单电子回单): once `FINISHED`, its file's `download_url` (valid 10 minutes; query
+ * again for a fresh one), `hash_type` and `hash_value`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const ready = PayrollCard.getBillReceipt({ out_batch_no: "plfk2020042013" }).pipe(
+ *   Effect.map((receipt) => receipt.signature_status === "FINISHED")
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category receipts
+ */
+export const getBillReceipt = Endpoint.toCall(endpoints.getBillReceipt)
+
+/**
+ * Applies for one payment's receipt (转账明细电子回单受理): the payment must be finished (else `PARAM_ERROR`);
+ * `out_batch_no` goes with `accept_type` `BATCH_TRANSFER` (payroll-card payments), and only then. Idempotent by
+ * `out_detail_no`.
+ *
+ * @example
+ * ```ts
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const applied = PayrollCard.applyDetailReceipt({
+ *   accept_type: "BATCH_TRANSFER",
+ *   out_batch_no: "plfk2020042013",
+ *   out_detail_no: "x23zy545Bd5436"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category receipts
+ */
+export const applyDetailReceipt = Endpoint.toCall(endpoints.applyDetailReceipt)
+
+/**
+ * Gets one payment's receipt (查询转账明细电子回单受理结果), by the same three fields as its application.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const url = PayrollCard.getDetailReceipt({
+ *   accept_type: "BATCH_TRANSFER",
+ *   out_batch_no: "plfk2020042013",
+ *   out_detail_no: "x23zy545Bd5436"
+ * }).pipe(Effect.map((receipt) => receipt.download_url))
+ * ```
+ *
+ * @since 0.1.0
+ * @category receipts
+ */
+export const getDetailReceipt = Endpoint.toCall(endpoints.getDetailReceipt)

@@ -48,3 +48,18 @@ export * as ValidateWesureToken from "./ValidateWesureToken.js"
 
 /** @since 0.1.0 */
 export * as CreateWesureInsurance from "./CreateWesureInsurance.js"
+
+/** @since 0.1.0 */
+export * as TransferReceipt from "./TransferReceipt.js"
+
+/** @since 0.1.0 */
+export * as ApplyBillReceipt from "./ApplyBillReceipt.js"
+
+/** @since 0.1.0 */
+export * as GetBillReceipt from "./GetBillReceipt.js"
+
+/** @since 0.1.0 */
+export * as ApplyDetailReceipt from "./ApplyDetailReceipt.js"
+
+/** @since 0.1.0 */
+export * as GetDetailReceipt from "./GetDetailReceipt.js"

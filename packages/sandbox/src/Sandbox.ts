@@ -56,6 +56,7 @@ export interface Options extends Omit<WeChatPayClient.Options, "baseUrl"> {
   /** How long an accepted transfer batch takes to turn `PROCESSING` and then `FINISHED` (default 1 s and 3 s). */
   readonly transferProcessingAfter?: Simulator.Options["transferProcessingAfter"]
   readonly transferFinishedAfter?: Simulator.Options["transferFinishedAfter"]
+  readonly receiptFinishedAfter?: Simulator.Options["receiptFinishedAfter"]
 }
 
 /**
@@ -86,15 +87,22 @@ const keysAndSimulator = (options: Options) =>
           keyMode: options.keyMode,
           ...(options.tokenExpiresIn !== undefined ? { tokenExpiresIn: options.tokenExpiresIn } : {}),
           transferProcessingAfter: options.transferProcessingAfter,
-          transferFinishedAfter: options.transferFinishedAfter
+          transferFinishedAfter: options.transferFinishedAfter,
+          receiptFinishedAfter: options.receiptFinishedAfter
         })
       ))
   )
 
 // The client is configured as a merchant in that mode would be: certificate mode has no public key at all.
 const clientFor = (keys: TestKeys.KeySet, options: Options, baseUrl?: string) => {
-  const { keyMode, tokenExpiresIn: _, transferFinishedAfter: __, transferProcessingAfter: ___, ...clientOptions } =
-    options
+  const {
+    keyMode,
+    receiptFinishedAfter: _receipt,
+    tokenExpiresIn: _token,
+    transferFinishedAfter: _finished,
+    transferProcessingAfter: _processing,
+    ...clientOptions
+  } = options
   return WeChatPay.layer({
     ...clientOptions,
     mchid: keys.mchid,

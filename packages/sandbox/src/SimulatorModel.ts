@@ -224,6 +224,8 @@ export interface Options {
    */
   readonly transferProcessingAfter?: Duration.DurationInput | undefined
   readonly transferFinishedAfter?: Duration.DurationInput | undefined
+  /** How long after it was applied for a receipt turns from `ACCEPTED` to `FINISHED` (default 1 second). */
+  readonly receiptFinishedAfter?: Duration.DurationInput | undefined
   /**
    * `publicKey` (default): answers are signed with `platformPrivateKey` as `platformPublicKeyId`, and
    * `/v3/certificates` answers 404 `无可用的平台证书`. `certificate`: a platform certificate signs, listed by

@@ -28,8 +28,15 @@ export interface Settings {
   readonly tokenExpiresIn: number
   /** The merchant's public key: it verifies the merchant's signatures, and answer fields are encrypted to it. */
   readonly merchantPublicKey: KeyObject
-  /** How long an accepted transfer batch stays `ACCEPTED`, then `PROCESSING`, in milliseconds from its creation. */
-  readonly transferTimings: { readonly processingAfter: number; readonly finishedAfter: number }
+  /**
+   * How long an accepted transfer batch stays `ACCEPTED`, then `PROCESSING`, in milliseconds from its creation; how
+   * long a receipt stays `ACCEPTED` after it was applied for.
+   */
+  readonly transferTimings: {
+    readonly processingAfter: number
+    readonly finishedAfter: number
+    readonly receiptAfter: number
+  }
   /** The platform keys by mode: who signs, who decrypts, which certificates are listed. */
   readonly keys: KeyRing.KeyRing
 }

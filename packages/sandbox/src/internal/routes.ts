@@ -29,6 +29,7 @@ import type { Handler } from "./handler.js"
 import * as PreOrders from "./preOrders.js"
 import * as PreOrderWithAuth from "./preOrderWithAuth.js"
 import * as Problem from "./problem.js"
+import * as Receipts from "./receipts.js"
 import * as Relations from "./relations.js"
 import * as Router from "./router.js"
 import * as Tokens from "./tokens.js"
@@ -90,6 +91,11 @@ export const ROUTES: ReadonlyArray<Router.Route<Handler>> = [
   { method: "GET", path: TransferQueries.BY_OUT_NO, handle: TransferQueries.byOutNo },
   { method: "GET", path: TransferQueries.DETAIL_BY_NO, handle: TransferQueries.detailByNo },
   { method: "GET", path: TransferQueries.DETAIL_BY_OUT_NO, handle: TransferQueries.detailByOutNo },
+  { method: "POST", path: Receipts.BILL_PATH, handle: Receipts.applyBill },
+  { method: "GET", path: Receipts.BILL_QUERY_PATH, handle: Receipts.getBill },
+  { method: "POST", path: Receipts.DETAIL_PATH, handle: Receipts.applyDetail },
+  { method: "GET", path: Receipts.DETAIL_PATH, handle: Receipts.getDetail },
+  { method: "GET", path: Receipts.FILE_PATH, handle: Receipts.file },
   { method: "POST", path: Wesure.TOKEN_VALIDATIONS_PATH, handle: Wesure.validateToken },
   { method: "POST", path: Wesure.INSURANCE_PATH, handle: Wesure.insurance }
 ]

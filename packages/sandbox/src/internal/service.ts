@@ -96,7 +96,8 @@ const build = (
       merchantPublicKey: crypto.publicKey(options.merchantPublicKey),
       transferTimings: {
         processingAfter: Duration.toMillis(options.transferProcessingAfter ?? "1 second"),
-        finishedAfter: Duration.toMillis(options.transferFinishedAfter ?? "3 seconds")
+        finishedAfter: Duration.toMillis(options.transferFinishedAfter ?? "3 seconds"),
+        receiptAfter: Duration.toMillis(options.receiptFinishedAfter ?? "1 second")
       },
       keys
     },

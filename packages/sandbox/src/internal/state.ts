@@ -11,6 +11,7 @@ import type { CheckOutcome } from "../Simulator.js"
 import type * as Authentications from "./authentications.js"
 import { WINDOW_SECONDS } from "./authorization.js"
 import { FaultQueue } from "./faultQueue.js"
+import type * as Receipts from "./receipts.js"
 import { ReceivedLog } from "./received.js"
 import * as Relations from "./relations.js"
 import { BoundedMap } from "./store.js"
@@ -77,6 +78,10 @@ export class State {
   readonly batches: BoundedMap<string, TransferBatches.Batch>
   /** The `out_batch_no` of each batch by WeChat's `batch_id`, for the queries by WeChat's number. */
   readonly batchIds: BoundedMap<string, string>
+  /** Receipts applied for, by batch (and payment). */
+  readonly receipts: BoundedMap<string, Receipts.Receipt>
+  /** The tokens of receipts' `download_url`s, each valid 10 minutes. */
+  readonly downloads: BoundedMap<string, Receipts.DownloadToken>
   /** How the batches named by `out_batch_no` are to end (`Simulator.planTransferBatch`), set before or after. */
   readonly batchPlans: BoundedMap<string, TransferQueries.Plan>
   private lastPrune = Number.NEGATIVE_INFINITY
@@ -91,6 +96,8 @@ export class State {
     this.batches = new BoundedMap(limits.batches)
     this.batchIds = new BoundedMap(limits.batches)
     this.batchPlans = new BoundedMap(limits.batches)
+    this.receipts = new BoundedMap(limits.batches)
+    this.downloads = new BoundedMap(limits.batches)
     this.employmentTypes = new BoundedMap(limits.relations)
   }
 
@@ -103,6 +110,7 @@ export class State {
     this.nonces.prune((timestamp) => Math.abs(seconds - timestamp) > WINDOW_SECONDS)
     this.issued.prune((entry) => entry.issuedAt + this.tokenExpiresIn * 1000 <= now)
     this.tokens.prune((entry) => entry.issuedAt + this.tokenExpiresIn * 1000 <= now)
+    this.downloads.prune((entry) => entry.expiresAt <= now)
   }
 
   /** The `authenticate_number` a pre-order issued `token` for, if it still lives. */
@@ -172,6 +180,8 @@ export class State {
     this.batches.clear()
     this.batchIds.clear()
     this.batchPlans.clear()
+    this.receipts.clear()
+    this.downloads.clear()
     this.employmentTypes.clear()
     this.lastPrune = Number.NEGATIVE_INFINITY
   }

@@ -52,7 +52,12 @@ const DETAIL_FILTERS = ["ALL", "SUCCESS", "FAIL", "WAIT_PAY"]
 
 const notFound = (what: string): Problem => ({ status: 404, code: "NOT_FOUND", message: `记录不存在: ${what}` })
 
-interface Found {
+/**
+ * A batch found by its `out_batch_no` (or WeChat's number), with its plan.
+ *
+ * @internal
+ */
+export interface Found {
   readonly outBatchNo: string
   readonly batch: Batch
   readonly plan: Plan | undefined
@@ -160,6 +165,37 @@ const batchBy = (key: "batch_id" | "out_batch_no"): Handler => (context) =>
     yield* checkPage(context)
     return () => renderBatch(found, context)
   })
+
+/**
+ * A batch by `out_batch_no`, as the queries find it (`NOT_FOUND` while its plan hides it).
+ *
+ * @internal
+ */
+export const findBatch = (context: Context, outBatchNo: string): Either.Either<Found, Problem> =>
+  find(context, "out_batch_no", encodeURIComponent(outBatchNo))
+
+/**
+ * A batch's state now and how many of its payments succeeded (0 until it is `FINISHED`).
+ *
+ * @internal
+ */
+export const summaryOf = (found: Found, context: Context): { readonly status: Status; readonly successNum: number } => {
+  const { status } = statusOf(found, context)
+  const successNum = status === "FINISHED"
+    ? found.batch.details.filter((d) => found.plan?.failures?.[d.out_detail_no] === undefined).length
+    : 0
+  return { status, successNum }
+}
+
+/**
+ * A payment's state now, or `undefined` when the batch has no such payment.
+ *
+ * @internal
+ */
+export const detailStatusIn = (found: Found, outDetailNo: string, context: Context): string | undefined => {
+  const detail = found.batch.details.find((d) => d.out_detail_no === outDetailNo)
+  return detail === undefined ? undefined : detailStatusOf(detail, found.plan, statusOf(found, context).status)
+}
 
 const detailBy =
   (batchKey: "batch_id" | "out_batch_no", detailKey: "detail_id" | "out_detail_no"): Handler => (context) =>
