@@ -16,10 +16,11 @@ import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { workspacePackages } from "./workspaces.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const tsc = Path.join(root, "node_modules", "typescript", "bin", "tsc")
-const order = ["core", "payroll-card", "sandbox"]
+const order = workspacePackages().map((pkg) => pkg.dir)
 const selected = process.argv.length > 2 ? process.argv.slice(2) : order
 
 const readJson = (file) => JSON.parse(Fs.readFileSync(file, "utf8"))

@@ -37,9 +37,10 @@ import { fileURLToPath } from "node:url"
 import { checkNotificationServer } from "./notification-server.mjs"
 import { blockUnder, installLines, specs } from "./readme.mjs"
 import { startSandbox } from "./sandbox-process.mjs"
+import { workspacePackages } from "./workspaces.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "payroll-card", "sandbox"]
+const packages = workspacePackages().map((pkg) => pkg.dir)
 const keep = process.argv.includes("--keep")
 const run = (command, args, options = {}) => {
   console.log(`$ ${[command, ...args].join(" ")}`)

@@ -4,12 +4,13 @@
 import { execFileSync } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { workspacePackages } from "./workspaces.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const run = (command, args, cwd = root) => execFileSync(command, args, { cwd, stdio: "inherit" })
 
 run(process.execPath, [Path.join(root, "scripts", "build.mjs")])
-for (const name of ["core", "payroll-card", "sandbox"]) {
+for (const { dir: name } of workspacePackages()) {
   run("npm", ["publish", "--access", "public", ...process.argv.slice(2)], Path.join(root, "packages", name, "dist"))
 }
 run("npx", ["changeset", "tag"])
