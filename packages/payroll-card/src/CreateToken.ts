@@ -8,56 +8,10 @@
  *
  * @since 0.1.0
  */
-import { Sensitive } from "@effect-wechatpay/core"
+import { Endpoint, Sensitive } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { atLeastOneAppId, Required } from "./internal/schema.js"
 import { EmploymentType } from "./PreOrderWithAuth.js"
-
-/**
- * The HTTP method.
- *
- * @example
- * ```ts
- * import { CreateToken } from "@effect-wechatpay/payroll-card"
- *
- * const isPost = CreateToken.method === "POST" // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const method = "POST" as const
-
-/**
- * The path (every field goes in the JSON body).
- *
- * @example
- * ```ts
- * import { WeChatPayClient } from "@effect-wechatpay/core"
- * import { CreateToken } from "@effect-wechatpay/payroll-card"
- *
- * const url = new URL(CreateToken.path, WeChatPayClient.DEFAULT_BASE_URL)
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const path = "/v3/payroll-card/tokens" as const
-
-/**
- * The answer's fields that must equal the request's.
- *
- * @example
- * ```ts
- * import { CreateToken } from "@effect-wechatpay/payroll-card"
- *
- * const checked = CreateToken.echo.includes("openid") // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const echo = ["openid", "sub_mchid"] as const
 
 /**
  * The request (wechatpay-go `CreateTokenRequest`). `user_name` and `id_card_number` are `Redacted<string>` here and
@@ -197,3 +151,28 @@ export const CreateTokenResponse = TokenEntity
  * @category models
  */
 export type CreateTokenResponse = TokenEntity
+
+/**
+ * The call, declared: method, route, query, schemas, span name, the request fields safe on its span and the answer
+ * fields that echo the request. `PayrollCard.createToken` is derived from it.
+ *
+ * @example
+ * ```ts
+ * import { CreateToken } from "@effect-wechatpay/payroll-card"
+ *
+ * CreateToken.endpoint.path // "/v3/payroll-card/tokens"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoint = Endpoint.make({
+  name: "PayrollCard.createToken",
+  method: "POST",
+  path: "/v3/payroll-card/tokens",
+  request: CreateTokenRequest,
+  response: TokenEntity,
+  annotate: ["sub_mchid"],
+  // The answer's fields that must equal the request's.
+  echo: ["openid", "sub_mchid"]
+})

@@ -12,57 +12,11 @@
  *
  * @since 0.1.0
  */
-import { Sensitive } from "@effect-wechatpay/core"
+import { Endpoint, Sensitive } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { Required } from "./internal/schema.js"
 import { atMostCharacters, batchRules } from "./internal/transferBatch.js"
 import { EmploymentType } from "./PreOrderWithAuth.js"
-
-/**
- * The HTTP method.
- *
- * @example
- * ```ts
- * import { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
- *
- * const isPost = CreateTransferBatch.method === "POST" // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const method = "POST" as const
-
-/**
- * The path (every field goes in the JSON body).
- *
- * @example
- * ```ts
- * import { WeChatPayClient } from "@effect-wechatpay/core"
- * import { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
- *
- * const url = new URL(CreateTransferBatch.path, WeChatPayClient.DEFAULT_BASE_URL)
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const path = "/v3/payroll-card/transfer-batches" as const
-
-/**
- * The answer's fields that must equal the request's.
- *
- * @example
- * ```ts
- * import { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
- *
- * const checked = CreateTransferBatch.echo.includes("out_batch_no") // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const echo = ["out_batch_no"] as const
 
 /**
  * The most details one batch holds: "一个转账批次单最多发起三千笔转账" and "发起批量转账的明细列表，最多三千笔"
@@ -397,3 +351,28 @@ export const CreateTransferBatchResponse = TransferBatchEntity
  * @category models
  */
 export type CreateTransferBatchResponse = TransferBatchEntity
+
+/**
+ * The call, declared: method, route, query, schemas, span name, the request fields safe on its span and the answer
+ * fields that echo the request. `PayrollCard.createTransferBatch` is derived from it.
+ *
+ * @example
+ * ```ts
+ * import { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
+ *
+ * CreateTransferBatch.endpoint.path // "/v3/payroll-card/transfer-batches"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoint = Endpoint.make({
+  name: "PayrollCard.createTransferBatch",
+  method: "POST",
+  path: "/v3/payroll-card/transfer-batches",
+  request: CreateTransferBatchRequest,
+  response: TransferBatchEntity,
+  annotate: ["sub_mchid", "out_batch_no"],
+  // The answer's fields that must equal the request's.
+  echo: ["out_batch_no"]
+})

@@ -9,84 +9,10 @@
  *
  * @since 0.1.0
  */
+import { Endpoint } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { openLiteral, Required } from "./internal/schema.js"
 import { AuthenticateNumber } from "./PreOrderWithAuth.js"
-
-/**
- * The HTTP method.
- *
- * @example
- * ```ts
- * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
- *
- * const isGet = GetAuthentication.method === "GET" // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const method = "GET" as const
-
-/**
- * The path template; `{authenticate_number}` is the request field of that name, percent-encoded.
- *
- * @example
- * ```ts
- * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
- *
- * const template = GetAuthentication.path // "/v3/payroll-card/authentications/{authenticate_number}"
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const path = "/v3/payroll-card/authentications/{authenticate_number}" as const
-
-/**
- * The request fields sent as query parameters, in the order they are sent.
- *
- * @example
- * ```ts
- * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
- *
- * const names = GetAuthentication.query // ["sub_mchid"]
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const query = ["sub_mchid"] as const
-
-/**
- * The answer's fields that must equal the request's.
- *
- * @example
- * ```ts
- * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
- *
- * const checked = GetAuthentication.echo.includes("sub_mchid") // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const echo = ["authenticate_number", "sub_mchid"] as const
-
-/**
- * The path before the `authenticate_number` segment.
- *
- * @example
- * ```ts
- * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
- *
- * const isAuthenticationQuery = (path: string) => path.startsWith(GetAuthentication.PATH_PREFIX)
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const PATH_PREFIX = "/v3/payroll-card/authentications/"
 
 /**
  * The request: the number the check was pre-ordered under and the sub-merchant it was pre-ordered for.
@@ -129,27 +55,6 @@ export const GetAuthenticationRequest = Schema.Struct({
  * @category models
  */
 export type GetAuthenticationRequest = typeof GetAuthenticationRequest.Type
-
-/**
- * The request target, path plus query, exactly as it is signed and sent: the number is percent-encoded as a
- * path segment, the query is built by `URLSearchParams`. Expects a validated request.
- *
- * @example
- * ```ts
- * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
- *
- * GetAuthentication.requestPath({ authenticate_number: "abc123", sub_mchid: "1900000109" })
- * // "/v3/payroll-card/authentications/abc123?sub_mchid=1900000109"
- * ```
- *
- * @since 0.1.0
- * @category constructors
- */
-export const requestPath = (request: GetAuthenticationRequest): string => {
-  const params = new URLSearchParams()
-  params.set("sub_mchid", request.sub_mchid)
-  return `${PATH_PREFIX}${encodeURIComponent(request.authenticate_number)}?${params.toString()}`
-}
 
 /**
  * Where the check stands (wechatpay-go `AuthenticationState`): still open in the mini program, passed, or
@@ -378,3 +283,30 @@ export const GetAuthenticationResponse = AuthenticationEntity
  * @category models
  */
 export type GetAuthenticationResponse = typeof GetAuthenticationResponse.Type
+
+/**
+ * The call, declared: method, route, query, schemas, span name, the request fields safe on its span and the answer
+ * fields that echo the request. `PayrollCard.getAuthentication` is derived from it.
+ *
+ * @example
+ * ```ts
+ * import { GetAuthentication } from "@effect-wechatpay/payroll-card"
+ *
+ * GetAuthentication.endpoint.path // "/v3/payroll-card/authentications/{authenticate_number}"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoint = Endpoint.make({
+  name: "PayrollCard.getAuthentication",
+  method: "GET",
+  path: "/v3/payroll-card/authentications/{authenticate_number}",
+  // The request fields sent as query parameters, in the order they are sent.
+  query: ["sub_mchid"],
+  request: GetAuthenticationRequest,
+  response: GetAuthenticationResponse,
+  annotate: ["sub_mchid", "authenticate_number"],
+  // The answer's fields that must equal the request's.
+  echo: ["authenticate_number", "sub_mchid"]
+})

@@ -8,83 +8,9 @@
  *
  * @since 0.1.0
  */
+import { Endpoint } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { atLeastOneAppId, openLiteral, Required } from "./internal/schema.js"
-
-/**
- * The HTTP method.
- *
- * @example
- * ```ts
- * import { GetRelation } from "@effect-wechatpay/payroll-card"
- *
- * const isGet = GetRelation.method === "GET" // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const method = "GET" as const
-
-/**
- * The path template; `{openid}` is the request field of that name, percent-encoded.
- *
- * @example
- * ```ts
- * import { GetRelation } from "@effect-wechatpay/payroll-card"
- *
- * const template = GetRelation.path // "/v3/payroll-card/relations/{openid}"
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const path = "/v3/payroll-card/relations/{openid}" as const
-
-/**
- * The request fields sent as query parameters, in the order they are sent (each only when present).
- *
- * @example
- * ```ts
- * import { GetRelation } from "@effect-wechatpay/payroll-card"
- *
- * const names = GetRelation.query // ["sub_mchid", "appid", "sub_appid"]
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const query = ["sub_mchid", "appid", "sub_appid"] as const
-
-/**
- * The answer's fields that must equal the request's.
- *
- * @example
- * ```ts
- * import { GetRelation } from "@effect-wechatpay/payroll-card"
- *
- * const checked = GetRelation.echo.includes("openid") // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const echo = ["openid", "sub_mchid"] as const
-
-/**
- * The path before the `openid` segment.
- *
- * @example
- * ```ts
- * import { GetRelation } from "@effect-wechatpay/payroll-card"
- *
- * const isRelationQuery = (path: string) => path.startsWith(GetRelation.PATH_PREFIX)
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const PATH_PREFIX = "/v3/payroll-card/relations/"
 
 /**
  * The request. WeChat checks a given `appid` against the provider and a given `sub_appid` against the
@@ -136,30 +62,6 @@ export const GetRelationRequest = Schema.Struct({
  * @category models
  */
 export type GetRelationRequest = typeof GetRelationRequest.Type
-
-/**
- * The request target, path plus query, exactly as it is signed and sent: the openid is percent-encoded as a
- * path segment; the query is `sub_mchid`, then `appid`, then `sub_appid`, each only when present, built by
- * `URLSearchParams`. Expects a validated request.
- *
- * @example
- * ```ts
- * import { GetRelation } from "@effect-wechatpay/payroll-card"
- *
- * GetRelation.requestPath({ openid: "o1", sub_mchid: "1900000109", sub_appid: "wxa1" })
- * // "/v3/payroll-card/relations/o1?sub_mchid=1900000109&sub_appid=wxa1"
- * ```
- *
- * @since 0.1.0
- * @category constructors
- */
-export const requestPath = (request: GetRelationRequest): string => {
-  const params = new URLSearchParams()
-  params.set("sub_mchid", request.sub_mchid)
-  if (request.appid !== undefined) params.set("appid", request.appid)
-  if (request.sub_appid !== undefined) params.set("sub_appid", request.sub_appid)
-  return `${PATH_PREFIX}${encodeURIComponent(request.openid)}?${params.toString()}`
-}
 
 /**
  * Whether the worker has authorised the sub-merchant: `UNAUTHORIZED` (never), `AUTHORIZED`, or `DEAUTHORIZED`
@@ -284,3 +186,31 @@ export const GetRelationResponse = Schema.Struct({
  * @category models
  */
 export type GetRelationResponse = typeof GetRelationResponse.Type
+
+/**
+ * The call, declared: method, route, query, schemas, span name, the request fields safe on its span and the answer
+ * fields that echo the request. `PayrollCard.getRelation` is derived from it.
+ *
+ * @example
+ * ```ts
+ * import { GetRelation } from "@effect-wechatpay/payroll-card"
+ *
+ * GetRelation.endpoint.path // "/v3/payroll-card/relations/{openid}"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoint = Endpoint.make({
+  name: "PayrollCard.getRelation",
+  method: "GET",
+  path: "/v3/payroll-card/relations/{openid}",
+  // The request fields sent as query parameters, in the order they are sent (each only when present).
+  query: ["sub_mchid", "appid", "sub_appid"],
+  request: GetRelationRequest,
+  response: GetRelationResponse,
+  // The worker's openid stays out of the span: it identifies a person.
+  annotate: ["sub_mchid"],
+  // The answer's fields that must equal the request's.
+  echo: ["openid", "sub_mchid"]
+})

@@ -9,80 +9,11 @@
  *
  * @since 0.1.0
  */
+import { Endpoint } from "@effect-wechatpay/core"
 import type { SchemaAST } from "effect"
 import { Clock, Effect, Option, ParseResult, Schema } from "effect"
 import { AuthenticateState, AuthenticationEntity } from "./GetAuthentication.js"
 import { atLeastOneAppId, Required } from "./internal/schema.js"
-
-/**
- * The HTTP method.
- *
- * @example
- * ```ts
- * import { ListAuthentications } from "@effect-wechatpay/payroll-card"
- *
- * const isGet = ListAuthentications.method === "GET" // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const method = "GET" as const
-
-/**
- * The path (no path parameters: every field is a query parameter).
- *
- * @example
- * ```ts
- * import { ListAuthentications } from "@effect-wechatpay/payroll-card"
- *
- * const template = ListAuthentications.path // "/v3/payroll-card/authentications"
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const path = "/v3/payroll-card/authentications" as const
-
-/**
- * The request fields sent as query parameters, in wechatpay-go's order, each only when present.
- *
- * @example
- * ```ts
- * import { ListAuthentications } from "@effect-wechatpay/payroll-card"
- *
- * const first = ListAuthentications.query[0] // "openid"
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const query = [
-  "openid",
-  "appid",
-  "sub_appid",
-  "sub_mchid",
-  "authenticate_date",
-  "authenticate_state",
-  "offset",
-  "limit"
-] as const
-
-/**
- * The answer's fields that must equal the request's, when the request has them: `offset` ("请求中包含偏移量时应答消息
- * 返回相同偏移量，否则返回默认值0").
- *
- * @example
- * ```ts
- * import { ListAuthentications } from "@effect-wechatpay/payroll-card"
- *
- * const checked = ListAuthentications.echo.includes("offset") // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const echo = ["offset"] as const
 
 /**
  * How far back a day can be queried: "最久可查询90天内的记录" (wechatpay-go `ListAuthenticationsRequest.
@@ -245,36 +176,6 @@ export const ListAuthenticationsRequest = Schema.Struct({
 export type ListAuthenticationsRequest = typeof ListAuthenticationsRequest.Type
 
 /**
- * The request target, path plus query, exactly as it is signed and sent: the parameters in `query` order, each
- * only when present, built by `URLSearchParams`. Expects an encoded (validated) request.
- *
- * @example
- * ```ts
- * import { ListAuthentications } from "@effect-wechatpay/payroll-card"
- *
- * ListAuthentications.requestPath({
- *   openid: "o1",
- *   sub_mchid: "1900000109",
- *   appid: "wxa1",
- *   authenticate_date: "2020-12-25",
- *   offset: 10
- * })
- * // "/v3/payroll-card/authentications?openid=o1&appid=wxa1&sub_mchid=1900000109&authenticate_date=2020-12-25&offset=10"
- * ```
- *
- * @since 0.1.0
- * @category constructors
- */
-export const requestPath = (request: ListAuthenticationsRequest): string => {
-  const params = new URLSearchParams()
-  for (const name of query) {
-    const value = request[name]
-    if (value !== undefined) params.set(name, String(value))
-  }
-  return `${path}?${params.toString()}`
-}
-
-/**
  * One page (wechatpay-go `ListAuthenticationsResponse`). `data` is `omitempty` in Go, so a day without checks may
  * come without it: it decodes as an empty array. `total_count` and `offset` are what paging relies on (required);
  * `limit`, the number of checks on this page, only informs. Each check is an `AuthenticationEntity`.
@@ -350,3 +251,40 @@ export const nextPage = (
   const offset = page.offset + page.data.length
   return page.data.length === 0 || offset >= page.total_count ? Option.none() : Option.some({ ...request, offset })
 }
+
+/**
+ * The call, declared: method, route, query, schemas, span name, the request fields safe on its span and the answer
+ * fields that echo the request. `PayrollCard.listAuthentications` is derived from it.
+ *
+ * @example
+ * ```ts
+ * import { ListAuthentications } from "@effect-wechatpay/payroll-card"
+ *
+ * ListAuthentications.endpoint.path // "/v3/payroll-card/authentications"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoint = Endpoint.make({
+  name: "PayrollCard.listAuthentications",
+  method: "GET",
+  path: "/v3/payroll-card/authentications",
+  // The request fields sent as query parameters, in wechatpay-go's order, each only when present.
+  query: [
+    "openid",
+    "appid",
+    "sub_appid",
+    "sub_mchid",
+    "authenticate_date",
+    "authenticate_state",
+    "offset",
+    "limit"
+  ],
+  request: ListAuthenticationsRequest,
+  response: ListAuthenticationsResponse,
+  annotate: ["sub_mchid", "authenticate_date"],
+  // The answer's fields that must equal the request's, when the request has them: `offset` ("请求中包含偏移量时应答消息
+  // 返回相同偏移量，否则返回默认值0").
+  echo: ["offset"]
+})

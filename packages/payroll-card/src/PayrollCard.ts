@@ -40,73 +40,13 @@ import * as ValidateWesureToken from "./ValidateWesureToken.js"
  * @category endpoints
  */
 export const endpoints = {
-  preOrderWithAuth: Endpoint.make({
-    name: "PayrollCard.preOrderWithAuth",
-    method: "POST",
-    path: PreOrderWithAuth.PATH,
-    request: PreOrderWithAuth.PreOrderWithAuthRequest,
-    response: PreOrderWithAuth.PreOrderWithAuthResponse,
-    annotate: ["sub_mchid", "authenticate_number"],
-    echo: ["authenticate_number", "openid", "sub_mchid"]
-  }),
-  getAuthentication: Endpoint.make({
-    name: "PayrollCard.getAuthentication",
-    method: "GET",
-    path: `${GetAuthentication.PATH_PREFIX}{authenticate_number}`,
-    query: ["sub_mchid"],
-    request: GetAuthentication.GetAuthenticationRequest,
-    response: GetAuthentication.GetAuthenticationResponse,
-    annotate: ["sub_mchid", "authenticate_number"],
-    echo: ["authenticate_number", "sub_mchid"]
-  }),
-  getRelation: Endpoint.make({
-    name: "PayrollCard.getRelation",
-    method: "GET",
-    path: `${GetRelation.PATH_PREFIX}{openid}`,
-    query: ["sub_mchid", "appid", "sub_appid"],
-    request: GetRelation.GetRelationRequest,
-    response: GetRelation.GetRelationResponse,
-    // The worker's openid stays out of the span: it identifies a person.
-    annotate: ["sub_mchid"],
-    echo: ["openid", "sub_mchid"]
-  }),
-  createToken: Endpoint.make({
-    name: "PayrollCard.createToken",
-    method: CreateToken.method,
-    path: CreateToken.path,
-    request: CreateToken.CreateTokenRequest,
-    response: CreateToken.TokenEntity,
-    annotate: ["sub_mchid"],
-    echo: CreateToken.echo
-  }),
-  preOrder: Endpoint.make({
-    name: "PayrollCard.preOrder",
-    method: PreOrder.method,
-    path: PreOrder.path,
-    request: PreOrder.PreOrderRequest,
-    response: PreOrder.PreOrderResponse,
-    annotate: ["sub_mchid", "authenticate_number"],
-    echo: PreOrder.echo
-  }),
-  listAuthentications: Endpoint.make({
-    name: "PayrollCard.listAuthentications",
-    method: ListAuthentications.method,
-    path: ListAuthentications.path,
-    query: ListAuthentications.query,
-    request: ListAuthentications.ListAuthenticationsRequest,
-    response: ListAuthentications.ListAuthenticationsResponse,
-    annotate: ["sub_mchid", "authenticate_date"],
-    echo: ListAuthentications.echo
-  }),
-  createTransferBatch: Endpoint.make({
-    name: "PayrollCard.createTransferBatch",
-    method: CreateTransferBatch.method,
-    path: CreateTransferBatch.path,
-    request: CreateTransferBatch.CreateTransferBatchRequest,
-    response: CreateTransferBatch.TransferBatchEntity,
-    annotate: ["sub_mchid", "out_batch_no"],
-    echo: CreateTransferBatch.echo
-  }),
+  preOrderWithAuth: PreOrderWithAuth.endpoint,
+  getAuthentication: GetAuthentication.endpoint,
+  getRelation: GetRelation.endpoint,
+  createToken: CreateToken.endpoint,
+  preOrder: PreOrder.endpoint,
+  listAuthentications: ListAuthentications.endpoint,
+  createTransferBatch: CreateTransferBatch.endpoint,
   getTransferBatchByNo: GetTransferBatchByNo.endpoint,
   getTransferBatchByOutNo: GetTransferBatchByOutNo.endpoint,
   getTransferDetailByNo: GetTransferDetailByNo.endpoint,

@@ -9,55 +9,10 @@
  *
  * @since 0.1.0
  */
+import { Endpoint } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { atLeastOneAppId, Required } from "./internal/schema.js"
 import { AuthenticateNumber, AuthenticateType, PreOrderWithAuthResponse } from "./PreOrderWithAuth.js"
-
-/**
- * The HTTP method.
- *
- * @example
- * ```ts
- * import { PreOrder } from "@effect-wechatpay/payroll-card"
- *
- * const isPost = PreOrder.method === "POST" // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const method = "POST" as const
-
-/**
- * The path (every field goes in the JSON body).
- *
- * @example
- * ```ts
- * import { WeChatPayClient } from "@effect-wechatpay/core"
- * import { PreOrder } from "@effect-wechatpay/payroll-card"
- *
- * const url = new URL(PreOrder.path, WeChatPayClient.DEFAULT_BASE_URL)
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const path = "/v3/payroll-card/authentications/pre-order" as const
-
-/**
- * The answer's fields that must equal the request's.
- *
- * @example
- * ```ts
- * import { PreOrder } from "@effect-wechatpay/payroll-card"
- *
- * const checked = PreOrder.echo.includes("authenticate_number") // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const echo = ["authenticate_number", "openid", "sub_mchid"] as const
 
 /**
  * The request (wechatpay-go `PreOrderAuthenticationRequest`): the fields of pre-order-with-auth without the
@@ -147,3 +102,28 @@ export const PreOrderResponse = PreOrderWithAuthResponse.annotations({ identifie
  * @category models
  */
 export type PreOrderResponse = typeof PreOrderResponse.Type
+
+/**
+ * The call, declared: method, route, query, schemas, span name, the request fields safe on its span and the answer
+ * fields that echo the request. `PayrollCard.preOrder` is derived from it.
+ *
+ * @example
+ * ```ts
+ * import { PreOrder } from "@effect-wechatpay/payroll-card"
+ *
+ * PreOrder.endpoint.path // "/v3/payroll-card/authentications/pre-order"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoint = Endpoint.make({
+  name: "PayrollCard.preOrder",
+  method: "POST",
+  path: "/v3/payroll-card/authentications/pre-order",
+  request: PreOrderRequest,
+  response: PreOrderResponse,
+  annotate: ["sub_mchid", "authenticate_number"],
+  // The answer's fields that must equal the request's.
+  echo: ["authenticate_number", "openid", "sub_mchid"]
+})

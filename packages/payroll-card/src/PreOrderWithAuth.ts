@@ -9,71 +9,9 @@
  *
  * @since 0.1.0
  */
-import { Sensitive } from "@effect-wechatpay/core"
+import { Endpoint, Sensitive } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { atLeastOneAppId, Required } from "./internal/schema.js"
-
-/**
- * The HTTP method.
- *
- * @example
- * ```ts
- * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
- *
- * const isPost = PreOrderWithAuth.method === "POST" // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const method = "POST" as const
-
-/**
- * The path template (no path or query parameters: every field goes in the JSON body).
- *
- * @example
- * ```ts
- * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
- *
- * const same = PreOrderWithAuth.path === PreOrderWithAuth.PATH // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const path = "/v3/payroll-card/authentications/pre-order-with-auth" as const
-
-/**
- * The answer's fields that must equal the request's: an answer for another check, worker or sub-merchant is
- * not this call's answer.
- *
- * @example
- * ```ts
- * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
- *
- * const checked = PreOrderWithAuth.echo.includes("authenticate_number") // true
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const echo = ["authenticate_number", "openid", "sub_mchid"] as const
-
-/**
- * The endpoint's path.
- *
- * @example
- * ```ts
- * import { WeChatPayClient } from "@effect-wechatpay/core"
- * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
- *
- * const url = new URL(PreOrderWithAuth.PATH, WeChatPayClient.DEFAULT_BASE_URL)
- * ```
- *
- * @since 0.1.0
- * @category constants
- */
-export const PATH = path
 
 /**
  * The worker's employment: long-term, short-term, or cooperation (a contractor) — wechatpay-go
@@ -350,3 +288,29 @@ export const miniProgramTarget = (
   query.set("authenticate_number", response.authenticate_number)
   return { appId: MINI_PROGRAM_APP_ID, path: `/pages/card/authen_with_auth?${query.toString()}` }
 }
+
+/**
+ * The call, declared: method, route, query, schemas, span name, the request fields safe on its span and the answer
+ * fields that echo the request. `PayrollCard.preOrderWithAuth` is derived from it.
+ *
+ * @example
+ * ```ts
+ * import { PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
+ *
+ * PreOrderWithAuth.endpoint.path // "/v3/payroll-card/authentications/pre-order-with-auth"
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const endpoint = Endpoint.make({
+  name: "PayrollCard.preOrderWithAuth",
+  method: "POST",
+  path: "/v3/payroll-card/authentications/pre-order-with-auth",
+  request: PreOrderWithAuthRequest,
+  response: PreOrderWithAuthResponse,
+  annotate: ["sub_mchid", "authenticate_number"],
+  // The answer's fields that must equal the request's: an answer for another check, worker or sub-merchant is
+  // not this call's answer.
+  echo: ["authenticate_number", "openid", "sub_mchid"]
+})

@@ -113,7 +113,7 @@ describe("the payroll-card family against the simulator", () => {
         assert.strictEqual(repeat.token, first.token)
         const changed = yield* Effect.flip(preOrder({ ...preOrderRequest("po1"), project_name: "另一个项目" }))
         assert.strictEqual(changed._tag, "INVALID_REQUEST")
-        const sent = (yield* Simulator.received).filter((r) => r.url === PreOrder.path)
+        const sent = (yield* Simulator.received).filter((r) => r.url === PreOrder.endpoint.path)
         for (const r of sent) assert.isUndefined(r.headers["wechatpay-serial"])
         // Refused before sending: an empty required field, an unknown authenticate_type.
         const count = (yield* Simulator.received).length

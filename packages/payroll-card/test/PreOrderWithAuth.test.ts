@@ -23,7 +23,7 @@ describe("PayrollCard.preOrderWithAuth", () => {
         // What went on the wire: the simulator's record of the request.
         const [received] = yield* Simulator.received
         assert.strictEqual(received.method, "POST")
-        assert.strictEqual(received.url, PreOrderWithAuth.PATH)
+        assert.strictEqual(received.url, PreOrderWithAuth.endpoint.path)
         assert.strictEqual(received.headers["wechatpay-serial"], keys.platformPublicKeyId)
         assert.strictEqual(received.headers["accept"], "application/json")
         assert.strictEqual(received.headers["content-type"], "application/json")
