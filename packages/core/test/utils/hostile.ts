@@ -206,3 +206,85 @@ export const redirecting = (location: string) =>
     response.writeHead(302, { location, "content-length": "0" })
     response.end()
   })
+
+/** What {@link fileServer} answers one request with. */
+export interface FileAnswer {
+  readonly status?: number
+  readonly headers?: Http.OutgoingHttpHeaders
+  readonly body: Buffer
+  /** Declare the whole body's length, send this many bytes of it, then drop the connection. */
+  readonly truncateAt?: number
+}
+
+/** One request a {@link fileServer} saw. */
+export interface SeenRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Http.IncomingHttpHeaders
+}
+
+/** A file server: answers each request with `answer(request)`, and records what it saw. */
+export const fileServer = (answer: (request: Http.IncomingMessage) => FileAnswer) => {
+  const seen: Array<SeenRequest> = []
+  return Effect.map(
+    httpServer((request, response) => {
+      seen.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers })
+      const { body, headers, status, truncateAt } = answer(request)
+      response.writeHead(status ?? 200, { "content-length": String(body.length), ...headers })
+      if (truncateAt === undefined) return void response.end(body)
+      response.write(body.subarray(0, truncateAt), () => response.socket?.destroy())
+    }),
+    ({ url }) => ({ url, seen })
+  )
+}
+
+/**
+ * A gzip stream of zeros that never ends (chunked), produced only as fast as the client reads it: a gzip bomb
+ * with no bottom. `written` counts the compressed bytes handed to the socket.
+ */
+export const endlessGzip = () =>
+  Effect.acquireRelease(
+    Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
+      let written = 0
+      let requests = 0
+      const closed = Deferred.unsafeMake<number>(undefined as never)
+      const zeros = Buffer.alloc(1024 * 1024)
+      const server = Net.createServer((socket) => {
+        socket.on("error", () => {})
+        socket.once("data", () => {
+          requests++
+          socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+          const gzip = Zlib.createGzip()
+          gzip.on("data", (data: Buffer) => {
+            written += data.length
+            if (!socket.write(chunked(data))) {
+              gzip.pause()
+              socket.once("drain", () => gzip.resume())
+            }
+          })
+          const feed = () => {
+            while (!socket.destroyed && gzip.write(zeros)) {
+              // Keep feeding until the gzip stream's buffer is full.
+            }
+            if (!socket.destroyed) gzip.once("drain", feed)
+          }
+          socket.once("close", () => {
+            gzip.destroy()
+            Deferred.unsafeDone(closed, Effect.succeed(written))
+          })
+          feed()
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as Net.AddressInfo
+        resume(Effect.succeed({
+          url: `http://127.0.0.1:${port}`,
+          written: () => written,
+          closed,
+          requests: () => requests,
+          server
+        }))
+      })
+    }),
+    ({ server }) => Effect.sync(() => server.close())
+  )
