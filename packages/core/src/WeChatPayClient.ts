@@ -140,7 +140,10 @@ export interface Service {
   readonly getUnverified?:
     | ((
       path: string
-    ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError | WeChatPayError.RequestTimeout>)
+    ) => Effect.Effect<
+      HttpClientResponse.HttpClientResponse,
+      HttpClientError.RequestError | WeChatPayError.RequestTimeout
+    >)
     | undefined
   /**
    * Any APIv3 call: give it a path (`/v3/…`), with the query in the path or as `urlParams` and any body
@@ -395,7 +398,9 @@ export const make = (
           Effect.catchTags({
             RequestError: steps.sanitizeRequestError,
             ResponseError: (error) =>
-              Effect.fail(new HttpClientError.RequestError({ request: error.request, reason: "Transport", cause: error }))
+              Effect.fail(
+                new HttpClientError.RequestError({ request: error.request, reason: "Transport", cause: error })
+              )
           })
         )
       ))

@@ -65,7 +65,7 @@ export const hostile = (head: string, frame: (chunk: Buffer) => Buffer = (chunk)
  * A raw TCP server that reads each request and then goes quiet: with `head` undefined it never answers; otherwise
  * it sends `head` (a status line, headers, part of a body) and nothing more. Closed with the scope.
  */
-export const silent = (head?: string) =>
+export const silent = (head?: string | Buffer) =>
   Effect.acquireRelease(
     Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
       let requests = 0
@@ -239,8 +239,9 @@ export const fileServer = (answer: (request: Http.IncomingMessage) => FileAnswer
 }
 
 /**
- * A gzip stream of zeros that never ends (chunked), produced only as fast as the client reads it: a gzip bomb
- * with no bottom. `written` counts the compressed bytes handed to the socket.
+ * A gzip bomb with no bottom: gzip members of 64 MB of zeros (≈ 64 kB each) sent one after another (chunked) for
+ * as long as the connection stays open, as fast as the client reads them. `written` counts the bytes handed to
+ * the socket: a client that reads the wire faster than it inflates (no back-pressure) shows as hundreds of MB.
  */
 export const endlessGzip = () =>
   Effect.acquireRelease(
@@ -248,31 +249,22 @@ export const endlessGzip = () =>
       let written = 0
       let requests = 0
       const closed = Deferred.unsafeMake<number>(undefined as never)
-      const zeros = Buffer.alloc(1024 * 1024)
+      const member = chunked(Zlib.gzipSync(Buffer.alloc(64 * MB)))
       const server = Net.createServer((socket) => {
         socket.on("error", () => {})
+        socket.once("close", () => Deferred.unsafeDone(closed, Effect.succeed(written)))
         socket.once("data", () => {
           requests++
-          socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-          const gzip = Zlib.createGzip()
-          gzip.on("data", (data: Buffer) => {
-            written += data.length
-            if (!socket.write(chunked(data))) {
-              gzip.pause()
-              socket.once("drain", () => gzip.resume())
+          socket.write(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+          )
+          const pump = () => {
+            while (!socket.destroyed && written < 4096 * MB) {
+              written += member.length
+              if (!socket.write(member)) return void socket.once("drain", pump)
             }
-          })
-          const feed = () => {
-            while (!socket.destroyed && gzip.write(zeros)) {
-              // Keep feeding until the gzip stream's buffer is full.
-            }
-            if (!socket.destroyed) gzip.once("drain", feed)
           }
-          socket.once("close", () => {
-            gzip.destroy()
-            Deferred.unsafeDone(closed, Effect.succeed(written))
-          })
-          feed()
+          pump()
         })
       })
       server.listen(0, "127.0.0.1", () => {

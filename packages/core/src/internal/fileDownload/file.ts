@@ -16,9 +16,7 @@ import { failure } from "./body.js"
 const fsFailure = (what: string, cause: unknown): Failure =>
   failure(
     "Transport",
-    `${what} failed${
-      typeof cause === "object" && cause !== null && "code" in cause ? ` (${String(cause.code)})` : ""
-    }`
+    `${what} failed${typeof cause === "object" && cause !== null && "code" in cause ? ` (${String(cause.code)})` : ""}`
   )
 
 /** The temporary file's path: beside the target, hidden, unique. */
@@ -34,7 +32,10 @@ export const write = <E, R>(
     Effect.suspend(() => {
       const temporary = temporaryPath(path)
       return Effect.map(
-        Effect.tryPromise({ try: () => Fs.open(temporary, "wx", 0o600), catch: (e) => fsFailure("creating the file", e) }),
+        Effect.tryPromise({
+          try: () => Fs.open(temporary, "wx", 0o600),
+          catch: (e) => fsFailure("creating the file", e)
+        }),
         (handle) => ({ handle, temporary, renamed: false })
       )
     }),
