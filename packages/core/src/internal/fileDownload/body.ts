@@ -89,8 +89,9 @@ export const digested = <E>(
 export const gunzip = (wire: Stream.Stream<Uint8Array, Failure>): Stream.Stream<Uint8Array, Failure> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const inflater = yield* Effect.acquireRelease(
-      // 64 KiB output chunks rather than 16: a quarter of the chunks through the stream for the same bytes.
-      Effect.sync(() => Zlib.createGunzip({ chunkSize: 64 * 1024 })),
+      // 256 KiB output chunks rather than 16: each chunk costs the stream the same, so 16 times fewer of them for
+      // the same bytes took the download from ≈ 0.6 to ≈ 1 × a bare node pipeline (bench/download.ts).
+      Effect.sync(() => Zlib.createGunzip({ chunkSize: 256 * 1024 })),
       (inflater) => Effect.sync(() => inflater.destroy())
     )
     const write = (chunk: Uint8Array) =>
