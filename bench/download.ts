@@ -64,7 +64,7 @@ if (process.argv.includes("--serve")) {
   })
 } else {
   const rounds = Number(flag("rounds") ?? 3)
-  const names = flag("contenders")?.split(",") ?? ["bare", "sdk-undici", "sdk-lean", "sdk-fetch"]
+  const names = flag("contenders")?.split(",") ?? ["bare", "bare-256k", "sdk-undici", "sdk-lean", "sdk-fetch"]
   const server = ChildProcess.spawn(process.execPath, [
     ...process.execArgv,
     process.argv[1]!,
@@ -78,8 +78,8 @@ if (process.argv.includes("--serve")) {
   const target = Path.join(dir, "bill.csv")
   const downloadUrl = `${info.url}/v3/billdownload/file?token=bench`
 
-  /** The bare pipeline: what a careful hand-written download does. */
-  const bare = () =>
+  /** The bare pipeline: what a careful hand-written download does (`chunkSize`: the inflater's output chunks). */
+  const bare = (chunkSize?: number) => () =>
     new Promise<void>((resolve, reject) => {
       Http.get(downloadUrl, (response) => {
         const hash = Crypto.createHash("sha1")
@@ -90,7 +90,12 @@ if (process.argv.includes("--serve")) {
             callback(null, chunk)
           }
         })
-        pipeline(response, Zlib.createGunzip(), tap, Fs.createWriteStream(temporary, { flags: "wx" })).then(() => {
+        pipeline(
+          response,
+          Zlib.createGunzip(chunkSize === undefined ? {} : { chunkSize }),
+          tap,
+          Fs.createWriteStream(temporary, { flags: "wx" })
+        ).then(() => {
           if (hash.digest("hex") !== info.sha1) throw new Error("digest mismatch")
           Fs.renameSync(temporary, target)
           resolve()
@@ -120,7 +125,9 @@ if (process.argv.includes("--serve")) {
     return () => Effect.runPromise(download).then(() => undefined)
   }
   const contenders: Record<string, () => Promise<void>> = {
-    bare,
+    bare: bare(),
+    // The same with the SDK's 256 KiB inflater chunks (node's default is 16 KiB).
+    "bare-256k": bare(256 * 1024),
     "sdk-undici": sdk(NodeHttpClient.layerUndici),
     "sdk-lean": sdk(LeanHttpClient.layer()),
     "sdk-fetch": sdk(FetchHttpClient.layer)
