@@ -61,7 +61,6 @@ describe("Download in constant memory", () => {
         }
         assert.strictEqual(result.bytes, SIZE)
         assert.strictEqual(result.written, SIZE)
-        console.log(out)
         assert.isBelow(result.growth, 64 * MB, out)
       }),
     { timeout: 60_000 }
