@@ -9,7 +9,16 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Zlib from "node:zlib"
-import { dripping, endlessGzip, type FileAnswer, fileServer, MB, redirecting, silent } from "./utils/hostile.js"
+import {
+  dripping,
+  endlessGzip,
+  type FileAnswer,
+  fileServer,
+  httpServer,
+  MB,
+  redirecting,
+  silent
+} from "./utils/hostile.js"
 import { generateKeyPair, parseAuthorization } from "./utils/keys.js"
 
 const SERIAL = "PUB_KEY_ID_0100000000000001"
@@ -139,6 +148,29 @@ for (const [name, transport] of transports) {
         assert.deepStrictEqual(saved, { bytes: inflated.length, path: target })
         assert.isTrue(Fs.readFileSync(target).equals(inflated))
         assert.deepStrictEqual(Fs.readdirSync(dir), ["bill.csv"])
+      }))
+
+    it.scopedLive("a download longer than the client's attempt timeout: not cut at it (its own timeouts bound it)", () =>
+      Effect.gen(function*() {
+        const body = billOf(64 * 1024)
+        const server = yield* httpServer((_, response) => {
+          response.writeHead(200, { "content-length": String(body.length) })
+          let part = 0
+          const timer = setInterval(() => {
+            response.write(body.subarray(part * 8192, ++part * 8192))
+            if (part === 8) {
+              clearInterval(timer)
+              response.end()
+            }
+          }, 100)
+        })
+        const { services } = yield* clientOn(transport, server.url, { timeout: "300 millis" })
+        const dir = yield* directory
+        const saved = yield* Effect.provide(
+          Download.toFile(metadataFor(server.url, body), Path.join(dir, "bill.csv"), { idleTimeout: "1 second" }),
+          services
+        )
+        assert.strictEqual(saved.bytes, body.length)
       }))
 
     it.scopedLive("corrupted bytes: DigestMismatch at the stream's end, no file at the target", () =>
