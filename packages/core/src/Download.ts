@@ -282,7 +282,7 @@ export const stream = (
       Stream.interruptWhen(deadline),
       Stream.withSpan("Download.stream", {
         kind: "client",
-        attributes: { "wechatpay.hash_type": metadata.hash_type, "wechatpay.gzip": resolved.gzip }
+        attributes: { "wechatpay.hash_type": sanitize(metadata.hash_type, 16), "wechatpay.gzip": resolved.gzip }
       })
     )
   })
