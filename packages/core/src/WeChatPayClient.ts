@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import type { HttpClientResponse } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Scope } from "effect"
 import { Context, Duration, Effect, Layer, Schema } from "effect"
@@ -127,6 +128,23 @@ export type CallError = WeChatPayError.ApiError | HttpClientError.RequestError
  */
 export interface Service {
   readonly baseUrl: string
+  /** The backup host a request that never connected to `baseUrl` goes to, if failover is on. */
+  readonly backupUrl?: string | undefined
+  /**
+   * For WeChat's files only, whose answers WeChat does not sign (`Download` uses it and checks the file's digest
+   * instead): a GET of `path` (`/v3/…?…`), signed like any call, sent to the base URL (or the backup host when the
+   * primary never connected), never redirected, under the client's rate limits but not its attempt timeout, whose
+   * answer comes back **unverified and unread**, whatever its status. Optional, so that a hand-made `Service`
+   * may leave it out (`Download` then fails as `Transport`).
+   */
+  readonly getUnverified?:
+    | ((
+      path: string
+    ) => Effect.Effect<
+      HttpClientResponse.HttpClientResponse,
+      HttpClientError.RequestError | WeChatPayError.RequestTimeout
+    >)
+    | undefined
   /**
    * Any APIv3 call: give it a path (`/v3/…`), with the query in the path or as `urlParams` and any body
    * helper. Each request is signed over what is sent, sent to the base URL (or the backup host when the
@@ -372,7 +390,22 @@ export const make = (
       return request.route === undefined ? call : withRoute(request.route)(call)
     }
 
-    return WeChatPayClient.of({ baseUrl, httpClient: client, execute })
+    // The same steps less verification and the attempt timeout (a download has its own timeouts, and its digest).
+    const getUnverified = (path: string) =>
+      redactAuthorization(limits.limited(
+        steps.prepare(signer, HttpClientRequest.get(path), limits.inFlight() > 0).pipe(
+          Effect.flatMap((request) => steps.send(HttpClientRequest.setHeader(request, "accept", "*/*"), false)),
+          Effect.catchTags({
+            RequestError: steps.sanitizeRequestError,
+            ResponseError: (error) =>
+              Effect.fail(
+                new HttpClientError.RequestError({ request: error.request, reason: "Transport", cause: error })
+              )
+          })
+        )
+      ))
+
+    return WeChatPayClient.of({ baseUrl, backupUrl, httpClient: client, execute, getUnverified })
   })
 
 /**

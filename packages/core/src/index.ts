@@ -21,6 +21,9 @@ export * as Decryptor from "./Decryptor.js"
 export * as Endpoint from "./Endpoint.js"
 
 /** @since 0.1.0 */
+export * as Download from "./Download.js"
+
+/** @since 0.1.0 */
 export * as Encryptor from "./Encryptor.js"
 
 /** @since 0.1.0 */

@@ -10,6 +10,7 @@ import { HttpClientResponse } from "@effect/platform"
 import { Effect, Inspectable, Option, Schema, Stream } from "effect"
 import type * as Http from "node:http"
 import * as Cancelable from "./cancelable.js"
+import * as Interruptible from "./interruptible.js"
 
 /** @internal */
 export class ResponseBodyTooLarge extends Schema.TaggedError<ResponseBodyTooLarge>(
@@ -251,7 +252,11 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
         }
         // Async iteration reads with backpressure and destroys the message when the stream stops early,
         // as it does when the limit is passed.
-        return Stream.fromAsyncIterable(bounded(this.source, limit), (cause) => this.decodeError(cause))
+        // Let go of while a read waits (an idle timeout over a stalled body): the message is destroyed at once.
+        return Stream.fromAsyncIterable(
+          Interruptible.iterable(this.source, bounded(this.source, limit)),
+          (cause) => this.decodeError(cause)
+        )
       }))
     })
   }

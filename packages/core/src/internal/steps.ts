@@ -112,7 +112,11 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
   const timedOut = (request: HttpClientRequest.HttpClientRequest) =>
     failFor(request, (context) => new WeChatPayError.RequestTimeout({ scope: "Attempt", timeoutMillis, ...context }))
 
-  const send = (request: HttpClientRequest.HttpClientRequest) =>
+  /**
+   * Sends one attempt. `keepDeadline: false` (a file download, whose own timeouts bound it) leaves the attempt's
+   * deadline out, so that a transport that keeps it does not tear a long download down at the attempt timeout.
+   */
+  const send = (request: HttpClientRequest.HttpClientRequest, keepDeadline = true) =>
     // The fiber's refs read in place: one step instead of one per ref, on every attempt.
     Effect.withFiberRuntime<
       HttpClientResponse.HttpClientResponse,
@@ -160,7 +164,7 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
               Context.add(fiber.currentContext, FetchHttpClient.RequestInit, manualRedirect(fiber.currentContext))
             )
           )
-          if (keptByTransport(fiber)) {
+          if (keepDeadline && keptByTransport(fiber)) {
             bindings.push(
               Local.bind(AttemptDeadline.current, Timeout.clockOf(fiber).unsafeCurrentTimeMillis() + timeoutMillis)
             )
@@ -380,5 +384,5 @@ export const make = ({ backupUrl, baseUrl, counter, httpClient, maxBodySize, tim
   ) =>
     Effect.catchTags(Effect.flatMap(effect, answer), { RequestError: sanitizeRequestError, ResponseError: unreadable })
 
-  return { send, prepare, verified, attemptTimeout, decodeAnswer }
+  return { send, prepare, verified, attemptTimeout, decodeAnswer, sanitizeRequestError }
 }

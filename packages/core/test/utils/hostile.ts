@@ -65,7 +65,7 @@ export const hostile = (head: string, frame: (chunk: Buffer) => Buffer = (chunk)
  * A raw TCP server that reads each request and then goes quiet: with `head` undefined it never answers; otherwise
  * it sends `head` (a status line, headers, part of a body) and nothing more. Closed with the scope.
  */
-export const silent = (head?: string) =>
+export const silent = (head?: string | Buffer) =>
   Effect.acquireRelease(
     Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
       let requests = 0
@@ -206,3 +206,77 @@ export const redirecting = (location: string) =>
     response.writeHead(302, { location, "content-length": "0" })
     response.end()
   })
+
+/** What {@link fileServer} answers one request with. */
+export interface FileAnswer {
+  readonly status?: number
+  readonly headers?: Http.OutgoingHttpHeaders
+  readonly body: Buffer
+  /** Declare the whole body's length, send this many bytes of it, then drop the connection. */
+  readonly truncateAt?: number
+}
+
+/** One request a {@link fileServer} saw. */
+export interface SeenRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Http.IncomingHttpHeaders
+}
+
+/** A file server: answers each request with `answer(request)`, and records what it saw. */
+export const fileServer = (answer: (request: Http.IncomingMessage) => FileAnswer) => {
+  const seen: Array<SeenRequest> = []
+  return Effect.map(
+    httpServer((request, response) => {
+      seen.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers })
+      const { body, headers, status, truncateAt } = answer(request)
+      response.writeHead(status ?? 200, { "content-length": String(body.length), ...headers })
+      if (truncateAt === undefined) return void response.end(body)
+      response.write(body.subarray(0, truncateAt), () => response.socket?.destroy())
+    }),
+    ({ url }) => ({ url, seen })
+  )
+}
+
+/**
+ * A gzip bomb with no bottom: gzip members of 64 MB of zeros (≈ 64 kB each) sent one after another (chunked) for
+ * as long as the connection stays open, as fast as the client reads them. `written` counts the bytes handed to
+ * the socket: a client that reads the wire faster than it inflates (no back-pressure) shows as hundreds of MB.
+ */
+export const endlessGzip = () =>
+  Effect.acquireRelease(
+    Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
+      let written = 0
+      let requests = 0
+      const closed = Deferred.unsafeMake<number>(undefined as never)
+      const member = chunked(Zlib.gzipSync(Buffer.alloc(64 * MB)))
+      const server = Net.createServer((socket) => {
+        socket.on("error", () => {})
+        socket.once("close", () => Deferred.unsafeDone(closed, Effect.succeed(written)))
+        socket.once("data", () => {
+          requests++
+          socket.write(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+          )
+          const pump = () => {
+            while (!socket.destroyed && written < 4096 * MB) {
+              written += member.length
+              if (!socket.write(member)) return void socket.once("drain", pump)
+            }
+          }
+          pump()
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as Net.AddressInfo
+        resume(Effect.succeed({
+          url: `http://127.0.0.1:${port}`,
+          written: () => written,
+          closed,
+          requests: () => requests,
+          server
+        }))
+      })
+    }),
+    ({ server }) => Effect.sync(() => server.close())
+  )

@@ -1,0 +1,68 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as ChildProcess from "node:child_process"
+import * as Crypto from "node:crypto"
+import * as Path from "node:path"
+import * as Zlib from "node:zlib"
+import { fileServer, MB } from "./utils/hostile.js"
+
+const SIZE = 100 * MB
+
+/** A bill-like file of `size` bytes (rows that differ, so it does not compress to nothing), gzipped, and its SHA1. */
+const billOf = (size: number) => {
+  const hash = Crypto.createHash("sha1")
+  const parts: Array<Buffer> = []
+  const block = Buffer.alloc(MB)
+  let row = 0
+  for (let written = 0; written < size;) {
+    let filled = 0
+    while (filled < block.length) {
+      filled += block.write(
+        `\`2026-12-05 10:00:00,\`wx${String(row++).padStart(28, "0")},\`1900000001,\`SUCCESS,\`${row % 10000}.00\r\n`,
+        filled
+      )
+    }
+    const bytes = block.subarray(0, Math.min(block.length, size - written))
+    written += bytes.length
+    hash.update(bytes)
+    parts.push(Buffer.from(bytes))
+  }
+  return { gzipped: Zlib.gzipSync(Buffer.concat(parts), { level: 1 }), sha1: hash.digest("hex") }
+}
+
+const child = (args: ReadonlyArray<string>) =>
+  Effect.async<string, Error>((resume) => {
+    ChildProcess.execFile(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", Path.join(import.meta.dirname, "memory", "downloadRss.ts"), ...args],
+      { timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resume(error ? Effect.fail(new Error(`${error.message}\n${stderr}`)) : Effect.succeed(stdout))
+    )
+  })
+
+// Real sockets, a real child process: the download's memory is the child's own, the file and server are here.
+describe("Download in constant memory", () => {
+  it.scopedLive(
+    "a 100 MB (inflated) gzip file to a file: RSS within 64 MB of its start, a full GC every 50 ms",
+    () =>
+      Effect.gen(function*() {
+        const big = billOf(SIZE)
+        const small = billOf(MB)
+        const server = yield* fileServer((request) => ({
+          body: (request.url?.includes("small") ? small : big).gzipped
+        }))
+        const out = yield* child(["undici", server.url, small.sha1, big.sha1, String(SIZE)])
+        const result = JSON.parse(out.trim().split("\n").pop()!) as {
+          readonly growth: number
+          readonly bytes: number
+          readonly written: number
+          readonly millis: number
+        }
+        assert.strictEqual(result.bytes, SIZE)
+        assert.strictEqual(result.written, SIZE)
+        assert.isBelow(result.growth, 64 * MB, out)
+      }),
+    { timeout: 60_000 }
+  )
+})
