@@ -3,7 +3,7 @@
  * keys, no credentials):
  *
  *   token → the worker authorises → relation → pre-order → the worker completes the check → poll the result →
- *   the day's checks → transfer batch → poll it to FINISHED → each payment's state → receipt
+ *   the day's checks → transfer batch → poll it to FINISHED → each payment's state → receipt, downloaded and checked
  *
  *   npx tsx examples/payroll-card-flow.ts
  *
@@ -15,6 +15,9 @@ import { ListAuthentications, PayrollCard, type PreOrder } from "@effect-wechatp
 import { Sandbox, SandboxServer, Simulator } from "@effect-wechatpay/sandbox"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Clock, Console, Effect, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
 
 const worker = {
   openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
@@ -122,6 +125,12 @@ const program = Effect.gen(function*() {
     Effect.retry({ schedule: Schedule.spaced("500 millis"), times: 20 })
   )
   yield* Console.log(`   receipt ${receipt.signature_no}: ${receipt.hash_type} ${receipt.hash_value}`)
+
+  yield* step(10, "PayrollCard.downloadReceiptToFile: a signed GET, the digest checked, the file written only then")
+  const directory = yield* Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "payroll-receipts-")))
+  const saved = yield* PayrollCard.downloadReceiptToFile(receipt, Path.join(directory, `${outBatchNo}.pdf`))
+  yield* Console.log(`   ${saved.bytes} bytes at ${saved.path}, ${receipt.hash_type} matched`)
+  yield* Effect.sync(() => Fs.rmSync(directory, { recursive: true, force: true }))
   yield* Console.log("\nthe flow is complete")
 })
 

@@ -23,6 +23,7 @@ import * as ListAuthentications from "./ListAuthentications.js"
 import type * as PartnerTransferBatch from "./PartnerTransferBatch.js"
 import * as PreOrder from "./PreOrder.js"
 import * as PreOrderWithAuth from "./PreOrderWithAuth.js"
+import * as TransferReceipt from "./TransferReceipt.js"
 import * as ValidateWesureToken from "./ValidateWesureToken.js"
 
 /**
@@ -733,3 +734,42 @@ export const applyDetailReceipt = Endpoint.toCall(endpoints.applyDetailReceipt)
  * @category receipts
  */
 export const getDetailReceipt = Endpoint.toCall(endpoints.getDetailReceipt)
+
+/**
+ * The file of a `FINISHED` receipt (from `getBillReceipt` or `getDetailReceipt`) as a stream of bytes, its digest
+ * checked at the end (`DownloadError` `DigestMismatch`); `ReceiptNotReady` before it is `FINISHED`. See
+ * `TransferReceipt.download`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const bytes = PayrollCard.getBillReceipt({ out_batch_no: "plfk2020042013" }).pipe(
+ *   Effect.flatMap((receipt) => Stream.runCollect(PayrollCard.downloadReceipt(receipt)))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category receipts
+ */
+export const downloadReceipt = TransferReceipt.download
+
+/**
+ * Writes the file of a `FINISHED` receipt to a path, only once its digest matched (a temporary file beside it is
+ * renamed into place, or removed). See `TransferReceipt.downloadToFile`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const saved = PayrollCard.getBillReceipt({ out_batch_no: "plfk2020042013" }).pipe(
+ *   Effect.flatMap((receipt) => PayrollCard.downloadReceiptToFile(receipt, "receipts/plfk2020042013.pdf"))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category receipts
+ */
+export const downloadReceiptToFile = TransferReceipt.downloadToFile

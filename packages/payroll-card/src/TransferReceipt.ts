@@ -13,7 +13,8 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Download, type WeChatPayClient } from "@effect-wechatpay/core"
+import { Effect, Schema, Stream } from "effect"
 import { openLiteral } from "./internal/schema.js"
 
 /**
@@ -223,3 +224,109 @@ export const DetailReceiptKey = Schema.Struct({
  * @category models
  */
 export type DetailReceiptKey = typeof DetailReceiptKey.Type
+
+/**
+ * A receipt that names no file yet: it is not `FINISHED` (or its answer lacked `download_url`, `hash_type` or
+ * `hash_value`). Query it again (`getBillReceipt`, `getDetailReceipt`) until it is; nothing was sent.
+ *
+ * @example
+ * ```ts
+ * import { TransferReceipt } from "@effect-wechatpay/payroll-card"
+ *
+ * const error = new TransferReceipt.ReceiptNotReady({ signatureNo: "1050000010509702021041900000", status: "ACCEPTED" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReceiptNotReady extends Schema.TaggedError<ReceiptNotReady>(
+  "@effect-wechatpay/payroll-card/ReceiptNotReady"
+)("ReceiptNotReady", {
+  signatureNo: Schema.String,
+  status: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    return `receipt ${this.signatureNo} is ${this.status ?? "not FINISHED"}, so it names no file yet: ` +
+      "query it again until it is FINISHED"
+  }
+}
+
+/**
+ * A receipt answer of either kind.
+ *
+ * @example
+ * ```ts
+ * import type { TransferReceipt } from "@effect-wechatpay/payroll-card"
+ *
+ * const number = (receipt: TransferReceipt.Receipt) => receipt.signature_no
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Receipt = BillReceipt | DetailReceipt
+
+const fileOf = (receipt: Receipt): Effect.Effect<Download.FileMetadata, ReceiptNotReady> => {
+  const { download_url, hash_type, hash_value } = receipt
+  return receipt.signature_status === "FINISHED" && download_url !== undefined && hash_type !== undefined &&
+      hash_value !== undefined
+    ? Effect.succeed({ download_url, hash_type, hash_value })
+    : Effect.fail(
+      new ReceiptNotReady({
+        signatureNo: receipt.signature_no,
+        ...(receipt.signature_status === undefined ? {} : { status: receipt.signature_status })
+      })
+    )
+}
+
+/**
+ * The file of a `FINISHED` receipt, as a stream of bytes: a signed GET to its `download_url` (on the configured API
+ * host only), whose answer WeChat does not sign; the stream fails at its end with `DownloadError` `DigestMismatch`
+ * when the bytes do not match `hash_type`/`hash_value` (SHA256 or SHA1; another hash is refused before anything is
+ * sent). See `Download.stream` for its limits; an expired `download_url` fails as `Expired`: query the receipt again.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { TransferReceipt } from "@effect-wechatpay/payroll-card"
+ *
+ * declare const receipt: TransferReceipt.BillReceipt
+ * const size = TransferReceipt.download(receipt).pipe(Stream.runFold(0, (n, chunk) => n + chunk.length))
+ * ```
+ *
+ * @since 0.1.0
+ * @category downloads
+ */
+export const download = (
+  receipt: Receipt,
+  options?: Download.Options
+): Stream.Stream<Uint8Array, Download.DownloadError | ReceiptNotReady, WeChatPayClient.WeChatPayClient> =>
+  Stream.unwrap(Effect.map(fileOf(receipt), (file) => Download.stream(file, options)))
+
+/**
+ * Writes the file of a `FINISHED` receipt to `path`, through a temporary file beside it that is renamed onto `path`
+ * only once the digest matched (see `Download.toFile`): nothing unverified ever stands at `path`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TransferReceipt } from "@effect-wechatpay/payroll-card"
+ *
+ * declare const receipt: TransferReceipt.BillReceipt
+ * const saved = TransferReceipt.downloadToFile(receipt, `receipts/${receipt.out_batch_no}.pdf`).pipe(
+ *   Effect.tap(({ bytes }) => Effect.log(`receipt saved: ${bytes} bytes`))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category downloads
+ */
+export const downloadToFile = (
+  receipt: Receipt,
+  path: string,
+  options?: Download.Options
+): Effect.Effect<
+  { readonly bytes: number; readonly path: string },
+  Download.DownloadError | ReceiptNotReady,
+  WeChatPayClient.WeChatPayClient
+> => Effect.flatMap(fileOf(receipt), (file) => Download.toFile(file, path, options))

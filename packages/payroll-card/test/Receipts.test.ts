@@ -2,7 +2,11 @@ import type { CreateTransferBatch } from "@effect-wechatpay/payroll-card"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Sandbox, Simulator } from "@effect-wechatpay/sandbox"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Chunk, Effect, Stream, TestClock } from "effect"
+import * as Crypto from "node:crypto"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
 
 // Receipts through the real crypto against the simulator: applied for once a batch (or payment) finished, ACCEPTED
 // and then FINISHED with the file's download_url, digest and hash type.
@@ -84,6 +88,52 @@ describe("transfer receipts", () => {
         )
         assert.strictEqual(extraBatch._tag, "RequestValidationError")
         assert.strictEqual((yield* Simulator.received).length, sent)
+      }))
+
+    it.effect("downloadReceipt: the file's bytes match the digest; ToFile writes only a verified file", () =>
+      Effect.gen(function*() {
+        yield* Simulator.reset
+        yield* TestClock.setTime(NOON)
+        yield* PayrollCard.createTransferBatch(batch("receipt0003"))
+        yield* TestClock.adjust("3 seconds")
+        const accepted = yield* PayrollCard.applyBillReceipt({ out_batch_no: "receipt0003" })
+        // Not finished yet: nothing to download, nothing sent.
+        const notReady = yield* Effect.flip(Stream.runDrain(PayrollCard.downloadReceipt(accepted)))
+        assert.strictEqual(notReady._tag, "ReceiptNotReady")
+        yield* TestClock.adjust("1 second")
+        const receipt = yield* PayrollCard.getBillReceipt({ out_batch_no: "receipt0003" })
+        const bytes = Buffer.concat(Chunk.toArray(yield* Stream.runCollect(PayrollCard.downloadReceipt(receipt))))
+        assert.strictEqual(bytes.subarray(0, 8).toString(), "%PDF-1.4")
+        assert.strictEqual(Crypto.createHash("sha256").update(bytes).digest("hex").toUpperCase(), receipt.hash_value)
+        // The download was a signed GET like any request.
+        const get = (yield* Simulator.received).at(-1)!
+        assert.match(get.url, /^\/v3\/transferdownload\/signfile\?token=/)
+        assert.match(get.headers["Authorization"] ?? get.headers["authorization"] ?? "", /^WECHATPAY2-SHA256-RSA2048 /)
+
+        const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "receipts-"))
+        const target = Path.join(dir, "receipt0003.pdf")
+        const fresh = yield* PayrollCard.getBillReceipt({ out_batch_no: "receipt0003" })
+        const saved = yield* PayrollCard.downloadReceiptToFile(fresh, target)
+        assert.strictEqual(saved.bytes, bytes.length)
+        assert.deepStrictEqual(Fs.readFileSync(target), bytes)
+        // A digest that does not match: DigestMismatch, and nothing at the path or beside it.
+        const other = Path.join(dir, "tampered.pdf")
+        const tampered = {
+          ...(yield* PayrollCard.getBillReceipt({ out_batch_no: "receipt0003" })),
+          hash_value: "00".repeat(32)
+        }
+        const mismatch = yield* Effect.flip(PayrollCard.downloadReceiptToFile(tampered, other))
+        assert.strictEqual(mismatch._tag, "DownloadError")
+        if (mismatch._tag === "DownloadError") assert.strictEqual(mismatch.reason, "DigestMismatch")
+        assert.deepStrictEqual(Fs.readdirSync(dir), ["receipt0003.pdf"])
+        // A download_url lives 10 minutes.
+        const old = yield* PayrollCard.getBillReceipt({ out_batch_no: "receipt0003" })
+        yield* TestClock.adjust("11 minutes")
+        const expired = yield* Effect.flip(PayrollCard.downloadReceiptToFile(old, other))
+        assert.strictEqual(expired._tag, "DownloadError")
+        if (expired._tag === "DownloadError") assert.strictEqual(expired.reason, "Expired")
+        assert.deepStrictEqual(Fs.readdirSync(dir), ["receipt0003.pdf"])
+        Fs.rmSync(dir, { recursive: true, force: true })
       }))
   })
 })
