@@ -305,8 +305,11 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
       const client = Context.get(context, WeChatPayClient.WeChatPayClient)
       const malformed = Validation.malformedText(input)
       if (malformed.length > 0) return refuse(malformed)
-      const encryptor = endpoint.encrypted ? Context.getOption(context, Encryptor.Encryptor) : Option.none()
-      const encoding = Option.isSome(encryptor)
+      // Every request names the key the client trusts (the Encryptor's: the public key, else the newest certificate)
+      // in `Wechatpay-Serial`: WeChat signs the answer with the key it names during a migration (如何从平台证书切换成
+      // 微信支付公钥 §4.5), and requires it with encrypted fields, which that key encrypts.
+      const encryptor = Context.getOption(context, Encryptor.Encryptor)
+      const encoding = endpoint.encrypted && Option.isSome(encryptor)
         ? SyncEncryption.encodeWith(encryptor.value, () => encode(input))
         : encode(input)
       const invalid = (error: ParseResult.ParseError) => refuse(Validation.issues(error, sensitive))

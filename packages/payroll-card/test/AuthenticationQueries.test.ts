@@ -54,7 +54,8 @@ describe("PayrollCard.getAuthentication and PayrollCard.getRelation", () => {
         for (const r of gets) {
           assert.strictEqual(r.body, "")
           assert.isUndefined(r.headers["content-type"])
-          assert.isUndefined(r.headers["wechatpay-serial"])
+          // The key the client trusts, so that WeChat signs the answer with it (mixed mode, §4.5 of the guide).
+          assert.strictEqual(r.headers["wechatpay-serial"], keys.platformPublicKeyId)
           assert.strictEqual(r.headers["accept"], "application/json")
           assert.match(r.headers["authorization"]!, /^WECHATPAY2-SHA256-RSA2048 /)
         }

@@ -14,6 +14,7 @@ import { Duration, Either, Option } from "effect"
 import * as NodeCrypto from "node:crypto"
 import type { Fault } from "../Fault.js"
 import * as Authorization from "./authorization.js"
+import * as Certificates from "./certificates.js"
 import * as crypto from "./crypto.js"
 import type { SimulatedRequest, SimulatedResponse } from "./model.js"
 import { Outcome } from "./model.js"
@@ -167,6 +168,14 @@ const signed = (
   }
 }
 
+// The key the answer is signed with, as the request names it. A certificate download names none (the client has no
+// certificate yet): in mixed mode WeChat signs it with a platform certificate, which the download must carry.
+const namedKey = (engine: Engine, headers: Readonly<Record<string, string>>, path: string): string | undefined =>
+  headers["wechatpay-serial"] ??
+    (path === Certificates.PATH && engine.settings.keys.mode === "mixed"
+      ? engine.settings.keys.inUse
+      : undefined)
+
 const problemResponse = (
   engine: Engine,
   problem: Problem.Problem,
@@ -216,7 +225,7 @@ const answer = (
   const respond = (response: SimulatedResponse, truncateAfterBytes?: number): Outcome =>
     Outcome.Respond({ response, ...delay, ...(truncateAfterBytes === undefined ? {} : { truncateAfterBytes }) })
   const refuse = (problem: Problem.Problem) => ({
-    outcome: respond(problemResponse(engine, problem, nowSeconds, headers["wechatpay-serial"])),
+    outcome: respond(problemResponse(engine, problem, nowSeconds, namedKey(engine, headers, path))),
     code: problem.code
   })
 
@@ -253,7 +262,7 @@ const answer = (
   // A file download is answered as WeChat answers it: the bytes, unsigned (the digest in the metadata is the proof).
   const response = reply.unsigned === true
     ? { status: reply.status, headers: { "Request-ID": crypto.hex(16), ...reply.headers }, body }
-    : signed(engine, reply.status, body, nowSeconds, reply.headers, fault, headers["wechatpay-serial"])
+    : signed(engine, reply.status, body, nowSeconds, reply.headers, fault, namedKey(engine, headers, path))
   if (fault?._tag === "Truncate") {
     const length = Buffer.byteLength(body, "utf8")
     const bytes = fault.bytes ?? Math.floor(length / 2)
