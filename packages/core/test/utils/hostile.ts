@@ -22,10 +22,15 @@ export interface Hostile {
 }
 
 /**
- * A raw TCP server that answers every request with `head` and then pushes 64 kB chunks (framed by `frame`),
- * up to 512 MB, as fast as the client reads them, until the connection closes.
+ * A raw TCP server that answers every request with `head` and then pushes `chunk` (64 kB of "a" by default, framed
+ * by `frame`) again and again, up to `limit` bytes (512 MB), as fast as the client reads them, until the connection
+ * closes.
  */
-export const hostile = (head: string, frame: (chunk: Buffer) => Buffer = (chunk) => chunk) =>
+export const hostile = (
+  head: string,
+  frame: (chunk: Buffer) => Buffer = (chunk) => chunk,
+  options: { readonly chunk?: Buffer | undefined; readonly limit?: number | undefined } = {}
+) =>
   Effect.acquireRelease(
     Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
       let written = 0
@@ -37,9 +42,10 @@ export const hostile = (head: string, frame: (chunk: Buffer) => Buffer = (chunk)
         socket.once("data", () => {
           requests++
           socket.write(head)
-          const chunk = frame(Buffer.alloc(64 * 1024, "a"))
+          const chunk = frame(options.chunk ?? Buffer.alloc(64 * 1024, "a"))
+          const limit = options.limit ?? 512 * MB
           const pump = () => {
-            while (!socket.destroyed && written < 512 * MB) {
+            while (!socket.destroyed && written < limit) {
               written += chunk.length
               if (!socket.write(chunk)) return void socket.once("drain", pump)
             }
@@ -244,39 +250,8 @@ export const fileServer = (answer: (request: Http.IncomingMessage) => FileAnswer
  * the socket: a client that reads the wire faster than it inflates (no back-pressure) shows as hundreds of MB.
  */
 export const endlessGzip = () =>
-  Effect.acquireRelease(
-    Effect.async<Hostile & { readonly server: Net.Server }>((resume) => {
-      let written = 0
-      let requests = 0
-      const closed = Deferred.unsafeMake<number>(undefined as never)
-      const member = chunked(Zlib.gzipSync(Buffer.alloc(64 * MB)))
-      const server = Net.createServer((socket) => {
-        socket.on("error", () => {})
-        socket.once("close", () => Deferred.unsafeDone(closed, Effect.succeed(written)))
-        socket.once("data", () => {
-          requests++
-          socket.write(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-          )
-          const pump = () => {
-            while (!socket.destroyed && written < 4096 * MB) {
-              written += member.length
-              if (!socket.write(member)) return void socket.once("drain", pump)
-            }
-          }
-          pump()
-        })
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as Net.AddressInfo
-        resume(Effect.succeed({
-          url: `http://127.0.0.1:${port}`,
-          written: () => written,
-          closed,
-          requests: () => requests,
-          server
-        }))
-      })
-    }),
-    ({ server }) => Effect.sync(() => server.close())
+  hostile(
+    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+    chunked,
+    { chunk: Zlib.gzipSync(Buffer.alloc(64 * MB)), limit: 4096 * MB }
   )
