@@ -25,6 +25,7 @@ import * as Path from "node:path"
 import { Transform } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import * as Zlib from "node:zlib"
+import { billOf } from "../packages/core/test/utils/bill.js"
 
 const flag = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -34,24 +35,7 @@ const MB = 2 ** 20
 if (process.argv.includes("--serve")) {
   // Server mode: a bill-like file (rows that differ), gzipped at level 1, as WeChat's GZIP bills are.
   const size = Number(flag("mb") ?? 100) * MB
-  const hash = Crypto.createHash("sha1")
-  const parts: Array<Buffer> = []
-  const block = Buffer.alloc(MB)
-  let row = 0
-  for (let written = 0; written < size;) {
-    let filled = 0
-    while (filled < block.length) {
-      filled += block.write(
-        `\`2026-12-05 10:00:00,\`wx${String(row++).padStart(28, "0")},\`1900000001,\`SUCCESS,\`${row % 10000}.00\r\n`,
-        filled
-      )
-    }
-    const bytes = block.subarray(0, Math.min(block.length, size - written))
-    written += bytes.length
-    hash.update(bytes)
-    parts.push(Buffer.from(bytes))
-  }
-  const gzipped = Zlib.gzipSync(Buffer.concat(parts), { level: 1 })
+  const { gzipped, sha1 } = billOf(size)
   const server = Http.createServer((_, response) => {
     response.writeHead(200, { "content-type": "application/octet-stream", "content-length": gzipped.length })
     response.end(gzipped)
@@ -59,7 +43,7 @@ if (process.argv.includes("--serve")) {
   server.listen(0, "127.0.0.1", () => {
     const { port } = server.address() as Net.AddressInfo
     console.log(
-      JSON.stringify({ url: `http://127.0.0.1:${port}`, sha1: hash.digest("hex"), size, gzipped: gzipped.length })
+      JSON.stringify({ url: `http://127.0.0.1:${port}`, sha1, size, gzipped: gzipped.length })
     )
   })
 } else {
