@@ -55,7 +55,9 @@ export const make = <A, I, R, E, R2>(
       return yield* Fiber.join(reading).pipe(
         Effect.mapError(() => "unreadable" as const),
         Effect.timeoutFail({ duration: readTimeout, onTimeout: () => "timeout" as const }),
-        Effect.tapError(() => Effect.forkDaemon(Effect.delay(Fiber.interrupt(reading), readTimeout))),
+        Effect.tapError((reason) =>
+          reason === "timeout" ? Effect.forkDaemon(Effect.delay(Fiber.interrupt(reading), readTimeout)) : Effect.void
+        ),
         Effect.onInterrupt(() => Fiber.interrupt(reading)),
         Effect.either
       )
