@@ -1,14 +1,15 @@
-import { Download, WeChatPay, type WeChatPayClient } from "@effect-wechatpay/core"
+import { Download, type WeChatPayClient } from "@effect-wechatpay/core"
 import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Chunk, type Context, Deferred, Effect, Exit, Fiber, Layer, Redacted, Stream } from "effect"
+import { Cause, Chunk, type Context, Deferred, Effect, Exit, Fiber, Stream } from "effect"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Zlib from "node:zlib"
+import { clientOn } from "./utils/client.js"
 import {
   dripping,
   endlessGzip,
@@ -19,36 +20,7 @@ import {
   redirecting,
   silent
 } from "./utils/hostile.js"
-import { generateKeyPair, parseAuthorization } from "./utils/keys.js"
-
-const SERIAL = "PUB_KEY_ID_0100000000000001"
-let pairs: Promise<readonly [KeyPair, KeyPair]> | undefined
-type KeyPair = Effect.Effect.Success<typeof generateKeyPair>
-const keys = Effect.promise(() => pairs ??= Effect.runPromise(Effect.zip(generateKeyPair, generateKeyPair)))
-
-/** The SDK on `transport`, pointed at `baseUrl`: real signing. */
-const clientOn = (
-  transport: Layer.Layer<HttpClient.HttpClient>,
-  baseUrl: string,
-  options: WeChatPayClient.Options = {}
-) =>
-  Effect.gen(function*() {
-    const [merchant, platform] = yield* keys
-    const services = yield* Layer.build(
-      WeChatPay.layer({
-        mchid: "1900000001",
-        merchantSerialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-        merchantPrivateKey: Redacted.make(merchant.privateKey),
-        platformPublicKeyId: SERIAL,
-        platformPublicKey: platform.publicKey,
-        baseUrl,
-        backupBaseUrl: false,
-        retry: false,
-        ...options
-      }).pipe(Layer.provide(transport))
-    )
-    return { services, merchant }
-  })
+import { parseAuthorization } from "./utils/keys.js"
 
 const digest = (algorithm: string, bytes: Uint8Array) => Crypto.createHash(algorithm).update(bytes).digest("hex")
 

@@ -4,8 +4,8 @@ import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, type Duration, Effect, Exit, Layer, Logger, LogLevel, Redacted } from "effect"
+import { keys } from "./utils/client.js"
 import { closedEarly, dripping, endless, httpServer, lying, MB, redirecting, silent } from "./utils/hostile.js"
-import { generateKeyPair } from "./utils/keys.js"
 import { signed } from "./utils/platform.js"
 
 const API_V3_KEY = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
@@ -15,9 +15,6 @@ const MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
 const FORGED = "timestamp=2020-01-01T00:00:00.000Z level=ERROR fiber=#1 message=\"forged\""
 
 // One merchant and one platform key pair for the whole file, generated at run time.
-type KeyPair = Effect.Effect.Success<typeof generateKeyPair>
-let pairs: Promise<readonly [KeyPair, KeyPair]> | undefined
-const keys = Effect.promise(() => pairs ??= Effect.runPromise(Effect.zip(generateKeyPair, generateKeyPair)))
 
 /** `WeChatPay.layer` on `transport` against `baseUrl`: certificate mode unless `mixed`. */
 const layerOn = (

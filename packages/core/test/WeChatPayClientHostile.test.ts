@@ -1,41 +1,12 @@
-import { Endpoint, WeChatPay, WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
+import { Endpoint, WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
 import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Layer, Redacted, Schema } from "effect"
+import { Cause, Effect, Exit, Schema } from "effect"
 import { Formatter, Rsa } from "wechatpay-axios-plugin"
+import { clientOn, keys, SERIAL } from "./utils/client.js"
 import { closedEarly, endless, gzipBomb, httpServer, lying, MB, redirecting, silent } from "./utils/hostile.js"
-import { generateKeyPair } from "./utils/keys.js"
-
-const SERIAL = "PUB_KEY_ID_0100000000000001"
-// One merchant and one platform key pair for the whole file, generated at run time.
-let pairs: Promise<readonly [KeyPair, KeyPair]> | undefined
-type KeyPair = Effect.Effect.Success<typeof generateKeyPair>
-const keys = Effect.promise(() => pairs ??= Effect.runPromise(Effect.zip(generateKeyPair, generateKeyPair)))
-
-/** The SDK on `transport`, pointed at `baseUrl`: real signing and verification, no retries unless asked. */
-const clientOn = (
-  transport: Layer.Layer<HttpClient.HttpClient>,
-  baseUrl: string,
-  options: WeChatPayClient.Options = { retry: false }
-) =>
-  Effect.gen(function*() {
-    const [merchant, platform] = yield* keys
-    const services = yield* Layer.build(
-      WeChatPay.layer({
-        mchid: "1900000001",
-        merchantSerialNo: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-        merchantPrivateKey: Redacted.make(merchant.privateKey),
-        platformPublicKeyId: SERIAL,
-        platformPublicKey: platform.publicKey,
-        baseUrl,
-        backupBaseUrl: false,
-        ...options
-      }).pipe(Layer.provide(transport))
-    )
-    return { services, platform }
-  })
 
 const getAuthentication = Endpoint.toCall(Endpoint.make({
   name: "Test.getAuthentication",

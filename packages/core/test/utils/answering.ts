@@ -1,13 +1,10 @@
 import { WeChatPay } from "@effect-wechatpay/core"
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { Clock, Effect, Layer, Redacted } from "effect"
-import { generateKeyPair } from "./keys.js"
+import { keys, SERIAL } from "./client.js"
 import { signed } from "./platform.js"
 
-const SERIAL = "PUB_KEY_ID_0100000000000001"
-
-/** The merchant's and the platform's key pairs, generated once per test file. */
-export const keys = Effect.runSync(Effect.cached(Effect.all([generateKeyPair, generateKeyPair])))
+export { keys }
 
 /**
  * The SDK's services over a fake WeChat that answers `body` (given the merchant's public key) to any request, 200 and
