@@ -64,17 +64,20 @@ export interface Found {
 }
 
 // A batch WeChat is still accepting is not found: a plan's `notFoundFor` keeps it so after its creation.
+const lookup = (context: Context, key: "batch_id" | "out_batch_no", value: string): Either.Either<Found, Problem> => {
+  const outBatchNo = key === "out_batch_no" ? value : context.state.batchIds.get(value)
+  const batch = outBatchNo === undefined ? undefined : context.state.batches.get(outBatchNo)
+  if (outBatchNo === undefined || batch === undefined) return Either.left(notFound(`${key} ${value}`))
+  const plan = context.state.batchPlans.get(outBatchNo)
+  if (plan?.notFoundFor !== undefined && context.now < batch.createdAt + plan.notFoundFor) {
+    return Either.left(notFound(`${key} ${value}`))
+  }
+  return Either.right({ outBatchNo, batch, plan })
+}
+
+// The same from a path segment, still percent-encoded.
 const find = (context: Context, key: "batch_id" | "out_batch_no", segment: string): Either.Either<Found, Problem> =>
-  Either.flatMap(Params.decodeSegment(key, segment), (value) => {
-    const outBatchNo = key === "out_batch_no" ? value : context.state.batchIds.get(value)
-    const batch = outBatchNo === undefined ? undefined : context.state.batches.get(outBatchNo)
-    if (outBatchNo === undefined || batch === undefined) return Either.left(notFound(`${key} ${value}`))
-    const plan = context.state.batchPlans.get(outBatchNo)
-    if (plan?.notFoundFor !== undefined && context.now < batch.createdAt + plan.notFoundFor) {
-      return Either.left(notFound(`${key} ${value}`))
-    }
-    return Either.right({ outBatchNo, batch, plan })
-  })
+  Either.flatMap(Params.decodeSegment(key, segment), (value) => lookup(context, key, value))
 
 type Status = "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED"
 
@@ -172,7 +175,7 @@ const batchBy = (key: "batch_id" | "out_batch_no"): Handler => (context) =>
  * @internal
  */
 export const findBatch = (context: Context, outBatchNo: string): Either.Either<Found, Problem> =>
-  find(context, "out_batch_no", encodeURIComponent(outBatchNo))
+  lookup(context, "out_batch_no", outBatchNo)
 
 /**
  * A batch's state now and how many of its payments succeeded (0 until it is `FINISHED`).
