@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Effect, Redacted, Schema } from "effect"
-import * as crypto from "./internal/crypto.js"
+import * as crypto from "./internal/crypto/primitives.js"
 
 /**
  * The ciphertext did not authenticate (wrong APIv3 key, nonce or associated data, or tampered data).

@@ -15,7 +15,7 @@
  */
 import { Effect, type FiberRef, Layer } from "effect"
 import { dual } from "effect/Function"
-import * as CallSpan from "./internal/callSpan.js"
+import * as CallSpan from "./internal/pipeline/callSpan.js"
 
 /**
  * Whether declared calls record where they are made; `false` unless {@link layer} or {@link withEnabled} turn

@@ -8,8 +8,8 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Redacted, Schema } from "effect"
-import * as crypto from "./internal/crypto.js"
-import * as Validate from "./internal/validate.js"
+import * as Validate from "./internal/config/credentials.js"
+import * as crypto from "./internal/crypto/primitives.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 
 /**

@@ -14,12 +14,12 @@
 import { FileSystem, HttpIncomingMessage } from "@effect/platform"
 import type { HttpClientResponse } from "@effect/platform"
 import { Duration, Effect, Option, Schema, Stream } from "effect"
-import * as Bounded from "./internal/boundedBody.js"
-import * as Body from "./internal/fileDownload/body.js"
-import * as File from "./internal/fileDownload/file.js"
-import * as Target from "./internal/fileDownload/target.js"
-import * as Http from "./internal/http.js"
-import { sanitize } from "./internal/text.js"
+import * as Body from "./internal/download/body.js"
+import * as File from "./internal/download/file.js"
+import * as Target from "./internal/download/target.js"
+import { sanitize } from "./internal/errors/sanitize.js"
+import * as Bounded from "./internal/http/boundedBody.js"
+import * as Http from "./internal/http/classify.js"
 import * as WeChatPayClient from "./WeChatPayClient.js"
 
 /**

@@ -8,9 +8,9 @@
 import type { ConfigError } from "effect"
 import { Config, Context, Effect, Either, Layer, Redacted, Schema } from "effect"
 import type * as Crypto from "node:crypto"
-import * as crypto from "./internal/crypto.js"
-import * as SyncEncryption from "./internal/syncEncryption.js"
-import * as Validate from "./internal/validate.js"
+import * as Validate from "./internal/config/credentials.js"
+import * as crypto from "./internal/crypto/primitives.js"
+import * as SyncEncryption from "./internal/crypto/syncEncryption.js"
 import * as PlatformCertificates from "./PlatformCertificates.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 

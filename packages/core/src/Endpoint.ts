@@ -15,9 +15,9 @@
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Context, Effect, Either, Option, type ParseResult, Schema, type Tracer } from "effect"
 import * as Encryptor from "./Encryptor.js"
-import * as CallSpan from "./internal/callSpan.js"
-import * as SyncEncryption from "./internal/syncEncryption.js"
-import * as Validation from "./internal/validation.js"
+import * as SyncEncryption from "./internal/crypto/syncEncryption.js"
+import * as CallSpan from "./internal/pipeline/callSpan.js"
+import * as Validation from "./internal/pipeline/requestValidation.js"
 import * as WeChatPayClient from "./WeChatPayClient.js"
 import type * as WeChatPayError from "./WeChatPayError.js"
 

@@ -31,8 +31,6 @@ import { Context, Effect, FiberRef, Layer, Stream } from "effect"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import { Readable } from "node:stream"
-import * as AttemptDeadline from "./internal/attemptDeadline.js"
-import * as Cancelable from "./internal/cancelable.js"
 import {
   headerAttributes,
   makeResolver,
@@ -40,8 +38,10 @@ import {
   type Resolved,
   urlAttributes,
   writeBody
-} from "./internal/leanRequest.js"
-import * as internal from "./internal/leanResponse.js"
+} from "./internal/lean/request.js"
+import * as internal from "./internal/lean/response.js"
+import * as AttemptDeadline from "./internal/pipeline/attemptDeadline.js"
+import * as Cancelable from "./internal/runtime/cancelable.js"
 
 /**
  * The most a body may hold when neither `Options.maxBodySize` nor `HttpIncomingMessage.MaxBodySize`

@@ -9,8 +9,8 @@
 import type { HttpApp, HttpServerRequest } from "@effect/platform"
 import { Context, type Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as Aead from "./Aead.js"
-import * as NotificationApp from "./internal/notificationApp.js"
-import * as Validation from "./internal/validation.js"
+import * as NotificationApp from "./internal/notification/app.js"
+import * as Validation from "./internal/pipeline/requestValidation.js"
 import type * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
 

@@ -9,7 +9,7 @@
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
 import * as Decryptor from "./Decryptor.js"
 import * as Encryptor from "./Encryptor.js"
-import * as SyncEncryption from "./internal/syncEncryption.js"
+import * as SyncEncryption from "./internal/crypto/syncEncryption.js"
 
 // Checked in place: `Schema.RedactedFromSelf` would wrap the plaintext in a new Redacted on every encoding.
 // Whatever is there instead (a plain string, a Redacted of a number) is not echoed in the error.

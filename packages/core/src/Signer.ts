@@ -8,9 +8,9 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { ConfigError } from "effect"
 import { Config, Context, Effect, Layer, Redacted } from "effect"
 import type * as Crypto from "node:crypto"
-import * as crypto from "./internal/crypto.js"
-import * as Target from "./internal/request.js"
-import * as Validate from "./internal/validate.js"
+import * as Validate from "./internal/config/credentials.js"
+import * as crypto from "./internal/crypto/primitives.js"
+import * as Target from "./internal/pipeline/signingTarget.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 
 /**

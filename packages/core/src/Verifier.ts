@@ -10,9 +10,9 @@
 import type { ConfigError } from "effect"
 import { Config, Context, Effect, Layer } from "effect"
 import type * as Crypto from "node:crypto"
-import * as Validate from "./internal/validate.js"
-import * as internal from "./internal/verify.js"
-import { type Keys, normalizeSerial, verifyWith } from "./internal/verify.js"
+import * as Validate from "./internal/config/credentials.js"
+import * as internal from "./internal/crypto/signature.js"
+import { type Keys, normalizeSerial, verifyWith } from "./internal/crypto/signature.js"
 import * as PlatformCertificates from "./PlatformCertificates.js"
 import { InvalidOptionError, type ResponseVerificationError } from "./WeChatPayError.js"
 
@@ -290,7 +290,7 @@ export const layerConfig = (
 // Imports of the HttpClient transforms below, kept beside them.
 import type { HttpClientError } from "@effect/platform"
 import { HttpClient, type HttpClientResponse } from "@effect/platform"
-import * as Buffered from "./internal/response.js"
+import * as Buffered from "./internal/pipeline/bufferedAnswer.js"
 
 /**
  * Verifies a 2xx `HttpClientResponse` (official SDKs verify only 2xx answers; an error body is read as

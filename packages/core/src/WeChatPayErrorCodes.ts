@@ -7,7 +7,7 @@
  */
 import { Predicate, Schema } from "effect"
 import * as CodeError from "./internal/codeError.js"
-import { sanitize } from "./internal/text.js"
+import { sanitize } from "./internal/errors/sanitize.js"
 
 const codeError = CodeError.codeError
 const describe = CodeError.describe

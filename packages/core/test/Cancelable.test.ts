@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
-import * as Cancelable from "../src/internal/cancelable.js"
+import * as Cancelable from "../src/internal/runtime/cancelable.js"
 
 describe("internal/cancelable", () => {
   it.effect("runs the canceler when the fiber is interrupted while waiting, and waits for it", () =>

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule, TestClock } from "effect"
-import { retryWithin } from "../src/internal/deadline.js"
+import { retryWithin } from "../src/internal/pipeline/deadline.js"
 
 type Failure = { readonly retryable: boolean; readonly n: number }
 

@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
 import * as NodeCrypto from "node:crypto"
 import { Rsa } from "wechatpay-axios-plugin"
-import * as crypto from "../src/internal/crypto.js"
+import * as crypto from "../src/internal/crypto/primitives.js"
 import * as Vectors from "./fixtures/WechatpayGo.js"
 import { generateKeyPair } from "./utils/keys.js"
 

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber, FiberRef } from "effect"
-import * as Local from "../src/internal/local.js"
+import * as Local from "../src/internal/runtime/local.js"
 
 const a = FiberRef.unsafeMake("a0")
 const b = FiberRef.unsafeMake(0)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Replay from "../src/internal/replay.js"
+import * as Replay from "../src/internal/pipeline/replay.js"
 
 const T0 = 1_767_225_600 // seconds
 

@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Redacted, TestClock } from "effect"
 import * as Crypto from "node:crypto"
 import { Formatter, Rsa } from "wechatpay-axios-plugin"
-import * as crypto from "../src/internal/crypto.js"
+import * as crypto from "../src/internal/crypto/primitives.js"
 import * as Vectors from "./fixtures/WechatpayGo.js"
 import { parseAuthorization } from "./utils/keys.js"
 

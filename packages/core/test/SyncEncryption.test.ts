@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Redacted, Schema } from "effect"
 import * as Crypto from "node:crypto"
 import * as Encryptor from "../src/Encryptor.js"
-import * as SyncEncryption from "../src/internal/syncEncryption.js"
+import * as SyncEncryption from "../src/internal/crypto/syncEncryption.js"
 import * as Sensitive from "../src/Sensitive.js"
 import { generateKeyPair } from "./utils/keys.js"
 

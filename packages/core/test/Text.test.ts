@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { isWellFormed, sanitize } from "../src/internal/text.js"
+import { isWellFormed, sanitize } from "../src/internal/errors/sanitize.js"
 
 describe("sanitize: server text made safe for one line of a message", () => {
   it("escapes line breaks, controls, separators, bidi overrides and lone surrogates", () => {

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber, Ref, TestClock } from "effect"
-import * as Timeout from "../src/internal/timeout.js"
+import * as Timeout from "../src/internal/runtime/timeout.js"
 
 const timedOut = Effect.fail("timed out" as const)
 

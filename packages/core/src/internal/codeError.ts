@@ -5,8 +5,8 @@
  */
 import type { Cause } from "effect"
 import { Predicate, Schema } from "effect"
+import { sanitize } from "./errors/sanitize.js"
 import { after, CallContextFields, notes, where } from "./failures.js"
-import { sanitize } from "./text.js"
 
 /** The `detail` object of a WeChat error body (documented where `WeChatPayError` exports it). */
 export class ApiErrorDetail extends Schema.Class<ApiErrorDetail>("@effect-wechatpay/core/ApiErrorDetail")({

@@ -4,7 +4,7 @@
  * They live here so that `WeChatPayError.ts` stays the list of WeChat's codes.
  */
 import { Schema } from "effect"
-import { sanitize } from "./text.js"
+import { sanitize } from "./errors/sanitize.js"
 
 /**
  * Where a failure happened, filled in by the client: the call's method and route template (never a path with

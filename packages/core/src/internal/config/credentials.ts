@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import type * as Crypto from "node:crypto"
-import { InvalidOptionError } from "../WeChatPayError.js"
-import { parsePrivateKey, parsePublicKey } from "./crypto.js"
+import { InvalidOptionError } from "../../WeChatPayError.js"
+import { parsePrivateKey, parsePublicKey } from "../crypto/primitives.js"
 
 // Values end up inside `key="value"` pairs of the Authorization header: anything that could close the
 // quote or start a new pair is refused up front, so no configuration can forge or break the header.

@@ -13,8 +13,8 @@
 import type { HttpApp } from "@effect/platform"
 import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Cause, Duration, Effect, Fiber, Option, type Schema } from "effect"
-import type { Decoded, HttpAppOptions, Service } from "../Notification.js"
-import * as NotificationStore from "../NotificationStore.js"
+import type { Decoded, HttpAppOptions, Service } from "../../Notification.js"
+import * as NotificationStore from "../../NotificationStore.js"
 
 /** Notifications are a few kilobytes: a larger body is not from WeChat. */
 const MAX_BODY = 1024 * 1024

@@ -5,7 +5,7 @@
  */
 import type { Scope } from "effect"
 import { Effect, RateLimiter } from "effect"
-import type { Hooks } from "./local.js"
+import type { Hooks } from "../runtime/local.js"
 
 /** Counts the exchanges in flight, and applies the rate limits, if any, around each attempt. */
 export const make = (

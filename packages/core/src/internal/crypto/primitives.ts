@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import * as Crypto from "node:crypto"
 import * as Os from "node:os"
-import * as Cancelable from "./cancelable.js"
+import * as Cancelable from "../runtime/cancelable.js"
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 

@@ -3,7 +3,7 @@
  * server's `Retry-After`), and what each retry logs.
  */
 import { Duration, Effect, Schedule } from "effect"
-import type { CallError } from "../WeChatPayClient.js"
+import type { CallError } from "../../WeChatPayClient.js"
 
 export const isRetryable = (error: CallError): boolean =>
   error._tag === "RequestError" ? error.reason === "Transport" : error.retryable

@@ -12,8 +12,8 @@
  */
 import { Context, Effect, Fiber, FiberRef, Option, Tracer } from "effect"
 import { globalValue } from "effect/GlobalValue"
-import * as Call from "./call.js"
-import * as Local from "./local.js"
+import * as Local from "../runtime/local.js"
+import * as Call from "./callContext.js"
 
 /**
  * Whether a declared call records where it was made (`CallSite.currentEnabled`). Off by default.

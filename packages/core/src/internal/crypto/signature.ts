@@ -4,8 +4,8 @@
  */
 import { Clock, Effect } from "effect"
 import type * as Crypto from "node:crypto"
-import { ResponseVerificationError, type VerificationFailure } from "../WeChatPayError.js"
-import * as crypto from "./crypto.js"
+import { ResponseVerificationError, type VerificationFailure } from "../../WeChatPayError.js"
+import * as crypto from "./primitives.js"
 
 /** WeChat's deliberate bad signatures start with this. */
 export const SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"

@@ -7,7 +7,7 @@
 import { Effect, Stream } from "effect"
 import * as Crypto from "node:crypto"
 import * as Zlib from "node:zlib"
-import * as Interruptible from "../interruptible.js"
+import * as Interruptible from "../runtime/interruptible.js"
 
 /** Why a download failed, before it becomes a `DownloadError`. */
 export interface Failure {

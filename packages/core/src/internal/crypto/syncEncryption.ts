@@ -11,7 +11,7 @@
  * and is used as before, through the context.
  */
 import type { Either, Redacted } from "effect"
-import type { EncryptError, Service } from "../Encryptor.js"
+import type { EncryptError, Service } from "../../Encryptor.js"
 
 /** What encrypts one field on the spot. */
 export type EncryptSync = (plaintext: Redacted.Redacted<string>) => Either.Either<string, EncryptError>

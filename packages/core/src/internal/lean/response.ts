@@ -9,8 +9,8 @@ import type { HttpClientRequest } from "@effect/platform"
 import { HttpClientResponse } from "@effect/platform"
 import { Effect, Inspectable, Option, Schema, Stream } from "effect"
 import type * as Http from "node:http"
-import * as Cancelable from "./cancelable.js"
-import * as Interruptible from "./interruptible.js"
+import * as Cancelable from "../runtime/cancelable.js"
+import * as Interruptible from "../runtime/interruptible.js"
 
 /** @internal */
 export class ResponseBodyTooLarge extends Schema.TaggedError<ResponseBodyTooLarge>(

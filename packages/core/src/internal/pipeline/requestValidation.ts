@@ -5,8 +5,8 @@
  */
 import type { ParseResult } from "effect"
 import { ParseResult as PR, Predicate, Redacted, SchemaAST as AST } from "effect"
-import { RequestValidationError, type ValidationIssue } from "./failures.js"
-import { isWellFormed, sanitize } from "./text.js"
+import { isWellFormed, sanitize } from "../errors/sanitize.js"
+import { RequestValidationError, type ValidationIssue } from "../failures.js"
 
 /** A path into the request; `ANY` stands for every element of an array. */
 export type Path = ReadonlyArray<string | typeof ANY>

@@ -12,7 +12,7 @@
  */
 import type { Schedule } from "effect"
 import { Clock, Effect } from "effect"
-import * as Timeout from "./timeout.js"
+import * as Timeout from "../runtime/timeout.js"
 
 export interface Options<E> {
   /** Builds the retry schedule, only once one is needed; `undefined`: send once. */

@@ -6,7 +6,7 @@
  */
 import { FetchHttpClient, Headers, HttpClientRequest } from "@effect/platform"
 import { Context, Effect, Option } from "effect"
-import { version } from "./version.js"
+import { version } from "../version.js"
 
 const userAgent = `effect-wechatpay/${version} (@effect-wechatpay/core; ${
   typeof process === "undefined" ? "unknown" : `${process.platform}/${process.arch}; node/${process.versions.node}`

@@ -2,8 +2,8 @@
  * What `PlatformCertificates` holds between downloads, as plain functions of the time: which certificates are
  * trusted now, how a verified list replaces the held ones, and which one encrypts.
  */
+import { MAX_SKEW_SECONDS } from "../crypto/signature.js"
 import type { Certificate } from "./download.js"
-import { MAX_SKEW_SECONDS } from "./verify.js"
 
 /**
  * How long a certificate stays trusted after the latest verified list stopped naming it: 10 minutes, twice the

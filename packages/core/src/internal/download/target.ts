@@ -2,7 +2,7 @@
  * What a file's metadata is checked for before anything is sent: a digest the SDK can compute, and a
  * `download_url` on the client's own API host (or its backup), whose path and query are what gets signed.
  */
-import { sanitize } from "../text.js"
+import { sanitize } from "../errors/sanitize.js"
 
 /** Why the metadata was refused, before it becomes a `DownloadError`. */
 export interface Refusal {
