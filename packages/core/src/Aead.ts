@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Effect, Redacted, Schema } from "effect"
-import * as crypto from "./internal/crypto/primitives.js"
+import * as Primitives from "./internal/crypto/primitives.js"
 
 /**
  * The ciphertext did not authenticate (wrong APIv3 key, nonce or associated data, or tampered data).
@@ -87,7 +87,7 @@ export const decrypt = (
       const key = Buffer.from(Redacted.value(apiV3Key), "utf8")
       if (key.length !== 32) throw new Error("the APIv3 key must be 32 bytes")
       return Redacted.make(
-        crypto.aesGcmDecrypt({
+        Primitives.aesGcmDecrypt({
           key,
           nonce: resource.nonce,
           associatedData: resource.associated_data ?? "",

@@ -9,7 +9,7 @@
  */
 import { Context, Effect, Layer, Redacted, Schema } from "effect"
 import * as Validate from "./internal/config/credentials.js"
-import * as crypto from "./internal/crypto/primitives.js"
+import * as Primitives from "./internal/crypto/primitives.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 
 /**
@@ -117,7 +117,7 @@ export const make = (options: Options): Effect.Effect<Service, InvalidOptionErro
       Decryptor.of({
         decrypt: (ciphertext) =>
           Effect.suspend(() => {
-            const plaintext = crypto.oaepDecrypt(key, ciphertext)
+            const plaintext = Primitives.oaepDecrypt(key, ciphertext)
             return plaintext === undefined ? Effect.fail(new DecryptError()) : Effect.succeed(Redacted.make(plaintext))
           })
       })

@@ -9,7 +9,7 @@ import type { ConfigError } from "effect"
 import { Config, Context, Effect, Either, Layer, Redacted, Schema } from "effect"
 import type * as Crypto from "node:crypto"
 import * as Validate from "./internal/config/credentials.js"
-import * as crypto from "./internal/crypto/primitives.js"
+import * as Primitives from "./internal/crypto/primitives.js"
 import * as SyncEncryption from "./internal/crypto/syncEncryption.js"
 import * as PlatformCertificates from "./PlatformCertificates.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
@@ -113,11 +113,11 @@ const encryptWith = (
   if (Buffer.byteLength(value, "utf8") > maxPlaintextBytes) {
     return Either.left(new EncryptError({ reason: "TooLong", maxBytes: maxPlaintextBytes }))
   }
-  return Either.right(crypto.oaepEncrypt(key, value))
+  return Either.right(Primitives.oaepEncrypt(key, value))
 }
 
 const fromKey = (serialNo: string, key: Crypto.KeyObject): Service => {
-  const maxPlaintextBytes = crypto.oaepMaxPlaintextBytes(key)
+  const maxPlaintextBytes = Primitives.oaepMaxPlaintextBytes(key)
   const encrypt = (plaintext: Redacted.Redacted<string>) => encryptWith(key, maxPlaintextBytes, plaintext)
   // Its synchronous form is registered for `Endpoint.toCall`'s encoding: see `syncEncryption`.
   return SyncEncryption.register(
@@ -155,7 +155,7 @@ export const makeWithCertificates: Effect.Effect<Service, never, PlatformCertifi
       }
       const encrypt = (plaintext: Redacted.Redacted<string>) => {
         const certificate = current()
-        return encryptWith(certificate.publicKey, crypto.oaepMaxPlaintextBytes(certificate.publicKey), plaintext)
+        return encryptWith(certificate.publicKey, Primitives.oaepMaxPlaintextBytes(certificate.publicKey), plaintext)
       }
       return SyncEncryption.register(
         Encryptor.of({
@@ -163,7 +163,7 @@ export const makeWithCertificates: Effect.Effect<Service, never, PlatformCertifi
             return current().serialNo
           },
           get maxPlaintextBytes() {
-            return crypto.oaepMaxPlaintextBytes(current().publicKey)
+            return Primitives.oaepMaxPlaintextBytes(current().publicKey)
           },
           encrypt: (plaintext) => Effect.suspend(() => encrypt(plaintext))
         }),

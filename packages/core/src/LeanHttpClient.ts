@@ -39,7 +39,7 @@ import {
   urlAttributes,
   writeBody
 } from "./internal/lean/request.js"
-import * as internal from "./internal/lean/response.js"
+import * as LeanResponse from "./internal/lean/response.js"
 import * as AttemptDeadline from "./internal/pipeline/attemptDeadline.js"
 import * as Cancelable from "./internal/runtime/cancelable.js"
 
@@ -76,7 +76,7 @@ export const DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024
  * @since 0.1.0
  * @category errors
  */
-export const ResponseBodyTooLarge: typeof internal.ResponseBodyTooLarge = internal.ResponseBodyTooLarge
+export const ResponseBodyTooLarge: typeof LeanResponse.ResponseBodyTooLarge = LeanResponse.ResponseBodyTooLarge
 
 /**
  * The instance type of {@link ResponseBodyTooLarge}: its `limit`, and the `declared` length if any.
@@ -91,7 +91,7 @@ export const ResponseBodyTooLarge: typeof internal.ResponseBodyTooLarge = intern
  * @since 0.1.0
  * @category errors
  */
-export type ResponseBodyTooLarge = internal.ResponseBodyTooLarge
+export type ResponseBodyTooLarge = LeanResponse.ResponseBodyTooLarge
 
 /**
  * How the lean client pools its connections and how much of a body it reads.
@@ -177,7 +177,7 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
           }
           let settled = false
           // Weakly: the request's listeners share this scope, and must not keep a dropped response alive.
-          let response: WeakRef<internal.LeanResponse> | undefined
+          let response: WeakRef<LeanResponse.LeanResponse> | undefined
           const fail = (error: HttpClientError.RequestError) => {
             if (settled) return
             settled = true
@@ -196,7 +196,7 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
           nodeRequest.once("response", (source) => {
             if (settled) return source.destroy()
             settled = true
-            const answer = new internal.LeanResponse(request, source, limit, disarm)
+            const answer = new LeanResponse.LeanResponse(request, source, limit, disarm)
             response = new WeakRef(answer)
             resume(Effect.succeed(answer))
             // After the fiber's turn (resuming it was queued first): a body it reads at once needs no watching.

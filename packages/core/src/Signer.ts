@@ -9,7 +9,7 @@ import type { ConfigError } from "effect"
 import { Config, Context, Effect, Layer, Redacted } from "effect"
 import type * as Crypto from "node:crypto"
 import * as Validate from "./internal/config/credentials.js"
-import * as crypto from "./internal/crypto/primitives.js"
+import * as Primitives from "./internal/crypto/primitives.js"
 import * as Target from "./internal/pipeline/signingTarget.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"
 
@@ -170,20 +170,20 @@ export const formatAuthorization = (parts: {
  * use every core instead of queueing on the event loop (the client offloads when calls overlap).
  */
 const fromKey = (mchid: string, serialNo: string, key: Crypto.KeyObject): Service => {
-  const offloaded = crypto.threadpoolSigner(key)
+  const offloaded = Primitives.threadpoolSigner(key)
   return Signer.of({
     mchid,
     serialNo,
     authorize: (input, options) =>
       Effect.clockWith((clock) => {
         const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
-        const nonce = crypto.nonce()
+        const nonce = Primitives.nonce()
         const payload = message(input, timestamp, nonce)
         const header = (signature: string) =>
           Redacted.make(formatAuthorization({ mchid, nonce, timestamp, serialNo, signature }))
         return options?.offload === true
           ? Effect.map(offloaded(payload), header)
-          : Effect.sync(() => header(crypto.signSync(key, payload)))
+          : Effect.sync(() => header(Primitives.signSync(key, payload)))
       })
   })
 }

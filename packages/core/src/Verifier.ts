@@ -7,12 +7,14 @@
  *
  * @since 0.1.0
  */
+import type { HttpClientError } from "@effect/platform"
+import { HttpClient, type HttpClientResponse } from "@effect/platform"
 import type { ConfigError } from "effect"
 import { Config, Context, Effect, Layer } from "effect"
 import type * as Crypto from "node:crypto"
 import * as Validate from "./internal/config/credentials.js"
-import * as internal from "./internal/crypto/signature.js"
-import { type Keys, normalizeSerial, verifyWith } from "./internal/crypto/signature.js"
+import * as Signature from "./internal/crypto/signature.js"
+import * as Buffered from "./internal/pipeline/bufferedAnswer.js"
 import * as PlatformCertificates from "./PlatformCertificates.js"
 import { InvalidOptionError, type ResponseVerificationError } from "./WeChatPayError.js"
 
@@ -29,7 +31,7 @@ import { InvalidOptionError, type ResponseVerificationError } from "./WeChatPayE
  * @since 0.1.0
  * @category constants
  */
-export const SIGNATURE_PROBE_PREFIX = internal.SIGNATURE_PROBE_PREFIX
+export const SIGNATURE_PROBE_PREFIX = Signature.SIGNATURE_PROBE_PREFIX
 
 /**
  * Responses whose timestamp is this far (or further) from now are refused.
@@ -45,7 +47,7 @@ export const SIGNATURE_PROBE_PREFIX = internal.SIGNATURE_PROBE_PREFIX
  * @since 0.1.0
  * @category constants
  */
-export const MAX_SKEW_SECONDS = internal.MAX_SKEW_SECONDS
+export const MAX_SKEW_SECONDS = Signature.MAX_SKEW_SECONDS
 
 /**
  * A signed message from WeChat: a response, or a callback's request.
@@ -69,7 +71,7 @@ export const MAX_SKEW_SECONDS = internal.MAX_SKEW_SECONDS
  * @since 0.1.0
  * @category models
  */
-export interface Signed extends internal.Signed {
+export interface Signed extends Signature.Signed {
   /** Header names in any case (`Wechatpay-Serial` or `wechatpay-serial`). */
   readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
   /** The raw body, exactly as received. */
@@ -148,12 +150,12 @@ export interface Options {
   readonly platformCertificates?: ReadonlyArray<string> | undefined
 }
 
-const fromKeys = (keys: Keys): Service =>
+const fromKeys = (keys: Signature.Keys): Service =>
   Verifier.of({
     get serials() {
       return keys.known()
     },
-    verify: (signed) => verifyWith(signed, keys)
+    verify: (signed) => Signature.verifyWith(signed, keys)
   })
 
 const staticKeys = (options: Partial<Options>): Effect.Effect<Map<string, Crypto.KeyObject>, InvalidOptionError> =>
@@ -161,7 +163,7 @@ const staticKeys = (options: Partial<Options>): Effect.Effect<Map<string, Crypto
     const keys = new Map<string, Crypto.KeyObject>()
     for (const [serial, pem] of Object.entries(options.publicKeys ?? {})) {
       yield* Validate.identifier("platformPublicKeyId", serial)
-      keys.set(normalizeSerial(serial), yield* Validate.publicKey(`platformPublicKey (${serial})`, pem))
+      keys.set(Signature.normalizeSerial(serial), yield* Validate.publicKey(`platformPublicKey (${serial})`, pem))
     }
     for (const [index, pem] of (options.platformCertificates ?? []).entries()) {
       const certificate = yield* PlatformCertificates.parse(pem).pipe(
@@ -286,11 +288,6 @@ export const layerConfig = (
   config: Config.Config.Wrap<Options>
 ): Layer.Layer<Verifier, ConfigError.ConfigError | InvalidOptionError> =>
   Layer.effect(Verifier, Effect.flatMap(Config.unwrap(config), make))
-
-// Imports of the HttpClient transforms below, kept beside them.
-import type { HttpClientError } from "@effect/platform"
-import { HttpClient, type HttpClientResponse } from "@effect/platform"
-import * as Buffered from "./internal/pipeline/bufferedAnswer.js"
 
 /**
  * Verifies a 2xx `HttpClientResponse` (official SDKs verify only 2xx answers; an error body is read as

@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
 import * as NodeCrypto from "node:crypto"
 import { Rsa } from "wechatpay-axios-plugin"
-import * as crypto from "../src/internal/crypto/primitives.js"
+import * as Primitives from "../src/internal/crypto/primitives.js"
 import * as Vectors from "./fixtures/WechatpayGo.js"
 import { generateKeyPair } from "./utils/keys.js"
 
@@ -31,7 +31,7 @@ describe("Encryptor", () => {
       assert.strictEqual(encryptor.maxPlaintextBytes, 214)
       for (const plaintext of ["张三", "110101199003072316", "x".repeat(214), "名".repeat(71)]) {
         const ciphertext = yield* encryptor.encrypt(Redacted.make(plaintext))
-        assert.isTrue(crypto.isBase64(ciphertext))
+        assert.isTrue(Primitives.isBase64(ciphertext))
         assert.strictEqual(Rsa.decrypt(ciphertext, Rsa.from(keys.privateKey, "private")), plaintext)
       }
       // OAEP is randomised: the same plaintext never encrypts twice the same way.

@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Redacted, TestClock } from "effect"
 import * as Crypto from "node:crypto"
 import { Formatter, Rsa } from "wechatpay-axios-plugin"
-import * as crypto from "../src/internal/crypto/primitives.js"
+import * as Primitives from "../src/internal/crypto/primitives.js"
 import * as Vectors from "./fixtures/WechatpayGo.js"
 import { parseAuthorization } from "./utils/keys.js"
 
@@ -15,13 +15,13 @@ const options = {
 
 describe("Signer", () => {
   it("reproduces wechatpay-go's published SHA256withRSA vector", () => {
-    const key = crypto.parsePrivateKey(Vectors.privateKeyPem)
-    assert.strictEqual(crypto.signSync(key, Vectors.message), Vectors.signature)
+    const key = Primitives.parsePrivateKey(Vectors.privateKeyPem)
+    assert.strictEqual(Primitives.signSync(key, Vectors.message), Vectors.signature)
   })
 
   it.effect("signs on the threadpool to the same bytes, queueing past its limit", () =>
     Effect.gen(function*() {
-      const sign = crypto.threadpoolSigner(crypto.parsePrivateKey(Vectors.privateKeyPem), 1)
+      const sign = Primitives.threadpoolSigner(Primitives.parsePrivateKey(Vectors.privateKeyPem), 1)
       const signatures = yield* Effect.all(Array.from({ length: 8 }, () => sign(Vectors.message)), {
         concurrency: "unbounded"
       })

@@ -1,7 +1,7 @@
 /** Checks of the client's options, each failing with an `InvalidOptionError` that names the option. */
 import { Duration, Effect, Option } from "effect"
 import type { Options } from "../../WeChatPayClient.js"
-import { InvalidOptionError } from "../failures.js"
+import { InvalidOptionError } from "../../WeChatPayError.js"
 
 /** An absolute http(s) URL without query, fragment or credentials; returned without trailing slashes. */
 export const baseUrl = (option: string, value: string): Effect.Effect<string, InvalidOptionError> => {

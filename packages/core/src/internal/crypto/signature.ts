@@ -5,7 +5,7 @@
 import { Clock, Effect } from "effect"
 import type * as Crypto from "node:crypto"
 import { ResponseVerificationError, type VerificationFailure } from "../../WeChatPayError.js"
-import * as crypto from "./primitives.js"
+import * as Primitives from "./primitives.js"
 
 /** WeChat's deliberate bad signatures start with this. */
 export const SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
@@ -94,7 +94,7 @@ export const verifyWith = (signed: Signed, keys: Keys): Effect.Effect<void, Resp
       const message = typeof signed.body === "string"
         ? `${timestamp}\n${nonce}\n${signed.body}\n`
         : Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), signed.body, NEWLINE])
-      return crypto.verify(key, message, signature!)
+      return Primitives.verify(key, message, signature!)
         ? Effect.void
         : fail("BadSignature", "the signature does not match the body", serial)
     }

@@ -10,8 +10,7 @@ import { Effect, Stream } from "effect"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import type { Failure } from "./body.js"
-import { failure } from "./body.js"
+import { type Failure, failure } from "./body.js"
 
 const fsFailure = (what: string, cause: unknown): Failure =>
   failure(

@@ -3,10 +3,9 @@
  * showing a value of an encrypted field: those are found in the request schema (`EncryptedString`, or any
  * `Redacted`), and what is said about them comes from a fixed list of our own messages.
  */
-import type { ParseResult } from "effect"
-import { ParseResult as PR, Predicate, Redacted, SchemaAST as AST } from "effect"
+import { ParseResult, Predicate, Redacted, SchemaAST } from "effect"
+import { RequestValidationError, type ValidationIssue } from "../../WeChatPayError.js"
 import { isWellFormed, sanitize } from "../errors/sanitize.js"
-import { RequestValidationError, type ValidationIssue } from "../failures.js"
 
 /** A path into the request; `ANY` stands for every element of an array. */
 export type Path = ReadonlyArray<string | typeof ANY>
@@ -14,14 +13,14 @@ export type Path = ReadonlyArray<string | typeof ANY>
 /** Any array index. */
 export const ANY: unique symbol = Symbol.for("@effect-wechatpay/core/Path/ANY")
 
-const isSensitiveAst = (ast: AST.AST): boolean => {
-  const id = AST.getIdentifierAnnotation(ast)
+const isSensitiveAst = (ast: SchemaAST.AST): boolean => {
+  const id = SchemaAST.getIdentifierAnnotation(ast)
   if (id._tag === "Some" && (id.value === "EncryptedString" || id.value.startsWith("Redacted"))) return true
   return ast._tag === "Transformation" && isSensitiveAst(ast.to)
 }
 
 /** The top-level field names of a struct request (through filters and transformations); undefined otherwise. */
-export const fieldNames = (ast: AST.AST): ReadonlyArray<string> | undefined => {
+export const fieldNames = (ast: SchemaAST.AST): ReadonlyArray<string> | undefined => {
   for (let node = ast, depth = 0; depth < 16; depth++) {
     if (node._tag === "TypeLiteral") {
       return node.propertySignatures.flatMap((p) => typeof p.name === "string" ? [p.name] : [])
@@ -36,7 +35,7 @@ export const fieldNames = (ast: AST.AST): ReadonlyArray<string> | undefined => {
  * Whether an answer schema (its encoded side, the JSON) can have a field at `path`: `false` only when a struct on
  * the way has no such property; what cannot be followed (a union, a declaration) counts as present.
  */
-export const hasPath = (ast: AST.AST, path: ReadonlyArray<string>): boolean => {
+export const hasPath = (ast: SchemaAST.AST, path: ReadonlyArray<string>): boolean => {
   let node = ast
   for (let i = 0, depth = 0; i < path.length && depth < 64; depth++) {
     if (node._tag === "Refinement" || node._tag === "Transformation") node = node.from
@@ -51,9 +50,9 @@ export const hasPath = (ast: AST.AST, path: ReadonlyArray<string>): boolean => {
 }
 
 /** The paths of the encrypted (or otherwise `Redacted`) fields of a request schema. */
-export const sensitivePaths = (ast: AST.AST): ReadonlyArray<Path> => {
+export const sensitivePaths = (ast: SchemaAST.AST): ReadonlyArray<Path> => {
   const out: Array<Path> = []
-  const walk = (node: AST.AST, path: Path, depth: number): void => {
+  const walk = (node: SchemaAST.AST, path: Path, depth: number): void => {
     if (depth > 32) return
     if (isSensitiveAst(node)) {
       out.push(path)
@@ -101,7 +100,7 @@ const SAFE = /^(a sensitive field (must not be empty|must be at most \d+ bytes o
 /** The issues of a `ParseError`, each bad field with its reason; encrypted fields' values never appear. */
 export const issues = (error: ParseResult.ParseError, sensitive: ReadonlyArray<Path>): Array<ValidationIssue> =>
   merge(
-    PR.ArrayFormatter.formatErrorSync(error).map((issue) => {
+    ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
       const path = render(issue.path)
       if (sensitive.some((s) => matches(s, issue.path, false))) {
         return {
@@ -128,7 +127,9 @@ export const issues = (error: ParseResult.ParseError, sensitive: ReadonlyArray<P
 export const failingPaths = (error: ParseResult.ParseError): string =>
   [
     ...new Set(
-      PR.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.length === 0 ? "(root)" : render(issue.path))
+      ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
+        issue.path.length === 0 ? "(root)" : render(issue.path)
+      )
     )
   ]
     .map((path) => sanitize(path, 80))
