@@ -10,16 +10,22 @@
  * bound to its request (each `echo` field the request sent must come back equal), decoded and retried like
  * every call. Spans, errors and logs name the route template, never its values.
  *
+ * Its error channel is its own: the request's refusal, the transport, verification and timeout failures every call
+ * has, the codes every APIv3 call may answer ({@link commonErrors}), and the codes the declaration lists from its
+ * WeChat page (`errors`). Any other code WeChat sends arrives as `UnknownApiError`, the code kept.
+ *
  * @since 0.1.0
  */
+import type { HttpClientError } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Context, Effect, Either, Option, type ParseResult, Schema, type Tracer } from "effect"
 import * as Encryptor from "./Encryptor.js"
 import * as SyncEncryption from "./internal/crypto/syncEncryption.js"
+import * as CallCodes from "./internal/errors/callCodes.js"
 import * as CallSpan from "./internal/pipeline/callSpan.js"
 import * as Validation from "./internal/pipeline/requestValidation.js"
 import * as WeChatPayClient from "./WeChatPayClient.js"
-import type * as WeChatPayError from "./WeChatPayError.js"
+import * as WeChatPayError from "./WeChatPayError.js"
 
 type Fields<S extends Schema.Schema.All> = Extract<keyof Schema.Schema.Encoded<S>, string>
 
@@ -48,6 +54,65 @@ export type Echo<Request extends Schema.Schema.All, Response extends Schema.Sche
   | (Fields<Request> & Fields<Response>)
   | { readonly request: Fields<Request>; readonly answer: string }
 
+/**
+ * The codes any APIv3 call may answer, whatever its page lists: a field WeChat refused (`PARAM_ERROR`), a request
+ * it will not take now (`INVALID_REQUEST`), a signature it could not verify (`SIGN_ERROR`), an API the merchant may
+ * not use (`NO_AUTH`), rate limits (`FREQUENCY_LIMITED`, `RATELIMIT_EXCEEDED`) and outages (`SYSTEM_ERROR`,
+ * `SERVICE_UNAVAILABLE`): WeChat's table of APIv3 error codes (接口规则 · 错误码; `DESIGN.md` § error body), the
+ * 公共错误码 each call's page repeats. Every derived call's error type lists them.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@effect-wechatpay/core"
+ *
+ * const codes = Endpoint.commonErrors.map((Class) => Class._tag) // ["PARAM_ERROR", "INVALID_REQUEST", …]
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const commonErrors = [
+  WeChatPayError.ParamError,
+  WeChatPayError.InvalidRequest,
+  WeChatPayError.SignError,
+  WeChatPayError.NoAuth,
+  WeChatPayError.FrequencyLimited,
+  WeChatPayError.RateLimitExceeded,
+  WeChatPayError.SystemError,
+  WeChatPayError.ServiceUnavailable
+] as const
+
+/**
+ * One of {@link commonErrors}.
+ *
+ * @example
+ * ```ts
+ * import type { Endpoint } from "@effect-wechatpay/core"
+ *
+ * const retryLater = (error: Endpoint.CommonError) => error.retryable
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type CommonError = InstanceType<(typeof commonErrors)[number]>
+
+/**
+ * The class of a code a declaration lists: one of `WeChatPayError`'s (`WeChatPayError.OrderNotExist`, …) or a
+ * family's own, made with `WeChatPayError.codeError`.
+ *
+ * @example
+ * ```ts
+ * import { type Endpoint, WeChatPayError } from "@effect-wechatpay/core"
+ *
+ * const notFound: Endpoint.CodeClass<WeChatPayError.NotFound> = WeChatPayError.NotFound
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CodeClass<E> = CallCodes.CodeClass<E>
+
 const hasBody = (method: HttpMethod) => method !== "GET" && method !== "HEAD" && method !== "DELETE"
 
 /**
@@ -68,7 +133,8 @@ const hasBody = (method: HttpMethod) => method !== "GET" && method !== "HEAD" &&
 export interface Endpoint<
   Request extends Schema.Schema.All,
   Response extends Schema.Schema.All,
-  Name extends string = string
+  Name extends string = string,
+  E = never
 > {
   /** The span name, `Family.call` (e.g. `PayrollCard.getRelation`). */
   readonly name: Name
@@ -88,17 +154,21 @@ export interface Endpoint<
   readonly echo: ReadonlyArray<Echo<Request, Response>>
   /** Whether the request has encrypted fields: then `Wechatpay-Serial` names the `Encryptor`'s key. */
   readonly encrypted: boolean
+  /** The codes the call's WeChat page lists beyond {@link commonErrors}, each as its class. */
+  readonly errors: ReadonlyArray<CodeClass<E>>
 }
 
 /**
  * Declares a call. Path parameters are read from the template; the other request fields are the query
  * (those listed in `query`) and the body. A declaration that names a field the request does not have, or
- * leaves a field of a `GET` neither in the path nor the query, throws when it is made.
+ * leaves a field of a `GET` neither in the path nor the query, throws when it is made. `errors` lists the codes
+ * WeChat's page for the call documents beyond {@link commonErrors} (cite the page beside it); the derived call's
+ * error type then names exactly those.
  *
  * @example
  * ```ts
  * import { Schema } from "effect"
- * import { Endpoint } from "@effect-wechatpay/core"
+ * import { Endpoint, WeChatPayError } from "@effect-wechatpay/core"
  *
  * const getAuthentication = Endpoint.make({
  *   name: "PayrollCard.getAuthentication",
@@ -107,7 +177,8 @@ export interface Endpoint<
  *   query: ["sub_mchid"],
  *   request: Schema.Struct({ authenticate_number: Schema.String, sub_mchid: Schema.String }),
  *   response: Schema.Struct({ authenticate_number: Schema.String, authenticate_state: Schema.String }),
- *   echo: ["authenticate_number"]
+ *   echo: ["authenticate_number"],
+ *   errors: [WeChatPayError.OrderNotExist]
  * })
  * ```
  *
@@ -117,7 +188,8 @@ export interface Endpoint<
 export const make = <
   Request extends Schema.Schema.All,
   Response extends Schema.Schema.All,
-  const Name extends string
+  const Name extends string,
+  const Errors extends ReadonlyArray<CodeClass<unknown>> = []
 >(options: {
   readonly name: Name
   readonly method: HttpMethod
@@ -127,7 +199,8 @@ export const make = <
   readonly query?: ReadonlyArray<Fields<Request>> | undefined
   readonly annotate?: ReadonlyArray<Fields<Request>> | undefined
   readonly echo?: ReadonlyArray<Echo<Request, Response>> | undefined
-}): Endpoint<Request, Response, Name> => {
+  readonly errors?: Errors | undefined
+}): Endpoint<Request, Response, Name, InstanceType<Errors[number]>> => {
   const pathParams = Array.from(options.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!)
   const query = options.query ?? []
   const fields = Validation.fieldNames(options.request.ast)
@@ -164,24 +237,36 @@ export const make = <
     response: options.response,
     annotate: options.annotate ?? [],
     echo: options.echo ?? [],
-    encrypted: Validation.sensitivePaths(options.request.ast).length > 0
+    encrypted: Validation.sensitivePaths(options.request.ast).length > 0,
+    errors: (options.errors ?? []) as ReadonlyArray<CodeClass<InstanceType<Errors[number]>>>
   }
 }
 
 /**
- * What a derived call can fail with: a refused request (nothing sent), or anything a call can fail with.
+ * What a derived call can fail with: a refused request (nothing sent), the transport, verification and timeout
+ * failures, {@link CommonError}, the codes its declaration lists (`E`), and `UnknownApiError` for any other code.
+ * Without `E`, every code the SDK has a class for: what any derived call can fail with.
  *
  * @example
  * ```ts
- * import type { Endpoint } from "@effect-wechatpay/core"
+ * import type { Endpoint, WeChatPayError } from "@effect-wechatpay/core"
  *
  * const wasSent = (error: Endpoint.Error) => error._tag !== "RequestValidationError"
+ * type GetAuthenticationError = Endpoint.Error<WeChatPayError.OrderNotExist>
  * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export type Error = WeChatPayError.RequestValidationError | WeChatPayClient.CallError
+export type Error<E = WeChatPayError.BusinessError> =
+  | WeChatPayError.RequestValidationError
+  | HttpClientError.RequestError
+  | WeChatPayError.ResponseVerificationError
+  | WeChatPayError.UnexpectedResponse
+  | WeChatPayError.RequestTimeout
+  | CommonError
+  | WeChatPayError.UnknownApiError
+  | E
 
 const DOT_SEGMENT = /^\.{0,2}$/
 
@@ -202,20 +287,25 @@ const DOT_SEGMENT = /^\.{0,2}$/
  *   request: Schema.Struct({ authenticate_number: Schema.String, sub_mchid: Schema.String }),
  *   response: Schema.Struct({ authenticate_number: Schema.String, authenticate_state: Schema.String })
  * }))
- * // (request) => Effect<{ authenticate_number, authenticate_state }, Endpoint.Error, WeChatPayClient | …>
+ * // (request) => Effect<{ authenticate_number, authenticate_state }, Endpoint.Error<never>, WeChatPayClient | …>
  * const result = getAuthentication({ authenticate_number: "mcdhehfgisdhfjghed39384564i83", sub_mchid: "1900000109" })
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const toCall = <Request extends Schema.Schema.All, Response extends Schema.Schema.All, Name extends string>(
-  endpoint: Endpoint<Request, Response, Name>
+export const toCall = <
+  Request extends Schema.Schema.All,
+  Response extends Schema.Schema.All,
+  Name extends string,
+  E = never
+>(
+  endpoint: Endpoint<Request, Response, Name, E>
 ): (
   request: Schema.Schema.Type<Request>
 ) => Effect.Effect<
   Schema.Schema.Type<Response>,
-  Error,
+  Error<E>,
   WeChatPayClient.WeChatPayClient | Schema.Schema.Context<Request> | Schema.Schema.Context<Response>
 > => {
   const request = endpoint.request as unknown as Schema.Schema<
@@ -235,6 +325,8 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
   const outOfBody = new Set<string>([...endpoint.pathParams, ...endpoint.query])
   // Keyed by the answer's path: `Echo.mismatch` walks a dotted one.
   const echoes = endpoint.echo.map((e) => typeof e === "string" ? { request: e as string, answer: e as string } : e)
+  // The pipeline types an error body by every class the SDK has; the call's own channel names only its codes.
+  const narrow = CallCodes.narrowTo([...commonErrors, ...endpoint.errors] as ReadonlyArray<CodeClass<unknown>>)
 
   /** The request as sent, from its encoded fields; the call's span gets the fields it may show. */
   const send = (
@@ -242,7 +334,7 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
     encoded: Record<string, unknown>,
     encryptor: Option.Option<Encryptor.Service>,
     span: Tracer.Span
-  ): Effect.Effect<Schema.Schema.Type<Response>, Error, Schema.Schema.Context<Response>> => {
+  ): Effect.Effect<Schema.Schema.Type<Response>, Error<E>, Schema.Schema.Context<Response>> => {
     let path = endpoint.path
     const bad: Array<WeChatPayError.ValidationIssue> = []
     for (const name of endpoint.pathParams) {
@@ -282,23 +374,26 @@ export const toCall = <Request extends Schema.Schema.All, Response extends Schem
         ;(echo ??= {})[answer] = value
       }
     }
-    return client.execute(
-      {
-        method: endpoint.method,
-        path,
-        body,
-        echo,
-        wechatpaySerial: Option.isSome(encryptor) ? encryptor.value.serialNo : undefined
-      },
-      response
-    )
+    return Effect.mapError(
+      client.execute(
+        {
+          method: endpoint.method,
+          path,
+          body,
+          echo,
+          wechatpaySerial: Option.isSome(encryptor) ? encryptor.value.serialNo : undefined
+        },
+        response
+      ),
+      narrow
+    ) as Effect.Effect<Schema.Schema.Type<Response>, Error<E>, Schema.Schema.Context<Response>>
   }
 
   // Not a generator: every call runs this, and each `yield*` is a step of the runtime.
   const run = (input: Schema.Schema.Type<Request>, span: Tracer.Span) =>
     Effect.withFiberRuntime<
       Schema.Schema.Type<Response>,
-      Error,
+      Error<E>,
       Schema.Schema.Context<Request> | Schema.Schema.Context<Response>
     >((fiber) => {
       const context = fiber.currentContext as Context.Context<WeChatPayClient.WeChatPayClient | Encryptor.Encryptor>

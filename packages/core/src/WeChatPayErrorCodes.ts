@@ -114,6 +114,8 @@ export const ApiErrorFields = {
   ...CallContextFields
 }
 
+type CodeFields<Code extends string> = { readonly _tag: Schema.tag<Code> } & typeof ApiErrorFields
+
 /**
  * The class of one WeChat error code, as {@link ParamError} and its siblings are built.
  *
@@ -127,9 +129,6 @@ export const ApiErrorFields = {
  * @since 0.1.0
  * @category models
  */
-type CodeFields<Code extends string> = { readonly _tag: Schema.tag<Code> } & typeof ApiErrorFields
-
-/** The class of one WeChat error code. */
 export interface CodeErrorClass<Self, Code extends string> extends
   Schema.Class<
     Self,

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Endpoint } from "@effect-wechatpay/core"
+import { Endpoint, WeChatPayError } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { openLiteral, Required } from "./internal/schema.js"
 import { AuthenticateNumber } from "./PreOrderWithAuth.js"
@@ -308,5 +308,8 @@ export const endpoint = Endpoint.make({
   response: GetAuthenticationResponse,
   annotate: ["sub_mchid", "authenticate_number"],
   // The answer's fields that must equal the request's.
-  echo: ["authenticate_number", "sub_mchid"]
+  echo: ["authenticate_number", "sub_mchid"],
+  // Beyond Endpoint.commonErrors: ORDER_NOT_EXIST (404) for a number never pre-ordered under this sub_mchid
+  // (获取核身结果, https://pay.weixin.qq.com/doc/v3/partner/4012461785; DESIGN.md's error table).
+  errors: [WeChatPayError.OrderNotExist]
 })

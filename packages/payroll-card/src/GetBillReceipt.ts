@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Endpoint } from "@effect-wechatpay/core"
+import { Endpoint, WeChatPayError } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { Required } from "./internal/schema.js"
 import * as TransferReceipt from "./TransferReceipt.js"
@@ -64,5 +64,8 @@ export const endpoint = Endpoint.make({
   request: GetBillReceiptRequest,
   response: TransferReceipt.BillReceipt,
   annotate: ["out_batch_no"],
-  echo: ["out_batch_no"]
+  echo: ["out_batch_no"],
+  // Beyond Endpoint.commonErrors: NOT_FOUND (404, 记录不存在) for a receipt never applied for (查询转账账单电子回单 /
+  // 查询转账明细电子回单受理结果).
+  errors: [WeChatPayError.NotFound]
 })

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Endpoint } from "@effect-wechatpay/core"
+import { Endpoint, WeChatPayError } from "@effect-wechatpay/core"
 import * as TransferReceipt from "./TransferReceipt.js"
 
 /**
@@ -62,5 +62,8 @@ export const endpoint = Endpoint.make({
   request: GetDetailReceiptRequest,
   response: TransferReceipt.DetailReceipt,
   annotate: ["out_batch_no"],
-  echo: ["accept_type", "out_batch_no", "out_detail_no"]
+  echo: ["accept_type", "out_batch_no", "out_detail_no"],
+  // Beyond Endpoint.commonErrors: NOT_FOUND (404, 记录不存在) for a receipt never applied for (查询转账账单电子回单 /
+  // 查询转账明细电子回单受理结果).
+  errors: [WeChatPayError.NotFound]
 })

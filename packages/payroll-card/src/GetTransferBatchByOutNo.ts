@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Endpoint } from "@effect-wechatpay/core"
+import { Endpoint, WeChatPayError } from "@effect-wechatpay/core"
 import { Schema } from "effect"
 import { Required } from "./internal/schema.js"
 import * as PartnerTransferBatch from "./PartnerTransferBatch.js"
@@ -75,5 +75,8 @@ export const endpoint = Endpoint.make({
   request: GetTransferBatchByOutNoRequest,
   response: PartnerTransferBatch.TransferBatch,
   annotate: ["out_batch_no"],
-  echo: ["out_batch_no"]
+  echo: ["out_batch_no"],
+  // Beyond Endpoint.commonErrors: NOT_FOUND (404, 记录不存在) while WeChat is still accepting the batch or detail
+  // (查询批次单 / 查询明细单, https://pay.weixin.qq.com/doc/v3/partner/4012465772): poll again, never resubmit.
+  errors: [WeChatPayError.NotFound]
 })

@@ -1,4 +1,4 @@
-import { WeChatPay, WeChatPayError } from "@effect-wechatpay/core"
+import { Endpoint, WeChatPay, WeChatPayError } from "@effect-wechatpay/core"
 import { PayrollCard, PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
 import { Sandbox, Simulator, TestKeys } from "@effect-wechatpay/sandbox"
 import { HttpClient, HttpClientResponse } from "@effect/platform"
@@ -68,9 +68,12 @@ const Live = Layer.unwrapEffect(
     ))
 )
 
+// Codes the SDK has a class for; preOrderWithAuth's channel names the common ones (Endpoint.commonErrors) and its
+// own (none beyond them), so any other code, known to the SDK or not, is UnknownApiError with the code kept.
 const DOCUMENTED = Object.keys(WeChatPayError.documented)
+const CALL_CODES: ReadonlyArray<string> = Endpoint.commonErrors.map((Class) => Class._tag)
 const ALLOWED_TAGS = new Set([
-  ...DOCUMENTED,
+  ...CALL_CODES,
   "UnknownApiError",
   "ResponseVerificationError",
   "UnexpectedResponse",
@@ -132,6 +135,7 @@ const successBody = Arbitrary.make(PreOrderWithAuth.PreOrderWithAuthResponse).ma
 const errorBody = fc.record(
   {
     code: fc.oneof(
+      // Some are not listed by this call (ORDER_NOT_EXIST, …): UnknownApiError, the code kept.
       { arbitrary: fc.constantFrom(...DOCUMENTED), weight: 3 },
       fc.string({ maxLength: 20 }),
       fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty"),
@@ -318,7 +322,7 @@ const expectedErrorTag = (body: Uint8Array): string => {
     if (typeof json !== "object" || json === null || Array.isArray(json)) return "UnexpectedResponse"
     if (typeof json.code !== "string" || json.code.length === 0) return "UnexpectedResponse"
     if ("message" in json && typeof json.message !== "string") return "UnexpectedResponse"
-    return DOCUMENTED.includes(json.code) ? json.code : "UnknownApiError"
+    return CALL_CODES.includes(json.code) ? json.code : "UnknownApiError"
   } catch {
     return "UnexpectedResponse"
   }
@@ -397,12 +401,12 @@ describe("fuzz: arbitrary answers", () => {
 
     it("the arbitraries reached every branch: success, each failure kind, business errors", () => {
       const count = (tag: string) => seen.get(tag) ?? 0
-      const business = DOCUMENTED.reduce((sum, code) => sum + count(code), 0)
+      const business = CALL_CODES.reduce((sum, code) => sum + count(code), 0)
       assert.isAtLeast(count("success"), 10, JSON.stringify(Object.fromEntries(seen)))
       assert.isAtLeast(count("ResponseVerificationError"), 10)
       assert.isAtLeast(count("UnexpectedResponse"), 10)
       assert.isAtLeast(count("UnknownApiError"), 3)
-      assert.isAtLeast(business, 5)
+      assert.isAtLeast(business, 3)
       assert.isAtLeast(signedButRefused, 5, "validly signed 2xx answers whose body is not the response")
       for (const reason of ["MissingHeaders", "SignatureProbe", "UnknownSerial", "StaleTimestamp", "BadSignature"]) {
         assert.isAtLeast(refusals.get(reason) ?? 0, 2, `refusals for ${reason}`)
