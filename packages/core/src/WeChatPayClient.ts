@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import { HttpClient, HttpClientError } from "@effect/platform"
 import type { HttpClientResponse } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Scope } from "effect"
@@ -14,13 +14,9 @@ import { Context, Duration, Effect, Layer, Schema } from "effect"
 import * as Check from "./internal/config/clientOptions.js"
 import * as Bounded from "./internal/http/boundedBody.js"
 import { redactAuthorization } from "./internal/http/outbound.js"
-import * as Call from "./internal/pipeline/callContext.js"
-import * as Deadline from "./internal/pipeline/deadline.js"
+import * as Execute from "./internal/pipeline/execute.js"
 import * as Limits from "./internal/pipeline/inFlight.js"
-import * as Retry from "./internal/pipeline/retry.js"
-import * as Target from "./internal/pipeline/signingTarget.js"
 import * as Steps from "./internal/pipeline/steps.js"
-import * as Local from "./internal/runtime/local.js"
 import * as Signer from "./Signer.js"
 import * as Verifier from "./Verifier.js"
 import * as WeChatPayError from "./WeChatPayError.js"
@@ -350,62 +346,23 @@ export const make = (
       HttpClient.transformResponse((effect) => redactAuthorization(limits.limited(effect)))
     )
 
-    const execute = <A, I, R>(
-      request: ApiRequest,
-      response: Schema.Schema<A, I, R>
-    ): Effect.Effect<A, CallError, R> => {
-      const decode = Schema.decodeUnknown(response)
-      let prepared = HttpClientRequest.make(request.method)(request.path)
-      if (request.body !== undefined) {
-        prepared = HttpClientRequest.bodyUint8Array(prepared, Target.utf8(request.body), "application/json")
-      }
-      if (request.wechatpaySerial !== undefined) {
-        prepared = HttpClientRequest.setHeader(prepared, "wechatpay-serial", request.wechatpaySerial)
-      }
-      const call = Effect.suspend(() => {
-        let attempts = 0
-        const once = Effect.flatMap(client.execute(prepared), (res) => steps.decodeAnswer(res, decode, request.echo))
-        // The first attempt is the ref's initial value: setting a fiber ref copies the fiber's refs, twice.
-        const attempt = Effect.suspend(() =>
-          ++attempts === 1 ? once : Local.locally(once, Local.list(Local.bind(Call.currentAttempt, attempts)))
-        )
-        return Effect.withFiberRuntime<A, CallError, R>((fiber) =>
-          Deadline.retryWithin(attempt, {
-            schedule: backoff === undefined ? undefined : Retry.schedule(backoff, retry?.attempts ?? 3, () => attempts),
-            while: Retry.isRetryable,
-            waitMillis: Retry.waitMillisOf,
-            deadlineMillis,
-            attemptMillis: timeoutMillis,
-            onDeadline: () =>
-              new WeChatPayError.RequestTimeout({
-                scope: "Deadline",
-                timeoutMillis: deadlineMillis,
-                method: request.method,
-                route: Call.routeOf(fiber.getFiberRef(Call.currentRoute), request.path),
-                attempts
-              })
-          })
-        )
-      })
-      return request.route === undefined ? call : withRoute(request.route)(call)
+    const bound = {
+      client,
+      steps,
+      signer,
+      limits,
+      backoff,
+      attempts: retry?.attempts ?? 3,
+      timeoutMillis,
+      deadlineMillis
     }
-
-    // The same steps less verification and the attempt timeout (a download has its own timeouts, and its digest).
-    const getUnverified = (path: string) =>
-      redactAuthorization(limits.limited(
-        steps.prepare(signer, HttpClientRequest.get(path), limits.inFlight() > 0).pipe(
-          Effect.flatMap((request) => steps.send(HttpClientRequest.setHeader(request, "accept", "*/*"), false)),
-          Effect.catchTags({
-            RequestError: steps.sanitizeRequestError,
-            ResponseError: (error) =>
-              Effect.fail(
-                new HttpClientError.RequestError({ request: error.request, reason: "Transport", cause: error })
-              )
-          })
-        )
-      ))
-
-    return WeChatPayClient.of({ baseUrl, backupUrl, httpClient: client, execute, getUnverified })
+    return WeChatPayClient.of({
+      baseUrl,
+      backupUrl,
+      httpClient: client,
+      execute: Execute.makeExecute(bound),
+      getUnverified: Execute.makeGetUnverified(bound)
+    })
   })
 
 /**
@@ -427,7 +384,7 @@ export const make = (
  * @category combinators
  */
 export const withRoute = (route: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Local.locally(effect, Local.list(Local.bind(Call.currentRoute, route)))
+  Execute.withRoute(effect, route)
 
 /**
  * Provides the {@link WeChatPayClient} built by {@link make}.
