@@ -148,7 +148,9 @@ describe("route table", () => {
       assert.strictEqual(problem.code, "RESOURCE_NOT_EXISTS")
     }
   })
+})
 
+describe("declared stores", () => {
   it("a declared store is its key's own, bounded by the limit it picks, pruned by its rule, emptied by reset", () => {
     const limits = { received: 1, receivedBytes: 1, checks: 2, relations: 1, nonces: 1, idempotency: 1, batches: 1 }
     const A = Store.key(
