@@ -15,9 +15,9 @@
  * (`SandboxHttpClient` in memory, `SandboxServer` on a loopback socket) carries out.
  *
  * This module holds the service tag and its accessors, and re-exports the public model (`SimulatorModel`). The
- * request engine is `internal/engine.ts`; the routes it serves are a table in `internal/routes.ts` (its header says
- * how to add one); the records it keeps, each bounded (see `Options`), are in `internal/state.ts`; faults are the
- * `Fault` module.
+ * request engine is `internal/engine.ts`; the routes it serves are gathered in `internal/routes.ts` (its header
+ * says how to add one), each route module declaring its own records as a bounded store (`internal/store.ts`, limits
+ * in `Options`) that `internal/state.ts` keeps; faults are the `Fault` module.
  *
  * @since 0.1.0
  */

@@ -2,6 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Exit, Option } from "effect"
 import * as fc from "fast-check"
 import * as Router from "../src/internal/router.js"
+import { State } from "../src/internal/state.js"
+import * as Store from "../src/internal/store.js"
 import { BoundedMap } from "../src/internal/store.js"
 import * as Simulator from "../src/Simulator.js"
 import { atEpoch, generateKeys, json, nonce, provideSimulator, request, send, validFields } from "./fixtures.js"
@@ -145,5 +147,28 @@ describe("route table", () => {
       assert.strictEqual(problem.status, 404, path)
       assert.strictEqual(problem.code, "RESOURCE_NOT_EXISTS")
     }
+  })
+})
+
+describe("declared stores", () => {
+  it("a declared store is its key's own, bounded by the limit it picks, pruned by its rule, emptied by reset", () => {
+    const limits = { received: 1, receivedBytes: 1, checks: 2, relations: 1, nonces: 1, idempotency: 1, batches: 1 }
+    const A = Store.key(
+      "same",
+      (l) => new BoundedMap<string, number>(l.checks),
+      (expiresAt, _, now) => expiresAt <= now
+    )
+    const B = Store.key("same", (l) => new BoundedMap<string, number>(l.relations))
+    const state = new State(limits)
+    state.store(A).set("x", 100).set("y", 200).set("z", 300)
+    state.store(B).set("x", 1)
+    assert.deepStrictEqual([...state.store(A).values()], [200, 300])
+    assert.deepStrictEqual([...state.store(B).values()], [1])
+    state.prune(250)
+    assert.deepStrictEqual([...state.store(A).values()], [300])
+    assert.deepStrictEqual([...state.store(B).values()], [1])
+    state.reset()
+    assert.strictEqual(state.store(A).size + state.store(B).size, 0)
+    assert.throws(() => new State({ ...limits, batches: 0 }), RangeError)
   })
 })

@@ -172,6 +172,13 @@ describe("Simulator: the rest of the payroll-card family", () => {
       // Idempotent: the same batch (names encrypted afresh) answers the same; other fields under its number do not.
       assert.deepStrictEqual(json(yield* post(path, batch())), entity)
       expectError(yield* post(path, batch({ batch_name: "五月工资" })), 400, "INVALID_REQUEST")
+      // The kept request is compared: another payee name (decrypted) or another amount in a detail is a reuse.
+      const renamed = { ...detail(2, 200), user_name: encrypt("工人9", keys.platformPublicKey) }
+      const reused = yield* post(path, batch({ transfer_detail_list: [detail(1, 100), renamed] }))
+      expectError(reused, 400, "INVALID_REQUEST")
+      assert.notInclude(reused.body, "工人9")
+      const moved = batch({ total_amount: 300, transfer_detail_list: [detail(1, 150), detail(2, 150)] })
+      expectError(yield* post(path, moved), 400, "INVALID_REQUEST")
 
       const cases: ReadonlyArray<readonly [string, Record<string, unknown>, string]> = [
         ["total_amount off", batch({ out_batch_no: "b1", total_amount: 301 }), "total_amount"],

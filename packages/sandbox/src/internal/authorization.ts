@@ -8,6 +8,7 @@ import type { KeyObject } from "node:crypto"
 import * as crypto from "./crypto.js"
 import type { Problem } from "./problem.js"
 import { signError } from "./problem.js"
+import * as Store from "./store.js"
 
 /**
  * The only scheme APIv3 accepts.
@@ -119,6 +120,18 @@ export const parse = (
  * @internal
  */
 export const WINDOW_SECONDS = 300
+
+/**
+ * Spent request nonces, with their timestamps (seconds). A nonce outside the window can no longer be replayed (its
+ * timestamp would fail the skew check first), so it is forgotten then.
+ *
+ * @internal
+ */
+export const Nonces = Store.key(
+  "nonces",
+  (limits) => new Store.BoundedMap<string, number>(limits.nonces),
+  (timestamp, _, now) => Math.abs(Math.floor(now / 1000) - timestamp) > WINDOW_SECONDS
+)
 
 /**
  * Who may sign requests, and the nonces already spent.

@@ -152,17 +152,6 @@ export const decrypt = (ciphertext: string, key: Crypto.KeyObject): string | und
 }
 
 /**
- * SHA-256 hex digest, used to remember request fields without keeping decrypted PII around.
- *
- * @example
- * ```ts
- * fingerprint("a\u0000b")
- * ```
- * @internal
- */
-export const fingerprint = (text: string): string => Crypto.createHash("sha256").update(text, "utf8").digest("hex")
-
-/**
  * RSAES-OAEP (SHA-1, MGF1-SHA-1) encryption to `key`, base64: how WeChat encrypts an answer's field to the merchant
  * (a transfer detail's `username`).
  *

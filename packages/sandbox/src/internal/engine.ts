@@ -101,7 +101,7 @@ const authenticate = (
     mchid: engine.settings.mchid,
     merchantSerialNo: engine.settings.merchantSerialNo,
     merchantPublicKey: engine.settings.merchantPublicKey,
-    seen: (nonce) => engine.state.nonces.has(nonce)
+    seen: (nonce) => engine.state.store(Authorization.Nonces).has(nonce)
   })
 
 const evaluate = (
@@ -232,7 +232,7 @@ const answer = (
   const verdict = evaluate(engine, request, headers, path, now, authentication)
   if (Either.isLeft(verdict)) {
     const { problem, spent } = verdict.left
-    if (spent !== undefined) state.nonces.set(spent.nonce, spent.timestamp)
+    if (spent !== undefined) state.store(Authorization.Nonces).set(spent.nonce, spent.timestamp)
     return refuse(problem)
   }
   if (fault?._tag === "ApiError") {
@@ -255,7 +255,7 @@ const answer = (
   }
 
   const { answer, credentials } = verdict.right
-  state.nonces.set(credentials.nonce, credentials.timestamp)
+  state.store(Authorization.Nonces).set(credentials.nonce, credentials.timestamp)
   const produced = answer()
   const reply = typeof produced === "string" ? { status: 200, body: produced } : produced
   const body = fault?._tag === "EmptyBody" ? "" : reply.body

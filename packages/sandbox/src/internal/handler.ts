@@ -1,6 +1,6 @@
 /**
- * What a route handler is: the context it gets and what it answers, and the first check of a body route. Kept apart
- * from the route table so route modules can use them without importing the table that imports them.
+ * What a route is: the context its handler gets, what it answers, and the first check of a body route. Kept apart
+ * from the route table so route modules can use them without importing the table that gathers them.
  *
  * @internal
  */
@@ -9,6 +9,7 @@ import type { KeyObject } from "node:crypto"
 import type * as KeyRing from "./keyring.js"
 import type { SimulatedRequest } from "./model.js"
 import * as Problem from "./problem.js"
+import type * as Router from "./router.js"
 import type { State } from "./state.js"
 
 /**
@@ -82,6 +83,13 @@ export interface Reply {
  * @internal
  */
 export type Handler = (context: Context) => Either.Either<Answer, Problem.Problem>
+
+/**
+ * A route a module serves: `{ method, path, handle }`. Each route module exports `routes: ReadonlyArray<Route>`.
+ *
+ * @internal
+ */
+export type Route = Router.Route<Handler>
 
 const mediaTypes = (header: string): Array<string> =>
   header.split(",").map((part) => part.split(";")[0].trim().toLowerCase())

@@ -1,5 +1,7 @@
 /**
- * Checks of path segments and query parameters, for the GET routes.
+ * Checks of path segments and query parameters, written once for every GET route: a segment, a required or optional
+ * parameter, the `appid`/`sub_appid` pair, a day within a window, a page (`offset`, `limit`). Each fails with the
+ * 400 `PARAM_ERROR` WeChat answers, naming the field.
  *
  * @internal
  */
@@ -43,17 +45,6 @@ export const someAppId = (appid: unknown, subAppid: unknown, location: "query" |
       message: "At least one of appid and sub_appid is required"
     }))
     : Either.void
-
-/**
- * The segment after `prefix` when `path` is exactly `prefix` plus one non-empty segment, still percent-encoded.
- *
- * @internal
- */
-export const segmentAfter = (path: string, prefix: string): string | undefined => {
-  if (!path.startsWith(prefix)) return undefined
-  const segment = path.slice(prefix.length)
-  return segment === "" || segment.includes("/") ? undefined : segment
-}
 
 /**
  * The query parameters of a request target (empty when it has none).
@@ -190,3 +181,103 @@ export const oneOf = (
   }
   return values.includes(raw) ? ok(raw) : queryProblem(field, raw, `must be one of ${values.join(", ")}`)
 }
+
+/**
+ * A required query parameter, non-empty.
+ *
+ * @example
+ * ```ts
+ * required(queryOf("/v3/x?sub_mchid=1900000109"), "sub_mchid") // Either.right("1900000109")
+ * ```
+ * @internal
+ */
+export const required = (query: URLSearchParams, field: string): Checked<string> =>
+  text(field, query.get(field), { location: "query", required: true }) as Checked<string>
+
+/**
+ * An optional query parameter: `undefined` when absent, non-empty when present.
+ *
+ * @example
+ * ```ts
+ * optional(queryOf("/v3/x"), "appid") // Either.right(undefined)
+ * ```
+ * @internal
+ */
+export const optional = (query: URLSearchParams, field: string): Checked<string | undefined> =>
+  text(field, query.get(field), { location: "query", required: false })
+
+/**
+ * A path parameter captured by the router (still percent-encoded): decoded, non-empty, matching `pattern` if given.
+ *
+ * @example
+ * ```ts
+ * segment({ openid: "o%2D1" }, "openid") // Either.right("o-1")
+ * ```
+ * @internal
+ */
+export const segment = (
+  params: Readonly<Record<string, string>>,
+  field: string,
+  pattern?: { readonly regexp: RegExp; readonly issue: string }
+): Checked<string> =>
+  Either.flatMap(
+    decodeSegment(field, params[field] ?? ""),
+    (decoded) =>
+      text(field, decoded, {
+        location: "path",
+        required: true,
+        ...(pattern === undefined ? {} : { pattern })
+      }) as Checked<string>
+  )
+
+/**
+ * The Beijing calendar day (`yyyy-MM-dd`) of a `Clock` time.
+ *
+ * @internal
+ */
+export const beijingDate = (millis: number): string => rfc3339(millis).slice(0, 10)
+
+const DAY_MILLIS = 86_400_000
+
+const isCalendarDate = (value: string): boolean => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const millis = Date.parse(`${value}T00:00:00Z`)
+  return !Number.isNaN(millis) && new Date(millis).toISOString().slice(0, 10) === value
+}
+
+/**
+ * A required day, `yyyy-MM-dd`, within the last `windowDays` Beijing days up to today (`now`).
+ *
+ * @example
+ * ```ts
+ * day(queryOf("/v3/x?authenticate_date=2026-01-01"), "authenticate_date", 90, Date.now())
+ * ```
+ * @internal
+ */
+export const day = (query: URLSearchParams, field: string, windowDays: number, now: number): Checked<string> =>
+  Either.flatMap(required(query, field), (date) => {
+    if (!isCalendarDate(date)) return queryProblem(field, date, "must be a date, yyyy-MM-dd")
+    const today = beijingDate(now)
+    const earliest = beijingDate(now - windowDays * DAY_MILLIS)
+    return date < earliest || date > today
+      ? queryProblem(field, date, `must be within the last ${windowDays} days (${earliest} to ${today})`)
+      : ok(date)
+  })
+
+/**
+ * A page: `offset` (default 0) and `limit` (default `limit.fallback`, within `limit.min`..`limit.max`).
+ *
+ * @example
+ * ```ts
+ * page(queryOf("/v3/x?offset=10"), { fallback: 10, min: 1, max: 10 }) // Either.right({ offset: 10, limit: 10 })
+ * ```
+ * @internal
+ */
+export const page = (
+  query: URLSearchParams,
+  limit: { readonly fallback: number; readonly min: number; readonly max: number }
+): Checked<{ readonly offset: number; readonly limit: number }> =>
+  Either.gen(function*() {
+    const offset = yield* integer(query, "offset", 0, { min: 0, max: Number.MAX_SAFE_INTEGER })
+    return { offset, limit: yield* integer(query, "limit", limit.fallback, limit) }
+  })

@@ -5,18 +5,10 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import { Data, Either, Redacted } from "effect"
 import type { KeyObject } from "node:crypto"
 import * as Body from "./body.js"
-import * as crypto from "./crypto.js"
 import type { Problem } from "./problem.js"
-
-/**
- * The route this module validates.
- *
- * @internal
- */
-export const PATH = "/v3/payroll-card/authentications/pre-order-with-auth"
 
 /**
  * Allowed `employment_type` values.
@@ -33,35 +25,43 @@ export const EMPLOYMENT_TYPES = ["LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT"
 export const AUTHENTICATE_TYPES = ["NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"] as const
 
 /**
- * The pre-order route (for workers who already authorised the sub-merchant).
+ * A pre-order as accepted: its checked fields, the sensitive ones decrypted and kept `Redacted` (in memory only: a
+ * `Redacted` never prints its value). Built with `Data.struct`, so `Equal.equals` tells a repeat (equal requests)
+ * from a reuse of the `authenticate_number` with other fields; `kind` keeps a pre-order and a pre-order-with-auth
+ * under one number apart.
  *
  * @internal
  */
-export const PRE_ORDER_PATH = "/v3/payroll-card/authentications/pre-order"
-
-/**
- * A request that passed validation. Only what the answer needs is kept; the decrypted name and id number
- * survive only inside `fingerprint`.
- *
- * @internal
- */
-export interface Accepted {
+export interface Request {
+  readonly kind: "pre-order" | "pre-order-with-auth"
   readonly openid: string
+  readonly appid: string | undefined
   readonly sub_mchid: string
+  readonly sub_appid: string | undefined
   readonly authenticate_number: string
-  /** The AppID the mini program is opened with: `sub_appid` when given, else `appid`. */
-  readonly launchAppid: string
   readonly project_name: string
   readonly employer_name: string
   /** Optional in both pre-orders (`omitempty` in wechatpay-go). */
   readonly authenticate_type: string | undefined
   /** Required until the worker has authorised the sub-merchant ("未授权必填，授权过，非必填"): the route checks. */
   readonly employment_type: string | undefined
-  /** SHA-256 over every field, sensitive ones as decrypted plaintext: equal iff the requests are equivalent. */
-  readonly fingerprint: string
+  /** Pre-order-with-auth only. */
+  readonly user_name: Redacted.Redacted<string> | undefined
+  readonly id_card_number: Redacted.Redacted<string> | undefined
 }
 
-type Result = Either.Either<Accepted, Problem>
+/**
+ * The AppID the mini program is opened with: `sub_appid` when given, else `appid`.
+ *
+ * @example
+ * ```ts
+ * launchAppid(request)
+ * ```
+ * @internal
+ */
+export const launchAppid = (request: Request): string => (request.sub_appid ?? request.appid)!
+
+type Result = Either.Either<Request, Problem>
 
 const ENCRYPTED = ["user_name", "id_card_number"] as const
 
@@ -104,33 +104,36 @@ export const validate = (
     yield* Body.checkSerial(fields, ENCRYPTED, wechatpaySerial, platform.publicKeyId)
     yield* Body.checkAll(fields, RULES)
     yield* Body.someAppId(fields)
-    const plaintexts: Array<string> = []
-    for (const field of ENCRYPTED) plaintexts.push(yield* Body.checkEncrypted(fields, field, platform.privateKey))
+    const userName = yield* Body.checkEncrypted(fields, "user_name", platform.privateKey)
+    const idCardNumber = yield* Body.checkEncrypted(fields, "id_card_number", platform.privateKey)
     yield* Body.checkAll(fields, ENUMS)
-
-    const comparable = [
-      ...[...RULES, ...ENUMS].map((rule) => fields[rule.field] ?? null),
-      ...plaintexts
-    ]
-    return accepted(fields, fields.employment_type as string | undefined, comparable)
+    return accepted("pre-order-with-auth", fields, Redacted.make(userName), Redacted.make(idCardNumber))
   })
 
-// The pre-order as the simulator keeps it, from its checked fields; `comparable` is what idempotency compares.
+// An optional field that passed its rule: a string, or absent (`null` counts as absent, as WeChat reads it).
+const optional = (value: unknown): string | undefined => (value ?? undefined) as string | undefined
+
+// The pre-order as the simulator keeps it, from its checked fields.
 const accepted = (
+  kind: Request["kind"],
   fields: Record<string, unknown>,
-  employment_type: string | undefined,
-  comparable: ReadonlyArray<unknown>
-) => ({
-  openid: fields.openid as string,
-  sub_mchid: fields.sub_mchid as string,
-  authenticate_number: fields.authenticate_number as string,
-  launchAppid: (fields.sub_appid ?? fields.appid) as string,
-  project_name: fields.project_name as string,
-  employer_name: fields.employer_name as string,
-  authenticate_type: fields.authenticate_type as string | undefined,
-  employment_type,
-  fingerprint: crypto.fingerprint(JSON.stringify(comparable))
-})
+  userName?: Redacted.Redacted<string>,
+  idCardNumber?: Redacted.Redacted<string>
+): Request =>
+  Data.struct({
+    kind,
+    openid: fields.openid as string,
+    appid: optional(fields.appid),
+    sub_mchid: fields.sub_mchid as string,
+    sub_appid: optional(fields.sub_appid),
+    authenticate_number: fields.authenticate_number as string,
+    project_name: fields.project_name as string,
+    employer_name: fields.employer_name as string,
+    authenticate_type: optional(fields.authenticate_type),
+    employment_type: kind === "pre-order" ? undefined : optional(fields.employment_type),
+    user_name: userName,
+    id_card_number: idCardNumber
+  })
 
 const PRE_ORDER_ENUMS: ReadonlyArray<Body.Rule> = [
   { field: "authenticate_type", required: false, oneOf: AUTHENTICATE_TYPES }
@@ -151,7 +154,5 @@ export const validatePreOrder = (rawBody: string): Result =>
     yield* Body.checkAll(fields, RULES)
     yield* Body.someAppId(fields)
     yield* Body.checkAll(fields, PRE_ORDER_ENUMS)
-    // Tagged, so a pre-order and a pre-order-with-auth under one number never count as the same request.
-    const comparable = ["pre-order", ...[...RULES, ...PRE_ORDER_ENUMS].map((rule) => fields[rule.field] ?? null)]
-    return accepted(fields, undefined, comparable)
+    return accepted("pre-order", fields)
   })

@@ -1,18 +1,63 @@
 /**
  * The two pre-order routes: `POST /v3/payroll-card/authentications/pre-order-with-auth` (the worker may still have
  * to open the card and authorise the sub-merchant) and `POST /v3/payroll-card/authentications/pre-order` (the
- * worker already has). Both open an identity check under an `authenticate_number`, the idempotency key they share.
+ * worker already has). Both open an identity check under an `authenticate_number`, the idempotency key they share,
+ * and keep the token they issued with the accepted request: a repeat equal to it gets the same token, other fields
+ * under a live number are refused.
  *
  * @internal
  */
-import { Either } from "effect"
+import { Either, Equal } from "effect"
+import * as Authentications from "./authentications.js"
 import * as crypto from "./crypto.js"
-import type { Handler, Settings } from "./handler.js"
+import type { Handler, Route, Settings } from "./handler.js"
 import { requireJson } from "./handler.js"
 import * as PreOrderWithAuth from "./preOrderWithAuth.js"
 import * as Problem from "./problem.js"
 import * as Relations from "./relations.js"
 import type { State } from "./state.js"
+import * as Store from "./store.js"
+
+/**
+ * A token issued for an `authenticate_number`, with the request that asked for it.
+ *
+ * @internal
+ */
+export interface Issued {
+  readonly request: PreOrderWithAuth.Request
+  readonly token: string
+  readonly issuedAt: number
+  readonly expiresAt: number
+}
+
+/**
+ * Idempotency records: the token issued per `authenticate_number` while it lives.
+ *
+ * @internal
+ */
+export const IssuedTokens = Store.key(
+  "issued",
+  (limits) => new Store.BoundedMap<string, Issued>(limits.idempotency),
+  (entry, _, now) => entry.expiresAt <= now
+)
+
+/**
+ * The `authenticate_number` a pre-order issued `token` for, if it is still kept.
+ *
+ * @example
+ * ```ts
+ * numberOfToken(state, token)
+ * ```
+ * @internal
+ */
+export const numberOfToken = (state: State, token: string): string | undefined =>
+  state.store(IssuedTokens).findKey((entry) => entry.token === token)
+
+// The token issued for `number`, if it still lives.
+const liveIssue = (state: State, number: string, now: number): Issued | undefined => {
+  const entry = state.store(IssuedTokens).get(number)
+  return entry !== undefined && entry.expiresAt > now ? entry : undefined
+}
 
 const reused = (number: string): Problem.Problem => ({
   status: 400,
@@ -28,37 +73,29 @@ const reused = (number: string): Problem.Problem => ({
 })
 
 // The same number with other fields, while its token lives, is refused; with the same fields it is a repeat.
-const idempotent = (accepted: PreOrderWithAuth.Accepted, state: State, now: number) => {
-  const previous = state.liveIssue(accepted.authenticate_number, now)
-  return previous !== undefined && previous.fingerprint !== accepted.fingerprint
+const idempotent = (accepted: PreOrderWithAuth.Request, state: State, now: number) => {
+  const previous = liveIssue(state, accepted.authenticate_number, now)
+  return previous !== undefined && !Equal.equals(previous.request, accepted)
     ? Either.left(reused(accepted.authenticate_number))
     : Either.void
 }
 
-const authorised = (state: State, accepted: PreOrderWithAuth.Accepted): boolean =>
-  state.relations.has(Relations.key(accepted.sub_mchid, accepted.openid))
+const authorised = (state: State, accepted: PreOrderWithAuth.Request): boolean =>
+  state.store(Relations.Relations).has(Relations.key(accepted.sub_mchid, accepted.openid))
 
 // The pre-order's effect: a token (the same one while it lives) and an identity check in progress.
-const issue = (accepted: PreOrderWithAuth.Accepted, now: number, state: State, settings: Settings): string => {
-  let entry = state.liveIssue(accepted.authenticate_number, now)
+const issue = (accepted: PreOrderWithAuth.Request, now: number, state: State, settings: Settings): string => {
+  let entry = liveIssue(state, accepted.authenticate_number, now)
   if (entry === undefined) {
-    entry = { fingerprint: accepted.fingerprint, token: crypto.alphanumeric(32), issuedAt: now }
-    state.issued.set(accepted.authenticate_number, entry)
+    const expiresAt = now + settings.tokenExpiresIn * 1000
+    entry = { request: accepted, token: crypto.alphanumeric(32), issuedAt: now, expiresAt }
+    state.store(IssuedTokens).set(accepted.authenticate_number, entry)
   }
   // A repeated pre-order leaves its check as it is; only other fields (after the token expired) start anew.
-  if (state.checks.get(accepted.authenticate_number)?.fingerprint !== accepted.fingerprint) {
-    state.checks.set(accepted.authenticate_number, {
-      authenticate_number: accepted.authenticate_number,
-      sub_mchid: accepted.sub_mchid,
-      openid: accepted.openid,
-      source: accepted.launchAppid,
-      project_name: accepted.project_name,
-      employer_name: accepted.employer_name,
-      authenticate_type: accepted.authenticate_type,
-      employment_type: accepted.employment_type,
-      fingerprint: accepted.fingerprint,
-      state: "AUTHENTICATE_PROCESSING"
-    })
+  const checks = state.store(Authentications.Checks)
+  const check = checks.get(accepted.authenticate_number)
+  if (check === undefined || !Equal.equals(check.request, accepted)) {
+    checks.set(accepted.authenticate_number, { request: accepted, state: "AUTHENTICATE_PROCESSING" })
   }
   return JSON.stringify({
     authenticate_number: accepted.authenticate_number,
@@ -78,7 +115,7 @@ const issue = (accepted: PreOrderWithAuth.Accepted, now: number, state: State, s
  *
  * @internal
  */
-export const preOrderWithAuth: Handler = ({ headers, now, request, settings, state }) =>
+const preOrderWithAuth: Handler = ({ headers, now, request, settings, state }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
     const accepted = yield* PreOrderWithAuth.validate(request.body, headers["wechatpay-serial"], {
@@ -93,7 +130,7 @@ export const preOrderWithAuth: Handler = ({ headers, now, request, settings, sta
         message: "Missing employment_type: it is required while the worker has not authorised the sub-merchant"
       }))
     }
-    const first = state.employmentTypes.get(Relations.key(accepted.sub_mchid, accepted.openid))
+    const first = state.store(Relations.EmploymentTypes).get(Relations.key(accepted.sub_mchid, accepted.openid))
     if (accepted.employment_type !== undefined && first !== undefined && accepted.employment_type !== first) {
       return yield* Either.left(Problem.paramError({
         field: "employment_type",
@@ -113,7 +150,7 @@ export const preOrderWithAuth: Handler = ({ headers, now, request, settings, sta
  *
  * @internal
  */
-export const preOrder: Handler = ({ headers, now, request, settings, state }) =>
+const preOrder: Handler = ({ headers, now, request, settings, state }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
     const accepted = yield* PreOrderWithAuth.validatePreOrder(request.body)
@@ -128,3 +165,13 @@ export const preOrder: Handler = ({ headers, now, request, settings, state }) =>
     yield* idempotent(accepted, state, now)
     return () => issue(accepted, now, state, settings)
   })
+
+/**
+ * The routes this module serves.
+ *
+ * @internal
+ */
+export const routes: ReadonlyArray<Route> = [
+  { method: "POST", path: "/v3/payroll-card/authentications/pre-order-with-auth", handle: preOrderWithAuth },
+  { method: "POST", path: "/v3/payroll-card/authentications/pre-order", handle: preOrder }
+]

@@ -19,20 +19,17 @@ import { Either } from "effect"
 import * as NodeCrypto from "node:crypto"
 import * as Body from "./body.js"
 import * as crypto from "./crypto.js"
-import type { Context, Handler } from "./handler.js"
+import type { Context, Handler, Route } from "./handler.js"
 import { requireJson } from "./handler.js"
 import * as Params from "./params.js"
 import type { Problem } from "./problem.js"
+import * as Store from "./store.js"
+import { Batches } from "./transferBatches.js"
 import * as TransferQueries from "./transferQueries.js"
 
-/** @internal */
-export const BILL_PATH = "/v3/transfer/bill-receipt"
-/** @internal */
-export const BILL_QUERY_PATH = "/v3/transfer/bill-receipt/{out_batch_no}"
-/** @internal */
-export const DETAIL_PATH = "/v3/transfer-detail/electronic-receipts"
-/** @internal */
-export const FILE_PATH = "/v3/transferdownload/signfile"
+const BILL_PATH = "/v3/transfer/bill-receipt"
+const DETAIL_PATH = "/v3/transfer-detail/electronic-receipts"
+const FILE_PATH = "/v3/transferdownload/signfile"
 
 /** "URL有效时长为10分钟" (下载电子回单). */
 const URL_LIFETIME_MILLIS = 10 * 60_000
@@ -61,6 +58,24 @@ export interface DownloadToken {
   readonly expiresAt: number
 }
 
+/**
+ * Receipts applied for, by batch (and payment).
+ *
+ * @internal
+ */
+export const Receipts = Store.key("receipts", (limits) => new Store.BoundedMap<string, Receipt>(limits.batches))
+
+/**
+ * The tokens of receipts' `download_url`s, each valid 10 minutes.
+ *
+ * @internal
+ */
+export const Downloads = Store.key(
+  "downloads",
+  (limits) => new Store.BoundedMap<string, DownloadToken>(limits.batches),
+  (entry, _, now) => entry.expiresAt <= now
+)
+
 const billKey = (outBatchNo: string) => `bill\n${outBatchNo}`
 const detailKey = (outBatchNo: string, outDetailNo: string) => `detail\n${outBatchNo}\n${outDetailNo}`
 
@@ -73,7 +88,7 @@ const notFound = (what: string): Problem => ({ status: 404, code: "NOT_FOUND", m
  * @internal
  */
 export const fileOf = (receipt: Receipt, context: Context): string => {
-  const batch = context.state.batches.get(receipt.outBatchNo)
+  const batch = context.state.store(Batches).get(receipt.outBatchNo)
   const detail = batch?.details.find((d) => d.out_detail_no === receipt.outDetailNo)
   return [
     "%PDF-1.4",
@@ -83,7 +98,7 @@ export const fileOf = (receipt: Receipt, context: Context): string => {
     `out_batch_no ${receipt.outBatchNo}`,
     `batch_id ${batch?.batchId ?? ""}`,
     ...(detail === undefined
-      ? [`total_amount ${batch?.total_amount ?? 0}`]
+      ? [`total_amount ${batch?.request.total_amount ?? 0}`]
       : [`out_detail_no ${detail.out_detail_no}`, `detail_id ${detail.detail_id}`, `amount ${detail.transfer_amount}`]),
     `create_time ${Params.rfc3339(receipt.createdAt)}`,
     "%%EOF",
@@ -100,7 +115,9 @@ const render = (key: string, receipt: Receipt, context: Context, fields: Record<
   const finished = context.now >= receipt.createdAt + context.settings.transferTimings.receiptAfter
   const file = finished ? fileOf(receipt, context) : ""
   const token = finished ? crypto.alphanumeric(32) : ""
-  if (finished) context.state.downloads.set(token, { receipt: key, expiresAt: context.now + URL_LIFETIME_MILLIS })
+  if (finished) {
+    context.state.store(Downloads).set(token, { receipt: key, expiresAt: context.now + URL_LIFETIME_MILLIS })
+  }
   return JSON.stringify({
     ...fields,
     signature_no: receipt.signatureNo,
@@ -120,15 +137,14 @@ const render = (key: string, receipt: Receipt, context: Context, fields: Record<
 }
 
 const applied = (context: Context, key: string, outBatchNo: string, outDetailNo?: string): Receipt => {
-  const existing = context.state.receipts.get(key)
+  const existing = context.state.store(Receipts).get(key)
   if (existing !== undefined) return existing
   const receipt = { signatureNo: `1050000${crypto.digits(23)}`, createdAt: context.now, outBatchNo, outDetailNo }
-  context.state.receipts.set(key, receipt)
+  context.state.store(Receipts).set(key, receipt)
   return receipt
 }
 
-/** @internal */
-export const applyBill: Handler = (context) =>
+const applyBill: Handler = (context) =>
   Either.gen(function*() {
     yield* requireJson(context.headers)
     const fields = yield* Body.parseObject(context.request.body)
@@ -144,12 +160,11 @@ export const applyBill: Handler = (context) =>
     return () => render(key, applied(context, key, outBatchNo), context, { out_batch_no: outBatchNo })()
   })
 
-/** @internal */
-export const getBill: Handler = (context) =>
+const getBill: Handler = (context) =>
   Either.gen(function*() {
     const outBatchNo = yield* Params.decodeSegment("out_batch_no", context.params.out_batch_no ?? "")
     const key = billKey(outBatchNo)
-    const receipt = context.state.receipts.get(key)
+    const receipt = context.state.store(Receipts).get(key)
     if (receipt === undefined) return yield* Either.left(notFound(`out_batch_no ${outBatchNo}`))
     return render(key, receipt, context, { out_batch_no: outBatchNo })
   })
@@ -188,8 +203,7 @@ const detailAnswer = (context: Context, outBatchNo: string, outDetailNo: string,
     out_detail_no: outDetailNo
   })
 
-/** @internal */
-export const applyDetail: Handler = (context) =>
+const applyDetail: Handler = (context) =>
   Either.gen(function*() {
     yield* requireJson(context.headers)
     const fields = yield* Body.parseObject(context.request.body)
@@ -211,25 +225,23 @@ export const applyDetail: Handler = (context) =>
     return () => detailAnswer(context, outBatchNo, outDetailNo, applied(context, key, outBatchNo, outDetailNo))()
   })
 
-/** @internal */
-export const getDetail: Handler = (context) =>
+const getDetail: Handler = (context) =>
   Either.gen(function*() {
     const query = Params.queryOf(context.request.url)
     const { outBatchNo, outDetailNo } = yield* detailFields(
       (field) => Params.text(field, query.get(field), { location: "query", required: field !== "out_batch_no" }),
       "query"
     )
-    const receipt = context.state.receipts.get(detailKey(outBatchNo, outDetailNo))
+    const receipt = context.state.store(Receipts).get(detailKey(outBatchNo, outDetailNo))
     if (receipt === undefined) return yield* Either.left(notFound(`out_detail_no ${outDetailNo}`))
     return detailAnswer(context, outBatchNo, outDetailNo, receipt)
   })
 
-/** @internal */
-export const file: Handler = (context) =>
+const file: Handler = (context) =>
   Either.gen(function*() {
     const token = Params.queryOf(context.request.url).get("token") ?? ""
-    const download = context.state.downloads.get(token)
-    const receipt = download === undefined ? undefined : context.state.receipts.get(download.receipt)
+    const download = context.state.store(Downloads).get(token)
+    const receipt = download === undefined ? undefined : context.state.store(Receipts).get(download.receipt)
     if (download === undefined || receipt === undefined || context.now >= download.expiresAt) {
       return yield* Either.left(invalid("download_url 已过期或无效: query the receipt again for a fresh one"))
     }
@@ -240,3 +252,16 @@ export const file: Handler = (context) =>
       unsigned: true
     })
   })
+
+/**
+ * The routes this module serves.
+ *
+ * @internal
+ */
+export const routes: ReadonlyArray<Route> = [
+  { method: "POST", path: BILL_PATH, handle: applyBill },
+  { method: "GET", path: `${BILL_PATH}/{out_batch_no}`, handle: getBill },
+  { method: "POST", path: DETAIL_PATH, handle: applyDetail },
+  { method: "GET", path: DETAIL_PATH, handle: getDetail },
+  { method: "GET", path: FILE_PATH, handle: file }
+]

@@ -7,13 +7,15 @@ import { Clock, Duration, Effect, Either, type Option } from "effect"
 import * as NodeCrypto from "node:crypto"
 import type { CertificateInfo, CheckNotProcessing, Options, Service } from "../Simulator.js"
 import * as TestKeys from "../TestKeys.js"
-import type * as Authentications from "./authentications.js"
+import * as Authentications from "./authentications.js"
 import * as Certificates from "./certificates.js"
 import * as crypto from "./crypto.js"
 import * as Engine from "./engine.js"
 import { KeyRing } from "./keyring.js"
 import * as Notifier from "./notifier.js"
 import * as State from "./state.js"
+import * as Tokens from "./tokens.js"
+import * as TransferQueries from "./transferQueries.js"
 
 const YEAR = 365 * 86_400_000
 
@@ -85,7 +87,7 @@ const build = (
     nonces: options.maxNonces ?? 100_000,
     idempotency: options.maxIdempotencyRecords ?? 10_000,
     batches: options.maxTransferBatches ?? 500
-  }, tokenExpiresIn)
+  })
   const engine: Engine.Engine = {
     settings: {
       mchid: options.mchid,
@@ -108,7 +110,7 @@ const build = (
     Effect.flatMap(
       Clock.currentTimeMillis,
       (now) =>
-        Either.match(state.complete(authenticateNumber, outcome, completeOptions?.reason, now), {
+        Either.match(Authentications.complete(state, authenticateNumber, outcome, completeOptions?.reason, now), {
           onLeft: (left) => Effect.fail(notProcessing(authenticateNumber, left.state)),
           onRight: () => Effect.void
         })
@@ -166,10 +168,11 @@ const build = (
         return Effect.void
       }),
     notify: (notifyOptions) => Notifier.deliver(keys, notifyOptions),
-    authorizeToken: (token) => Effect.map(Clock.currentTimeMillis, (now) => state.authorize(token, now) !== undefined),
+    authorizeToken: (token) =>
+      Effect.map(Clock.currentTimeMillis, (now) => Tokens.authorize(state, token, now) !== undefined),
     planTransferBatch: (outBatchNo, plan) =>
       Effect.sync(() => {
-        state.batchPlans.set(outBatchNo, {
+        state.store(TransferQueries.Plans).set(outBatchNo, {
           notFoundFor: plan.notFoundFor === undefined ? undefined : Duration.toMillis(plan.notFoundFor),
           close: plan.close,
           failures: plan.failDetails

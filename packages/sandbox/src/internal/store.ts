@@ -1,12 +1,49 @@
 /**
- * A map that holds at most `limit` entries: inserting a new key into a full map forgets the oldest entry first
- * (insertion order; updating a key keeps its place). It bounds every record a long-running sandbox keeps.
+ * Bounded records, declared by the module that owns them. A route module declares its store once with `key` and
+ * reaches it through `context.state.store(key)`: the simulator's state keeps one `BoundedMap` per key without
+ * knowing any route's record type, so a new route adds its records without touching `state.ts`. Every map holds at
+ * most the limit its key picks from `Limits` (the oldest entry is forgotten first), so a long-running sandbox stays
+ * small.
  *
  * @internal
  */
 
 /**
- * A size-bounded, insertion-ordered map.
+ * How many records of each kind a simulator keeps (`Simulator.Options`); the oldest is forgotten first.
+ *
+ * @internal
+ */
+export interface Limits {
+  readonly received: number
+  readonly receivedBytes: number
+  readonly checks: number
+  readonly relations: number
+  readonly nonces: number
+  readonly idempotency: number
+  readonly batches: number
+}
+
+const checkLimit = (limit: number): void => {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
+}
+
+/**
+ * Throws a `RangeError` when a limit is not a positive integer: a simulator checks its limits when it is built,
+ * before any store exists (stores are made on first use).
+ *
+ * @example
+ * ```ts
+ * validate(limits)
+ * ```
+ * @internal
+ */
+export const validate = (limits: Limits): void => {
+  for (const limit of Object.values(limits)) checkLimit(limit)
+}
+
+/**
+ * A size-bounded, insertion-ordered map: inserting a new key into a full map forgets the oldest entry first
+ * (updating a key keeps its place).
  *
  * @example
  * ```ts
@@ -19,7 +56,7 @@ export class BoundedMap<K, V> {
   private readonly entries = new Map<K, V>()
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`)
+    checkLimit(limit)
   }
 
   get size(): number {
@@ -65,5 +102,75 @@ export class BoundedMap<K, V> {
 
   clear(): void {
     this.entries.clear()
+  }
+}
+
+/**
+ * The declaration of one store: its name (for reading), the map it starts as, and which entries are stale at a
+ * `Clock` time (milliseconds), if any ever are: the state prunes those at most once a minute.
+ *
+ * @internal
+ */
+export interface Key<K, V> {
+  readonly name: string
+  readonly make: (limits: Limits) => BoundedMap<K, V>
+  readonly stale?: ((value: V, key: K, now: number) => boolean) | undefined
+}
+
+/**
+ * Declares a store. The key's identity is the store: declare it once, at module level, beside the route that owns
+ * the records.
+ *
+ * @example
+ * ```ts
+ * interface Relation { readonly authorizedAt: number }
+ * export const Relations = key("relations", (limits) => new BoundedMap<string, Relation>(limits.relations))
+ * // in a handler: context.state.store(Relations).get(id)
+ * ```
+ * @internal
+ */
+export const key = <K, V>(
+  name: string,
+  make: (limits: Limits) => BoundedMap<K, V>,
+  stale?: (value: V, key: K, now: number) => boolean
+): Key<K, V> => ({ name, make, stale })
+
+/**
+ * The stores of one simulator, each made on first use.
+ *
+ * @example
+ * ```ts
+ * const stores = new Stores(limits)
+ * stores.get(Relations).set(id, { authorizedAt: now })
+ * ```
+ * @internal
+ */
+export class Stores {
+  // Keyed by declaration: two modules can never share a map by picking the same name.
+  private readonly maps = new Map<Key<any, any>, BoundedMap<any, any>>()
+
+  constructor(readonly limits: Limits) {
+    validate(limits)
+  }
+
+  get<K, V>(key: Key<K, V>): BoundedMap<K, V> {
+    let map = this.maps.get(key)
+    if (map === undefined) {
+      map = key.make(this.limits)
+      this.maps.set(key, map)
+    }
+    return map
+  }
+
+  /** Forgets the stale entries of every store whose key says what stale is. */
+  prune(now: number): void {
+    for (const [key, map] of this.maps) {
+      const stale = key.stale
+      if (stale !== undefined) map.prune((value, k) => stale(value, k, now))
+    }
+  }
+
+  clear(): void {
+    for (const map of this.maps.values()) map.clear()
   }
 }

@@ -7,60 +7,93 @@
  * AppID the authorisation type needs ("特约商户授权类型为INFORMATION_AUTHORIZATION_TYPE和
  * INFORMATION_AND_FUND_AUTHORIZATION_TYPE时 需要填写" `sub_appid`; "FUND_AUTHORIZATION_TYPE时 需要填写" `sp_appid`).
  *
+ * It keeps each accepted batch with its request (the queries in `transferQueries.ts` and the receipts answer from
+ * it); a repeat of an `out_batch_no` is compared with that request.
+ *
  * @internal
  */
-import { Either } from "effect"
+import { Data, Either, Equal, Redacted } from "effect"
 import * as Body from "./body.js"
 import * as crypto from "./crypto.js"
-import type { Handler } from "./handler.js"
+import type { Handler, Route } from "./handler.js"
 import { requireJson } from "./handler.js"
 import * as Params from "./params.js"
 import { EMPLOYMENT_TYPES } from "./preOrderWithAuth.js"
 import type { Problem } from "./problem.js"
 import { paramError } from "./problem.js"
+import * as Store from "./store.js"
 
 /**
- * The route's path.
+ * One payment as the request gave it. The name is the decrypted plaintext, kept `Redacted` in memory only (`null`
+ * when the batch named no one): the detail queries encrypt it to the merchant.
  *
  * @internal
  */
-export const PATH = "/v3/payroll-card/transfer-batches"
-
-/**
- * One payment of an accepted batch, as the request gave it, with the number WeChat gave it. The name is the
- * decrypted plaintext (`null` when the batch named no one): the detail queries encrypt it to the merchant.
- *
- * @internal
- */
-export interface Detail {
+export interface DetailRequest {
   readonly out_detail_no: string
-  readonly detail_id: string
   readonly transfer_amount: number
   readonly transfer_remark: string
   readonly openid: string
-  readonly user_name: string | null
+  readonly user_name: Redacted.Redacted<string> | null
 }
 
 /**
- * An accepted batch: the request as accepted (what the queries answer from), the fingerprint a repeat of its
- * `out_batch_no` is compared with, and WeChat's number for it.
+ * A batch request as accepted: its checked fields, built with `Data.struct`/`Data.array` so `Equal.equals` tells a
+ * repeat from a reuse of the `out_batch_no` with other fields (names compared as plaintext: a repeat encrypts them
+ * afresh, OAEP being randomised).
  *
  * @internal
  */
-export interface Batch {
-  readonly fingerprint: string
-  readonly batchId: string
-  readonly createdAt: number
+export interface Request {
   readonly sub_mchid: string
   readonly sub_appid: string | undefined
-  readonly sp_appid: string | undefined
   readonly authorization_type: string
+  readonly out_batch_no: string
   readonly batch_name: string
   readonly batch_remark: string
   readonly total_amount: number
   readonly total_num: number
+  readonly transfer_detail_list: ReadonlyArray<DetailRequest>
+  readonly sp_appid: string | undefined
+  readonly employment_type: string | undefined
+  readonly employment_scene: string | undefined
+  readonly business_type: string | undefined
+}
+
+/**
+ * One payment of an accepted batch, with the number WeChat gave it.
+ *
+ * @internal
+ */
+export interface Detail extends DetailRequest {
+  readonly detail_id: string
+}
+
+/**
+ * An accepted batch: its request, WeChat's number for it and its payments' numbers.
+ *
+ * @internal
+ */
+export interface Batch {
+  readonly request: Request
+  readonly batchId: string
+  readonly createdAt: number
   readonly details: ReadonlyArray<Detail>
 }
+
+/**
+ * Accepted transfer batches by `out_batch_no`, the idempotency key.
+ *
+ * @internal
+ */
+export const Batches = Store.key("batches", (limits) => new Store.BoundedMap<string, Batch>(limits.batches))
+
+/**
+ * The `out_batch_no` of each batch by WeChat's `batch_id`, for the queries by WeChat's number.
+ *
+ * @internal
+ */
+export const BatchIds = Store.key("batchIds", (limits) => new Store.BoundedMap<string, string>(limits.batches))
 
 const AUTH_TYPES = [
   "INFORMATION_AUTHORIZATION_TYPE",
@@ -83,12 +116,7 @@ const bodyProblem = (field: string, issue: string, value?: unknown): Problem =>
     message: `Field ${field} ${issue}`
   })
 
-/**
- * Serves the route.
- *
- * @internal
- */
-export const handle: Handler = ({ headers, now, request, settings, state }) =>
+const handle: Handler = ({ headers, now, request, settings, state }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
     const fields = yield* Body.parseObject(request.body)
@@ -111,9 +139,9 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
       return yield* Either.left(bodyProblem("transfer_detail_list", `must have at most ${MAX_DETAILS} details`))
     }
     const spAppid = yield* Body.text(fields, "sp_appid", { required: false })
-    yield* Body.oneOf(fields, "employment_type", EMPLOYMENT_TYPES, false)
-    yield* Body.oneOf(fields, "employment_scene", SCENES, false)
-    yield* Body.oneOf(fields, "business_type", BUSINESS_TYPES, false)
+    const employmentType = yield* Body.oneOf(fields, "employment_type", EMPLOYMENT_TYPES, false)
+    const scene = yield* Body.oneOf(fields, "employment_scene", SCENES, false)
+    const businessType = yield* Body.oneOf(fields, "business_type", BUSINESS_TYPES, false)
     if (authType === "FUND_AUTHORIZATION_TYPE" ? spAppid === undefined : subAppid === undefined) {
       const field = authType === "FUND_AUTHORIZATION_TYPE" ? "sp_appid" : "sub_appid"
       return yield* Either.left(bodyProblem(field, `is required with authorization_type ${authType}`))
@@ -121,7 +149,7 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
 
     let sum = 0
     const names: Array<string | null> = []
-    const accepted: Array<Omit<Detail, "detail_id">> = []
+    const accepted: Array<DetailRequest> = []
     for (let i = 0; i < details.length; i++) {
       const label = (field: string) => `transfer_detail_list[${i}].${field}`
       const detail = details[i]
@@ -145,13 +173,13 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
       }
       sum += amount
       names.push(name)
-      accepted.push({
+      accepted.push(Data.struct({
         out_detail_no: outDetailNo,
         transfer_amount: amount,
         transfer_remark: remark,
         openid,
-        user_name: name
-      })
+        user_name: name === null ? null : Redacted.make(name)
+      }))
     }
     const named = names.filter((name) => name !== null).length
     if (named !== 0 && named !== names.length) {
@@ -164,12 +192,24 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
       return yield* Either.left(bodyProblem("total_num", "must equal the number of details", totalNum))
     }
 
-    // Names compared as plaintext: a repeat encrypts them afresh (OAEP is randomised).
-    const fingerprint = crypto.fingerprint(JSON.stringify([
-      { ...fields, transfer_detail_list: details.map((detail, i) => ({ ...detail, user_name: names[i] })) }
-    ]))
-    const previous = state.batches.get(outBatchNo)
-    if (previous !== undefined && previous.fingerprint !== fingerprint) {
+    const batchRequest: Request = Data.struct({
+      sub_mchid: subMchid,
+      sub_appid: subAppid,
+      authorization_type: authType,
+      out_batch_no: outBatchNo,
+      batch_name: batchName,
+      batch_remark: batchRemark,
+      total_amount: totalAmount,
+      total_num: totalNum,
+      transfer_detail_list: Data.array(accepted),
+      sp_appid: spAppid,
+      employment_type: employmentType,
+      employment_scene: scene,
+      business_type: businessType
+    })
+    const batches = state.store(Batches)
+    const previous = batches.get(outBatchNo)
+    if (previous !== undefined && !Equal.equals(previous.request, batchRequest)) {
       return yield* Either.left<Problem>({
         status: 400,
         code: "INVALID_REQUEST",
@@ -184,25 +224,17 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
       })
     }
     return () => {
-      let batch = state.batches.get(outBatchNo)
+      let batch = batches.get(outBatchNo)
       if (batch === undefined) {
         const batchId = `1030000${crypto.digits(33)}`
         batch = {
-          fingerprint,
+          request: batchRequest,
           batchId,
           createdAt: now,
-          sub_mchid: subMchid,
-          sub_appid: subAppid,
-          sp_appid: spAppid,
-          authorization_type: authType,
-          batch_name: batchName,
-          batch_remark: batchRemark,
-          total_amount: totalAmount,
-          total_num: totalNum,
           details: accepted.map((detail) => ({ ...detail, detail_id: `1040000${crypto.digits(33)}` }))
         }
-        state.batches.set(outBatchNo, batch)
-        state.batchIds.set(batchId, outBatchNo)
+        batches.set(outBatchNo, batch)
+        state.store(BatchIds).set(batchId, outBatchNo)
       }
       return JSON.stringify({
         out_batch_no: outBatchNo,
@@ -211,3 +243,10 @@ export const handle: Handler = ({ headers, now, request, settings, state }) =>
       })
     }
   })
+
+/**
+ * The routes this module serves.
+ *
+ * @internal
+ */
+export const routes: ReadonlyArray<Route> = [{ method: "POST", path: "/v3/payroll-card/transfer-batches", handle }]

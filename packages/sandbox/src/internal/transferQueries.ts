@@ -11,12 +11,14 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import { Either, Redacted } from "effect"
 import * as crypto from "./crypto.js"
-import type { Context, Handler } from "./handler.js"
+import type { Context, Handler, Route } from "./handler.js"
 import * as Params from "./params.js"
 import type { Problem } from "./problem.js"
+import * as Store from "./store.js"
 import type { Batch, Detail } from "./transferBatches.js"
+import { Batches, BatchIds } from "./transferBatches.js"
 
 /**
  * How a batch named by its `out_batch_no` is to end.
@@ -33,21 +35,14 @@ export interface Plan {
 }
 
 /**
- * The paths.
+ * How the batches named by `out_batch_no` are to end (`Simulator.planTransferBatch`), set before or after.
  *
  * @internal
  */
-export const BY_NO = "/v3/partner-transfer/batches/batch-id/{batch_id}"
-/** @internal */
-export const BY_OUT_NO = "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}"
-/** @internal */
-export const DETAIL_BY_NO = "/v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}"
-/** @internal */
-export const DETAIL_BY_OUT_NO =
-  "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}"
+export const Plans = Store.key("batchPlans", (limits) => new Store.BoundedMap<string, Plan>(limits.batches))
 
 /** "最小20条，最大100条，不传则默认20条" (wechatpay-go `GetTransferBatchByNoRequest.Limit`). */
-const LIMIT = { min: 20, max: 100 }
+const LIMIT = { fallback: 20, min: 20, max: 100 }
 const DETAIL_FILTERS = ["ALL", "SUCCESS", "FAIL", "WAIT_PAY"]
 
 const notFound = (what: string): Problem => ({ status: 404, code: "NOT_FOUND", message: `记录不存在: ${what}` })
@@ -65,10 +60,10 @@ export interface Found {
 
 // A batch WeChat is still accepting is not found: a plan's `notFoundFor` keeps it so after its creation.
 const lookup = (context: Context, key: "batch_id" | "out_batch_no", value: string): Either.Either<Found, Problem> => {
-  const outBatchNo = key === "out_batch_no" ? value : context.state.batchIds.get(value)
-  const batch = outBatchNo === undefined ? undefined : context.state.batches.get(outBatchNo)
+  const outBatchNo = key === "out_batch_no" ? value : context.state.store(BatchIds).get(value)
+  const batch = outBatchNo === undefined ? undefined : context.state.store(Batches).get(outBatchNo)
   if (outBatchNo === undefined || batch === undefined) return Either.left(notFound(`${key} ${value}`))
-  const plan = context.state.batchPlans.get(outBatchNo)
+  const plan = context.state.store(Plans).get(outBatchNo)
   if (plan?.notFoundFor !== undefined && context.now < batch.createdAt + plan.notFoundFor) {
     return Either.left(notFound(`${key} ${value}`))
   }
@@ -112,7 +107,7 @@ const renderBatch = (found: Found, context: Context): string => {
     if (!finished || query.get("need_query_detail") !== "true") return {}
     const filter = query.get("detail_status") ?? "ALL"
     const offset = Number(query.get("offset") ?? 0)
-    const limit = Number(query.get("limit") ?? LIMIT.min)
+    const limit = Number(query.get("limit") ?? LIMIT.fallback)
     const listed = batch.details
       .map((d) => ({
         detail_id: d.detail_id,
@@ -125,30 +120,30 @@ const renderBatch = (found: Found, context: Context): string => {
   }
   return JSON.stringify({
     sp_mchid: context.settings.mchid,
-    sub_mchid: batch.sub_mchid,
+    sub_mchid: batch.request.sub_mchid,
     out_batch_no: outBatchNo,
     batch_id: batch.batchId,
-    ...(batch.sub_appid === undefined ? {} : { sub_appid: batch.sub_appid }),
+    ...(batch.request.sub_appid === undefined ? {} : { sub_appid: batch.request.sub_appid }),
     batch_status: status,
     batch_type: "API",
-    authorization_type: batch.authorization_type,
-    batch_name: batch.batch_name,
-    batch_remark: batch.batch_remark,
+    authorization_type: batch.request.authorization_type,
+    batch_name: batch.request.batch_name,
+    batch_remark: batch.request.batch_remark,
     ...(plan?.close === undefined ? {} : { close_reason: plan.close }),
-    total_amount: batch.total_amount,
-    total_num: batch.total_num,
+    total_amount: batch.request.total_amount,
+    total_num: batch.request.total_num,
     create_time: Params.rfc3339(batch.createdAt),
     update_time: Params.rfc3339(since),
     ...(finished
       ? {
-        success_amount: batch.total_amount - failAmount,
-        success_num: batch.total_num - failed.length,
+        success_amount: batch.request.total_amount - failAmount,
+        success_num: batch.request.total_num - failed.length,
         fail_amount: failAmount,
         fail_num: failed.length
       }
       : {}),
     ...page(),
-    ...(batch.sp_appid === undefined ? {} : { sp_appid: batch.sp_appid }),
+    ...(batch.request.sp_appid === undefined ? {} : { sp_appid: batch.request.sp_appid }),
     transfer_scene: "PAYROLL_CARD_TRANSFER"
   })
 }
@@ -157,8 +152,7 @@ const checkPage = (context: Context): Either.Either<void, Problem> =>
   Either.gen(function*() {
     const query = Params.queryOf(context.request.url)
     yield* Params.oneOf(query, "need_query_detail", ["true", "false"], true)
-    yield* Params.integer(query, "offset", 0, { min: 0, max: Number.MAX_SAFE_INTEGER })
-    yield* Params.integer(query, "limit", LIMIT.min, LIMIT)
+    yield* Params.page(query, LIMIT)
     yield* Params.oneOf(query, "detail_status", DETAIL_FILTERS, false)
   })
 
@@ -217,7 +211,7 @@ const detailBy =
           sp_mchid: context.settings.mchid,
           out_batch_no: found.outBatchNo,
           batch_id: found.batch.batchId,
-          ...(found.batch.sub_appid === undefined ? {} : { appid: found.batch.sub_appid }),
+          ...(found.batch.request.sub_appid === undefined ? {} : { appid: found.batch.request.sub_appid }),
           out_detail_no: detail.out_detail_no,
           detail_id: detail.detail_id,
           detail_status: detailStatus,
@@ -228,17 +222,28 @@ const detailBy =
           // Encrypted afresh on each answer (OAEP is randomised), to the merchant's key (`encryption:"EM_APIV3"`).
           ...(detail.user_name === null
             ? {}
-            : { username: crypto.encrypt(detail.user_name, context.settings.merchantPublicKey) }),
+            : { username: crypto.encrypt(Redacted.value(detail.user_name), context.settings.merchantPublicKey) }),
           initiate_time: Params.rfc3339(found.batch.createdAt),
           update_time: Params.rfc3339(since)
         })
     })
 
-/** @internal */
-export const byNo: Handler = batchBy("batch_id")
-/** @internal */
-export const byOutNo: Handler = batchBy("out_batch_no")
-/** @internal */
-export const detailByNo: Handler = detailBy("batch_id", "detail_id")
-/** @internal */
-export const detailByOutNo: Handler = detailBy("out_batch_no", "out_detail_no")
+/**
+ * The routes this module serves.
+ *
+ * @internal
+ */
+export const routes: ReadonlyArray<Route> = [
+  { method: "GET", path: "/v3/partner-transfer/batches/batch-id/{batch_id}", handle: batchBy("batch_id") },
+  { method: "GET", path: "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}", handle: batchBy("out_batch_no") },
+  {
+    method: "GET",
+    path: "/v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
+    handle: detailBy("batch_id", "detail_id")
+  },
+  {
+    method: "GET",
+    path: "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
+    handle: detailBy("out_batch_no", "out_detail_no")
+  }
+]

@@ -9,16 +9,13 @@
  * @internal
  */
 import { Either } from "effect"
+import * as Authentications from "./authentications.js"
 import * as Body from "./body.js"
-import type { Handler } from "./handler.js"
+import type { Handler, Route } from "./handler.js"
 import { requireJson } from "./handler.js"
 import * as Params from "./params.js"
+import * as PreOrders from "./preOrders.js"
 import type { Problem } from "./problem.js"
-
-/** @internal */
-export const TOKEN_VALIDATIONS_PATH = "/v3/payroll-card/wesure/token-validations"
-/** @internal */
-export const INSURANCE_PATH = "/v3/payroll-card/wesure/insurance"
 
 const ENCRYPTED = ["user_name", "id_card_number"]
 const AUTHENTICATE_TYPES = ["NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"]
@@ -28,12 +25,8 @@ const RFC_3339 = {
   issue: "must be an RFC 3339 time"
 }
 
-/**
- * 校验核身结果.
- *
- * @internal
- */
-export const validateToken: Handler = ({ headers, request, settings, state }) =>
+/** 校验核身结果. */
+const validateToken: Handler = ({ headers, request, settings, state }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
     const fields = yield* Body.parseObject(request.body)
@@ -43,9 +36,9 @@ export const validateToken: Handler = ({ headers, request, settings, state }) =>
     const token = (yield* Body.text(fields, "token", { required: true }))!
     for (const field of ENCRYPTED) yield* Body.checkEncrypted(fields, field, settings.platformPrivateKey)
     yield* Body.oneOf(fields, "authenticate_type", AUTHENTICATE_TYPES, false)
-    const number = state.numberOfToken(token)
-    const check = number === undefined ? undefined : state.checks.get(number)
-    if (check === undefined || check.sub_mchid !== subMchid) {
+    const number = PreOrders.numberOfToken(state, token)
+    const check = number === undefined ? undefined : state.store(Authentications.Checks).get(number)
+    if (check === undefined || check.request.sub_mchid !== subMchid) {
       return yield* Either.left<Problem>({
         status: 400,
         code: "INVALID_REQUEST",
@@ -64,16 +57,12 @@ export const validateToken: Handler = ({ headers, request, settings, state }) =>
       JSON.stringify({
         result: "SUCCESS",
         authenticate_success_time: Params.rfc3339(done.authenticatedAt ?? 0),
-        openid: done.openid
+        openid: done.request.openid
       })
   })
 
-/**
- * 生成投保结果: every field required (the OpenAPI description), times as RFC 3339; answered 204.
- *
- * @internal
- */
-export const insurance: Handler = ({ headers, request }) =>
+/** 生成投保结果: every field required (the OpenAPI description), times as RFC 3339; answered 204. */
+const insurance: Handler = ({ headers, request }) =>
   Either.gen(function*() {
     yield* requireJson(headers)
     const fields = yield* Body.parseObject(request.body)
@@ -94,3 +83,13 @@ export const insurance: Handler = ({ headers, request }) =>
     }
     return () => ({ status: 204, body: "" })
   })
+
+/**
+ * The routes this module serves.
+ *
+ * @internal
+ */
+export const routes: ReadonlyArray<Route> = [
+  { method: "POST", path: "/v3/payroll-card/wesure/token-validations", handle: validateToken },
+  { method: "POST", path: "/v3/payroll-card/wesure/insurance", handle: insurance }
+]
