@@ -197,6 +197,8 @@ const fork = (
 export interface Bench {
   readonly programs: Programs
   readonly env: NodeJS.ProcessEnv
+  /** `env` with `BENCH_BASE_URL` at the server's port that answers without `Content-Length`. */
+  readonly chunkedEnv: NodeJS.ProcessEnv
   readonly startChild: (name: string, execArgv?: ReadonlyArray<string>) => Promise<Child>
   /** What the server did: calls answered, answers pre-signed (and the time it took), answers signed on the path. */
   readonly serverStats: () => Promise<Extract<ServerReply, { _tag: "Stats" }>>
@@ -238,8 +240,8 @@ export const start = async (programs: Programs, childEnv: NodeJS.ProcessEnv = {}
     Fs.writeFileSync(Path.join(keysDir, KEYS_FILE), JSON.stringify(keys), { mode: 0o600 })
     const started = fork(programs, programs.server, [], { BENCH_KEYS_DIR: keysDir }, [])
     server = started
-    const port = await new Promise<number>((resolve, reject) => {
-      started.once("message", (m: ServerReply) => m._tag === "Listening" && resolve(m.port))
+    const { chunkedPort, port } = await new Promise<{ port: number; chunkedPort: number }>((resolve, reject) => {
+      started.once("message", (m: ServerReply) => m._tag === "Listening" && resolve(m))
       started.once("exit", (code) => reject(new Error(`bench server exited with code ${code}`)))
     })
     // One command to the server at a time: the runner drives one slot at a time.
@@ -254,16 +256,20 @@ export const start = async (programs: Programs, childEnv: NodeJS.ProcessEnv = {}
         started.send(command)
       })
     const env = { ...childEnv, BENCH_KEYS_DIR: keysDir, BENCH_BASE_URL: `http://127.0.0.1:${port}` }
+    const chunkedEnv = { ...env, BENCH_BASE_URL: `http://127.0.0.1:${chunkedPort}` }
     const startChild = (name: string, execArgv: ReadonlyArray<string> = []) =>
       new Promise<Child>((resolve, reject) => {
-        const { baseline, contender, threadpool } = parseName(name)
+        const { baseline, chunked, contender, threadpool } = parseName(name)
         const program = baseline === undefined ? programs.child : programs.baselines.get(baseline)
         if (program === undefined) return reject(new Error(`${name}: no program was built for ${baseline}`))
         const child = fork(
           programs,
           program,
           [contender],
-          threadpool === undefined ? env : { ...env, UV_THREADPOOL_SIZE: threadpool },
+          threadpool === undefined ? (chunked ? chunkedEnv : env) : {
+            ...(chunked ? chunkedEnv : env),
+            UV_THREADPOOL_SIZE: threadpool
+          },
           execArgv
         )
         let waiting: { resolve: (reply: any) => void; reject: (error: Error) => void } | undefined
@@ -301,7 +307,7 @@ export const start = async (programs: Programs, childEnv: NodeJS.ProcessEnv = {}
           reject(error)
         })
       })
-    return { programs, env, startChild, serverStats: () => ask({ _tag: "Stats" }, "Stats"), close }
+    return { programs, env, chunkedEnv, startChild, serverStats: () => ask({ _tag: "Stats" }, "Stats"), close }
   } catch (error) {
     close()
     throw error
@@ -311,22 +317,25 @@ export const start = async (programs: Programs, childEnv: NodeJS.ProcessEnv = {}
 /**
  * A contender's name, optionally with `+tpN` to run it with libuv's threadpool at N threads
  * (`sdk-lean+tp1`), so both sizes can take turns in one run, and with `@<commit>` to run the SDK as it
- * was at that commit (`sdk-lean@465586f`, see `--baseline` in run.ts).
+ * was at that commit (`sdk-lean@465586f`, see `--baseline` in run.ts), and with `+chunked` to call the server's
+ * port that answers without `Content-Length` (see `--chunked` in run.ts).
  *
  * @example
  * ```ts
- * parseName("sdk-lean@465586f+tp1") // { contender: "sdk-lean", baseline: "465586f", threadpool: "1" }
+ * parseName("sdk-lean@465586f+tp1+chunked")
+ * // { contender: "sdk-lean", baseline: "465586f", threadpool: "1", chunked: true }
  * ```
  */
 export const parseName = (name: string): {
   readonly contender: string
   readonly baseline: string | undefined
   readonly threadpool: string | undefined
+  readonly chunked: boolean
 } => {
-  const match = /^([^@+]*)(?:@([^+]+))?(?:\+tp(\d+))?$/.exec(name)
+  const match = /^([^@+]*)(?:@([^+]+))?(?:\+tp(\d+))?(\+chunked)?$/.exec(name)
   return match === null
-    ? { contender: name, baseline: undefined, threadpool: undefined }
-    : { contender: match[1]!, baseline: match[2], threadpool: match[3] }
+    ? { contender: name, baseline: undefined, threadpool: undefined, chunked: false }
+    : { contender: match[1]!, baseline: match[2], threadpool: match[3], chunked: match[4] !== undefined }
 }
 
 /**

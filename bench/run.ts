@@ -11,6 +11,12 @@
  *                                      run (also `--contenders=sdk-lean@<commit>,…` for any commit)
  *   npm run bench -- --child-flags="--no-allocation-site-pretenuring"
  *                                      V8 options for every contender, to study the runtime under them
+ *   npm run bench -- --chunked         every contender also against the server's port that answers without
+ *                                      Content-Length (`name+chunked`), in the same slots
+ *   npm run bench -- --cold=7          cold start (bench/coldstart.ts): 7 fresh processes per program, after the
+ *                                      warm run (5 by default; skipped under --quick unless --cold is given)
+ *   npm run bench -- --cold-only       the cold-start measure alone
+ *   npm run bench -- --help            this text
  *
  * Each contender runs in its own process (its CPU time and peak RSS are its own) and is warmed up before
  * it is measured; the server runs in another and answers as WeChat does (each answer echoes the
@@ -23,7 +29,9 @@
  * A baseline (`@<commit>`) is the SDK's packages at that commit (`git archive` into a temporary directory
  * outside the repository) bundled with today's contender code, so both do the very same calls.
  */
+import * as Fs from "node:fs"
 import * as Os from "node:os"
+import { coldStart } from "./coldstart.js"
 import { contenders as known, DEFAULT_CONTENDERS } from "./contenders/index.js"
 import { build, type Child, parseName, start, stopChild } from "./processes.js"
 import type { Command, MemoryResult, RunResult } from "./shared.js"
@@ -33,12 +41,23 @@ const flag = (name: string): string | undefined => {
   return arg === undefined ? undefined : arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : "true"
 }
 
+if (flag("help") !== undefined) {
+  const text = Fs.readFileSync(new URL(import.meta.url), "utf8")
+  console.log(text.slice(text.indexOf("/**") + 3, text.indexOf("*/")).replace(/^ \* ?/gm, "").trim())
+  process.exit(0)
+}
+
 const quick = flag("quick") !== undefined
 const baseline = flag("baseline")
-const names = [
+const chunked = flag("chunked") !== undefined
+const coldOnly = flag("cold-only") !== undefined
+const coldFlag = flag("cold")
+const coldRuns = coldFlag === undefined ? (quick ? 0 : 5) : coldFlag === "true" ? 5 : Number(coldFlag)
+const framed = [
   ...(flag("contenders")?.split(",") ?? DEFAULT_CONTENDERS),
   ...(baseline === undefined ? [] : ["sdk-undici", "sdk-lean"].map((n) => `${n}@${baseline}`))
 ].filter((n, i, all) => n !== "" && all.indexOf(n) === i)
+const names = chunked ? framed.flatMap((n) => [n, `${n}+chunked`]) : framed
 for (const name of names) {
   const { baseline, contender } = parseName(name)
   if (!(contender in known)) throw new Error(`unknown contender ${name}`)
@@ -212,20 +231,39 @@ const main = async () => {
       return x === undefined || y === undefined ? "—" : `${(x / y).toFixed(2)}×`
     }
     console.log()
+    // Each contender against the others of its own framing (`+chunked` against `+chunked`).
+    const same = (name: string, other: string) => name.endsWith("+chunked") ? `${other}+chunked` : other
     for (const sdk of names.filter((n) => n.startsWith("sdk-"))) {
       const parts = CONCURRENCIES.map((c) =>
-        `c=${c}: ÷ axios-plugin ${ratio(sdk, "axios-plugin", c, "rate")}, ÷ bare-threadpool ${
-          ratio(sdk, "bare-threadpool", c, "rate")
+        `c=${c}: ÷ axios-plugin ${ratio(sdk, same(sdk, "axios-plugin"), c, "rate")}, ÷ bare-threadpool ${
+          ratio(sdk, same(sdk, "bare-threadpool"), c, "rate")
         }`
       )
       console.log(
-        `${sdk.padEnd(20)} calls/s ${parts.join("; ")}; p50 ÷ bare-sync at c=1 ${ratio(sdk, "bare-sync", 1, "p50")}`
+        `${sdk.padEnd(20)} calls/s ${parts.join("; ")}; p50 ÷ bare-sync at c=1 ${
+          ratio(sdk, same(sdk, "bare-sync"), 1, "p50")
+        }`
       )
     }
     for (const commit of baselines) {
-      const parts = ["sdk-undici", "sdk-lean"].filter((n) => names.includes(n) && names.includes(`${n}@${commit}`))
-        .map((n) => `${n} c=1 ${ratio(n, `${n}@${commit}`, 1, "rate")}, c=32 ${ratio(n, `${n}@${commit}`, 32, "rate")}`)
-      if (parts.length > 0) console.log(`after ÷ before (${commit}) calls/s: ${parts.join("; ")}`)
+      for (const suffix of chunked ? ["", "+chunked"] : [""]) {
+        const parts = ["sdk-undici", "sdk-lean"]
+          .filter((n) => names.includes(n + suffix) && names.includes(`${n}@${commit}${suffix}`))
+          .map((n) => {
+            const [after, before] = [n + suffix, `${n}@${commit}${suffix}`]
+            return `${after} c=1 ${ratio(after, before, 1, "rate")}, c=32 ${ratio(after, before, 32, "rate")}`
+          })
+        if (parts.length > 0) console.log(`after ÷ before (${commit}) calls/s: ${parts.join("; ")}`)
+      }
+    }
+    if (chunked) {
+      for (const n of framed.filter((n) => names.includes(`${n}+chunked`))) {
+        console.log(
+          `${n.padEnd(20)} chunked ÷ Content-Length calls/s: c=1 ${ratio(`${n}+chunked`, n, 1, "rate")}, c=32 ${
+            ratio(`${n}+chunked`, n, 32, "rate")
+          }`
+        )
+      }
     }
     if (names.includes("sdk-lean") && names.includes("sdk-undici")) {
       console.log(
@@ -282,4 +320,5 @@ const main = async () => {
   }
 }
 
-await main()
+if (!coldOnly) await main()
+if (coldRuns > 0 || coldOnly) await coldStart({ runs: coldRuns > 0 ? coldRuns : 5, chunked })

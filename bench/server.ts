@@ -23,6 +23,10 @@
  *
  * It reads and parses every request body (it must, to echo it), but does not verify requests: that is
  * not what is measured.
+ *
+ * It listens on two ports with the same answers: on `port` each answer carries its `Content-Length`; on
+ * `chunkedPort` the same bytes go out without one (`Transfer-Encoding: chunked`, body and terminator in two
+ * writes), as a gateway may frame them, so `--chunked` measures every contender both ways in one run.
  */
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
@@ -36,7 +40,7 @@ export type ServerCommand =
 
 /** Replies of the server to the runner. */
 export type ServerReply =
-  | { readonly _tag: "Listening"; readonly port: number }
+  | { readonly _tag: "Listening"; readonly port: number; readonly chunkedPort: number }
   | { readonly _tag: "Prepared"; readonly signed: number; readonly ms: number }
   | {
     readonly _tag: "Stats"
@@ -156,7 +160,7 @@ const json = (response: Http.ServerResponse, status: number, value: unknown) => 
 
 const isString = (value: unknown): value is string => typeof value === "string" && value !== ""
 
-const server = Http.createServer({ keepAliveTimeout: 600_000, requestTimeout: 0 }, (request, response) => {
+const handler = (chunked: boolean): Http.RequestListener => (request, response) => {
   // Read the whole body, as a real server must, before answering.
   const chunks: Array<Buffer> = []
   request.on("data", (chunk: Buffer) => chunks.push(chunk))
@@ -183,20 +187,32 @@ const server = Http.createServer({ keepAliveTimeout: 600_000, requestTimeout: 0 
       answers.set(key, answer)
     }
     served++
-    response.writeHead(200, answer.headers)
-    response.end(answer.body)
+    if (!chunked) {
+      response.writeHead(200, answer.headers)
+      return void response.end(answer.body)
+    }
+    const { "content-length": _, ...headers } = answer.headers
+    // A write before `end`: node then frames the body in chunks rather than add a `Content-Length` itself.
+    response.writeHead(200, { ...headers, "transfer-encoding": "chunked" })
+    response.write(answer.body)
+    response.end()
   })
-})
-// Contenders sit idle while the others run: their pooled connections must survive the wait.
-server.keepAliveTimeout = 600_000
-server.headersTimeout = 600_000 + 1_000
+}
+
+const listen = (chunked: boolean) =>
+  new Promise<number>((resolve) => {
+    const server = Http.createServer({ keepAliveTimeout: 600_000, requestTimeout: 0 }, handler(chunked))
+    // Contenders sit idle while the others run: their pooled connections must survive the wait.
+    server.keepAliveTimeout = 600_000
+    server.headersTimeout = 600_000 + 1_000
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port))
+  })
 
 const reply = (message: ServerReply) => process.send!(message)
 
-server.listen(0, "127.0.0.1", () => {
-  const { port } = server.address() as AddressInfo
-  reply({ _tag: "Listening", port })
-})
+Promise.all([listen(false), listen(true)]).then(([port, chunkedPort]) =>
+  reply({ _tag: "Listening", port, chunkedPort })
+)
 
 process.on("message", (message: ServerCommand) => {
   switch (message._tag) {

@@ -112,6 +112,21 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
 
   /** The whole body, read once and kept, so `text`, `json` and `arrayBuffer` may all be used. */
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
+    return this.bytesWithin(Number.POSITIVE_INFINITY)
+  }
+
+  /**
+   * The body within the lower of this response's limit and `maxBytes`: how the SDK's bounded read (`boundedBody.ts`,
+   * which looks this key up rather than import this module) reads an answer without `Content-Length`, by the same
+   * plain accumulation as `arrayBuffer` rather than through `stream`, which cost about 1 ms of CPU a call more.
+   */
+  [Symbol.for("@effect-wechatpay/core/BoundedBody/readWithin")](
+    maxBytes: number
+  ): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
+    return this.bytesWithin(maxBytes)
+  }
+
+  private bytesWithin(maxBytes: number): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
     const state = this.state
     if (state._tag === "Done") return Effect.succeed(state.bytes)
     if (state._tag === "Failed") return Effect.fail(this.decodeError(state.cause))
@@ -121,7 +136,7 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
         Cancelable.async<Uint8Array, HttpClientError.ResponseError>((resume) => {
           const waiter = (result: Effect.Effect<Uint8Array, unknown>) =>
             resume(Effect.mapError(result, (cause) => this.decodeError(cause)))
-          this.read(limit, waiter)
+          this.read(Math.min(limit, maxBytes), waiter)
           return Effect.sync(() => {
             const current = this.state
             if (current._tag !== "Reading") return
