@@ -17,6 +17,7 @@ import * as GetTransferBatchByNo from "./GetTransferBatchByNo.js"
 import * as GetTransferBatchByOutNo from "./GetTransferBatchByOutNo.js"
 import * as GetTransferDetailByNo from "./GetTransferDetailByNo.js"
 import * as GetTransferDetailByOutNo from "./GetTransferDetailByOutNo.js"
+import * as InitiatePartnerTransferBatch from "./InitiatePartnerTransferBatch.js"
 import * as ListAuthentications from "./ListAuthentications.js"
 import * as PreOrder from "./PreOrder.js"
 import * as PreOrderWithAuth from "./PreOrderWithAuth.js"
@@ -53,7 +54,8 @@ export const endpoints = {
   applyDetailReceipt: ApplyDetailReceipt.endpoint,
   getDetailReceipt: GetDetailReceipt.endpoint,
   validateWesureToken: ValidateWesureToken.endpoint,
-  createWesureInsurance: CreateWesureInsurance.endpoint
+  createWesureInsurance: CreateWesureInsurance.endpoint,
+  initiatePartnerTransferBatch: InitiatePartnerTransferBatch.endpoint
 }
 
 // The identity checks' results, the batch and payment queries after `createTransferBatch`, the receipts: each in a
@@ -254,3 +256,35 @@ export const validateWesureToken = Endpoint.toCall(endpoints.validateWesureToken
  * @category insurance
  */
 export const createWesureInsurance = Endpoint.toCall(endpoints.createWesureInsurance)
+
+/**
+ * Pays a sub-merchant's workers in one batch as the service provider (发起批量转账, `POST /v3/partner-transfer/batches`;
+ * wechatpay-go `partnertransferbatch.TransferBatchApiService.InitiateTransferBatch`), `transfer_scene:
+ * "PAYROLL_CARD_TRANSFER"` for payroll-card pay. Every payment names its payee (encrypted, `Wechatpay-Serial` names the
+ * key); the batch rules are {@link createTransferBatch}'s. Follow it with {@link awaitTransferBatch}.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const batchId = PayrollCard.initiatePartnerTransferBatch({
+ *   sub_mchid: "1900000109",
+ *   sub_appid: "wxa1111111111111",
+ *   authorization_type: "INFORMATION_AUTHORIZATION_TYPE",
+ *   out_batch_no: "plfk2020042014",
+ *   batch_name: "四月工资",
+ *   batch_remark: "四月工资",
+ *   total_amount: 200000,
+ *   total_num: 1,
+ *   transfer_detail_list: [
+ *     { out_detail_no: "d1", transfer_amount: 200000, transfer_remark: "工资", openid: "o1", user_name: Redacted.make("张三") }
+ *   ],
+ *   transfer_scene: "PAYROLL_CARD_TRANSFER"
+ * }).pipe(Effect.map((batch) => batch.batch_id))
+ * ```
+ *
+ * @since 0.1.0
+ * @category transfer batches
+ */
+export const initiatePartnerTransferBatch = Endpoint.toCall(endpoints.initiatePartnerTransferBatch)

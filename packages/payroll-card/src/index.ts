@@ -32,6 +32,9 @@ export * as CreateTransferBatch from "./CreateTransferBatch.js"
 export * as PartnerTransferBatch from "./PartnerTransferBatch.js"
 
 /** @since 0.1.0 */
+export * as InitiatePartnerTransferBatch from "./InitiatePartnerTransferBatch.js"
+
+/** @since 0.1.0 */
 export * as GetTransferBatchByNo from "./GetTransferBatchByNo.js"
 
 /** @since 0.1.0 */
