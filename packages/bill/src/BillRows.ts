@@ -98,7 +98,7 @@ const columnsOf = (spec: Spec): ReadonlyArray<Column> =>
  * ```ts
  * import { BillRows } from "@effect-wechatpay/bill"
  *
- * const names = (layout: BillRows.Layout<unknown, unknown>) => layout.columns.map((column) => column.name)
+ * const names = <R, S>(layout: BillRows.Layout<R, S>) => layout.columns.map((column) => column.name)
  * names(BillRows.fundFlow)[0] // "记账时间"
  * ```
  *
