@@ -10,6 +10,7 @@
  */
 import { Endpoint } from "@effect-wechatpay/core"
 import { Schema } from "effect"
+import * as BillError from "./BillError.js"
 import * as BillFile from "./BillFile.js"
 
 /**
@@ -97,5 +98,7 @@ export const endpoint = Endpoint.make({
   query: ["bill_date", "account_type", "tar_type"],
   request: FundFlowBillRequest,
   response: BillFile.BillFile,
-  annotate: ["bill_date", "account_type", "tar_type"]
+  annotate: ["bill_date", "account_type", "tar_type"],
+  // Beyond Endpoint.commonErrors: the bill codes of 申请资金账单 (see BillError for the source).
+  errors: [BillError.NoStatementExist, BillError.StatementCreating]
 })

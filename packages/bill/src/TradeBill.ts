@@ -9,6 +9,7 @@
  */
 import { Endpoint } from "@effect-wechatpay/core"
 import { Schema } from "effect"
+import * as BillError from "./BillError.js"
 import * as BillFile from "./BillFile.js"
 
 /**
@@ -99,5 +100,7 @@ export const endpoint = Endpoint.make({
   query: ["bill_date", "sub_mchid", "bill_type", "tar_type"],
   request: TradeBillRequest,
   response: BillFile.BillFile,
-  annotate: ["bill_date", "sub_mchid", "bill_type", "tar_type"]
+  annotate: ["bill_date", "sub_mchid", "bill_type", "tar_type"],
+  // Beyond Endpoint.commonErrors: the bill codes of 申请交易账单 (see BillError for the source).
+  errors: [BillError.NoStatementExist, BillError.StatementCreating]
 })

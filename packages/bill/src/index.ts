@@ -8,6 +8,9 @@
 export * as Bill from "./Bill.js"
 
 /** @since 0.1.0 */
+export * as BillError from "./BillError.js"
+
+/** @since 0.1.0 */
 export * as BillFile from "./BillFile.js"
 
 /** @since 0.1.0 */

@@ -1,4 +1,4 @@
-import { Bill, BillRows } from "@effect-wechatpay/bill"
+import { Bill, BillError, BillRows } from "@effect-wechatpay/bill"
 import { Download } from "@effect-wechatpay/core"
 import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -191,3 +191,29 @@ for (const [name, transport] of transports) {
       }))
   })
 }
+
+describe("the bill calls' own codes", () => {
+  it.scopedLive("NO_STATEMENT_EXIST and STATEMENT_CREATING arrive as their classes, typed in the calls' channels", () =>
+    Effect.gen(function*() {
+      let code = "NO_STATEMENT_EXIST"
+      const server = yield* httpServer((_request, response) => {
+        response.writeHead(400, { "content-type": "application/json" })
+        response.end(JSON.stringify({ code, message: "账单文件不存在" }))
+      })
+      const { services } = yield* clientOn(NodeHttpClient.layerUndici, server.url)
+      const none = yield* Effect.provide(Effect.flip(Bill.tradeBill({ bill_date: "2026-12-05" })), services)
+      assert.instanceOf(none, BillError.NoStatementExist)
+      // Typed: the tag is one of the call's, so catchTag compiles and narrows.
+      const caught = yield* Effect.provide(
+        Bill.tradeBill({ bill_date: "2026-12-05" }).pipe(
+          Effect.catchTag("NO_STATEMENT_EXIST", (e) => Effect.succeed(e.status))
+        ),
+        services
+      )
+      assert.strictEqual(caught, 400)
+      code = "STATEMENT_CREATING"
+      const creating = yield* Effect.provide(Effect.flip(Bill.fundFlowBill({ bill_date: "2026-12-05" })), services)
+      assert.instanceOf(creating, BillError.StatementCreating)
+      assert.match(creating.message, /^STATEMENT_CREATING \(HTTP 400\) on GET \/v3\/bill\/fundflowbill/)
+    }))
+})
