@@ -8,8 +8,10 @@
  */
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Command } from "@effect/cli"
-import { NodeFileSystem, NodePath, NodeTerminal } from "@effect/platform-node"
-import { Console, Effect, Exit, Layer } from "effect"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import { Console, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import * as FamilyCommand from "./FamilyCommand.js"
 import * as Commands from "./internal/commands.js"
 import * as Exits from "./internal/exit.js"
@@ -37,7 +39,14 @@ export const command = Command.make("wechatpay").pipe(
   ])
 )
 
-const Environment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
+// Logs go to stderr, so stdout holds the answer and nothing else; by default only warnings and errors
+// (`--log-level debug` shows more).
+const Logging = Layer.merge(
+  Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)),
+  Logger.minimumLogLevel(LogLevel.Warning)
+)
+
+const Environment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer, Logging)
 
 /**
  * Runs a command line (`process.argv`, node and script first) and gives its exit code; the failure's one line is

@@ -109,8 +109,8 @@ const optionOf = (field: Field): Options.Options<unknown> => {
       option = Options.text(field.flag)
   }
   if (field.description !== undefined) option = Options.withDescription(option, field.description)
-  // A boolean flag is false when absent, which is not the same as leaving the field out.
-  return field.optional || kind._tag === "Boolean" ? Options.optional(option) : option
+  // A required boolean is false when its flag is absent; an optional one is then left out.
+  return field.optional ? Options.optional(option) : option
 }
 
 /** A flag's value as the request field's value (files read, JSON parsed, secrets `Redacted`). */
@@ -179,7 +179,8 @@ export const fromEndpoint = (name: string, endpoint: AnyEndpoint) => {
         const answer = yield* (call(request) as Effect.Effect<unknown, Endpoint.Error>).pipe(
           Effect.provide(Connection.layer(parsed))
         )
-        yield* Output.print(answer, parsed.reveal)
+        // A call answered 204 has no body: nothing to print.
+        if (answer !== undefined) yield* Output.print(answer, parsed.reveal)
       })
   ).pipe(Command.withDescription(`${endpoint.method} ${endpoint.path}`))
 }

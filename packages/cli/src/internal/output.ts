@@ -6,15 +6,19 @@
  */
 import { Console, Effect, Redacted } from "effect"
 
+// `Redacted` has its own `toJSON` (`<redacted>`), which JSON.stringify calls before any replacer: unwrap first.
+const unwrap = (value: unknown, reveal: boolean, depth = 0): unknown => {
+  if (Redacted.isRedacted(value)) return reveal ? Redacted.value(value) : "<redacted>"
+  if (depth > 64 || value === null || typeof value !== "object") return value
+  if (Array.isArray(value)) return value.map((item) => unwrap(item, reveal, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unwrap(item, reveal, depth + 1)]))
+}
+
 /** The JSON text of an answer. */
 export const toJson = (value: unknown, options: { readonly reveal: boolean; readonly pretty: boolean }): string =>
   JSON.stringify(
-    value,
-    (_key, v: unknown) => {
-      if (Redacted.isRedacted(v)) return options.reveal ? Redacted.value(v) : "<redacted>"
-      if (typeof v === "bigint") return v.toString()
-      return v
-    },
+    unwrap(value, options.reveal),
+    (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
     options.pretty ? 2 : undefined
   ) ?? "null"
 
