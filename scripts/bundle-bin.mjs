@@ -6,8 +6,26 @@ import * as esbuild from "esbuild"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 
+// Packages a bin reaches through barrel modules (`@effect/platform`'s index, `effect`'s Arbitrary, @effect/cli's
+// config-file parsers) but never calls: each is replaced by a stub whose every export throws when used, so it is
+// neither parsed nor compiled at start-up. A bin that needs one of them lists it in `keep`.
+const UNUSED = ["msgpackr", "find-my-way-ts", "multipasta", "yaml", "toml", "fast-check"]
+const STUB = `module.exports = new Proxy({}, { get: (_, name) => name === "__esModule" ? false : function unbundled() {
+  throw new Error("not bundled into this bin: " + String(name))
+} })`
+
+const stubs = (keep) => ({
+  name: "unused-packages",
+  setup(build) {
+    const names = UNUSED.filter((name) => !keep.includes(name))
+    const filter = new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(/.*)?$`)
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "unused" }))
+    build.onLoad({ filter: /.*/, namespace: "unused" }, () => ({ contents: STUB, loader: "js" }))
+  }
+})
+
 /** Bundles `entry` into `outdir/<name>.js` (plus lazily loaded chunks), executable, with a node shebang. */
-export const bundleBin = async ({ entry, outdir, name }) => {
+export const bundleBin = async ({ entry, outdir, name, keep = [] }) => {
   Fs.rmSync(outdir, { recursive: true, force: true })
   await esbuild.build({
     entryPoints: { [name]: entry },
@@ -24,6 +42,7 @@ export const bundleBin = async ({ entry, outdir, name }) => {
     banner: {
       js: "import{createRequire as __cr}from\"node:module\";const require=__cr(import.meta.url);"
     },
+    plugins: [stubs(keep)],
     logLevel: "warning"
   })
   const file = Path.join(outdir, `${name}.js`)

@@ -163,7 +163,8 @@ export const fromEndpoint = (name: string, endpoint: AnyEndpoint) => {
   const fieldList = fields(endpoint)
   const flags: Record<string, Options.Options<unknown>> = {}
   for (const field of fieldList) flags[field.name] = optionOf(field)
-  const call = Endpoint.toCall(endpoint)
+  // Derived when the command runs, not when the tree is built: `--help` and the other commands do not pay for it.
+  let call: ((request: unknown) => Effect.Effect<unknown, Endpoint.Error, unknown>) | undefined
   return Command.make(
     name,
     {
@@ -176,6 +177,7 @@ export const fromEndpoint = (name: string, endpoint: AnyEndpoint) => {
     (parsed) =>
       Effect.gen(function*() {
         const request = yield* requestOf(fieldList, parsed.request as Record<string, unknown>)
+        call ??= Endpoint.toCall(endpoint) as (request: unknown) => Effect.Effect<unknown, Endpoint.Error, unknown>
         const answer = yield* (call(request) as Effect.Effect<unknown, Endpoint.Error>).pipe(
           Effect.provide(Connection.layer(parsed))
         )
