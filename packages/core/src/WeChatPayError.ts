@@ -16,7 +16,8 @@
  * text stays a field. None of them ever carries a secret: no key, no `Authorization` value, no value of an
  * encrypted field, no identifier from a path.
  *
- * WeChat's codes (their classes, the error body, `fromBody`) are defined in `WeChatPayErrorCodes` and re-exported
+ * WeChat's error body and the class factory are defined in `WeChatPayErrorBody`, the codes' classes and `fromBody`
+ * in `WeChatPayErrorCodes`, both re-exported
  * here; the failures that are not WeChat's codes are defined here.
  *
  * @since 0.1.0
@@ -24,9 +25,9 @@
 import { Schema } from "effect"
 import { after, notes, where } from "./internal/errors/message.js"
 import { sanitize } from "./internal/errors/sanitize.js"
+import { CallContextFields } from "./WeChatPayErrorBody.js"
 import {
   type BusinessError,
-  CallContextFields,
   FrequencyLimited,
   InvalidRequest,
   NoAuth,
@@ -41,6 +42,7 @@ import {
   UnknownApiError
 } from "./WeChatPayErrorCodes.js"
 
+export * from "./WeChatPayErrorBody.js"
 export * from "./WeChatPayErrorCodes.js"
 
 /**

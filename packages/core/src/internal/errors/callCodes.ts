@@ -7,8 +7,9 @@
  * class the call's type does not name.
  */
 import type { Schema } from "effect"
+import type { ApiErrorFields } from "../../WeChatPayErrorBody.js"
 import { documented, UnknownApiError } from "../../WeChatPayErrorCodes.js"
-import type { ApiErrorFields, BusinessError } from "../../WeChatPayErrorCodes.js"
+import type { BusinessError } from "../../WeChatPayErrorCodes.js"
 
 type Fields = Schema.Struct.Type<typeof ApiErrorFields>
 

@@ -2,10 +2,10 @@
  * The one-line messages of the SDK's errors, built from their fields: where the call failed (method and route
  * template), after how many attempts, WeChat's code, message and `detail` (escaped and bounded: error bodies are
  * not signed, so anyone on the path may have written them), and the clock skew behind a `SIGN_ERROR`. Shared by
- * the classes of `WeChatPayError` and `WeChatPayErrorCodes`, which define the errors themselves.
+ * the classes of `WeChatPayError`, `WeChatPayErrorBody` and `WeChatPayErrorCodes`, which define the errors themselves.
  */
 import { Predicate, type Schema } from "effect"
-import type { ApiErrorFields } from "../../WeChatPayErrorCodes.js"
+import type { ApiErrorFields } from "../../WeChatPayErrorBody.js"
 import { sanitize } from "./sanitize.js"
 
 type Where = { readonly method?: string | undefined; readonly route?: string | undefined }
