@@ -12,7 +12,7 @@ const child = (args: ReadonlyArray<string>) =>
     ChildProcess.execFile(
       process.execPath,
       ["--expose-gc", "--import", "tsx", Path.join(import.meta.dirname, "memory", "downloadRss.ts"), ...args],
-      { timeout: 60_000 },
+      { timeout: 180_000 },
       (error, stdout, stderr) =>
         resume(error ? Effect.fail(new Error(`${error.message}\n${stderr}`)) : Effect.succeed(stdout))
     )
@@ -40,6 +40,6 @@ describe("Download in constant memory", () => {
         assert.strictEqual(result.written, SIZE)
         assert.isBelow(result.growth, 64 * MB, out)
       }),
-    { timeout: 60_000 }
+    { timeout: 180_000 }
   )
 })
