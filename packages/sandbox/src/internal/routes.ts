@@ -24,6 +24,7 @@
  */
 import * as AuthenticationList from "./authenticationList.js"
 import * as Authentications from "./authentications.js"
+import * as Bills from "./bills.js"
 import * as CertificateDownload from "./certificateDownload.js"
 import type { Route } from "./handler.js"
 import * as PreOrders from "./preOrders.js"
@@ -53,7 +54,8 @@ export const ROUTES: ReadonlyArray<Route> = [
   ...CertificateDownload.routes,
   ...TransferQueries.routes,
   ...Receipts.routes,
-  ...Wesure.routes
+  ...Wesure.routes,
+  ...Bills.routes
 ]
 
 /**
