@@ -16,6 +16,7 @@ import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { bundleBin } from "./bundle-bin.mjs"
 import { workspacePackages } from "./workspaces.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -38,7 +39,7 @@ const entry = (module) => ({
   require: { types: `./cjs/${module}.d.ts`, default: `./cjs/${module}.js` }
 })
 
-const build = (name) => {
+const build = async (name) => {
   const dir = Path.join(root, "packages", name)
   const dist = Path.join(dir, "dist")
   const manifest = readJson(Path.join(dir, "package.json"))
@@ -65,9 +66,15 @@ const build = (name) => {
   writeJson(Path.join(esm, "package.json"), { type: "module", sideEffects: local("esm") })
   writeJson(Path.join(cjs, "package.json"), { type: "commonjs", sideEffects: local("cjs") })
 
-  // Bins: built ES modules with a node shebang, executable.
+  // Bins: built ES modules with a node shebang, executable; or, for a package whose manifest says `bundleBin`,
+  // one esbuild bundle in dist/bin/ (start-up: see bundle-bin.mjs).
   const bin = {}
   for (const [command, source] of Object.entries(manifest.bin ?? {})) {
+    if (manifest.bundleBin === true) {
+      await bundleBin({ entry: Path.join(dir, source), outdir: Path.join(dist, "bin"), name: command })
+      bin[command] = `./bin/${command}.js`
+      continue
+    }
     const module = Path.basename(source, ".ts")
     const file = Path.join(esm, `${module}.js`)
     const code = Fs.readFileSync(file, "utf8")
@@ -120,4 +127,4 @@ const build = (name) => {
   console.log(`built ${manifest.name} → ${Path.relative(root, dist)} (${modules.length + 1} entry points)`)
 }
 
-for (const name of order.filter((name) => selected.includes(name))) build(name)
+for (const name of order.filter((name) => selected.includes(name))) await build(name)

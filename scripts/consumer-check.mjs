@@ -24,7 +24,8 @@
 //    run with plain node, configured by the lines a second installed sandbox bin printed (`--key-mode mixed`, as the
 //    README says), sent one signed notification by it: WeChat's side must hear 204 and the handler must have run;
 //    started with the first sandbox's lines (no APIv3 key) it must stop at once, naming WECHATPAY_API_V3_KEY.
-// 5. A plain-node ES module app and a CommonJS app that pre-order against the sandbox (no tsx installed), and a
+// 5. The installed `wechatpay` bin (packages/cli/README.md's install line): `--help`, and one call against the sandbox.
+// 6. A plain-node ES module app and a CommonJS app that pre-order against the sandbox (no tsx installed), and a
 //    TypeScript consumer type-checked under strict flags with NodeNext and Bundler resolution.
 // Prints each tarball's files and size.
 //
@@ -141,6 +142,10 @@ const npmInstall = (line) => {
   }
 }
 for (const line of lines) npmInstall(line)
+// The command line, as packages/cli/README.md installs it.
+for (const line of installLines(Fs.readFileSync(Path.join(root, "packages", "cli", "README.md"), "utf8"))) {
+  npmInstall(line)
+}
 // Not a README line: the compiler the checks below use, at the repository's version.
 npmInstall(`npm install --save-dev typescript@${pinned.typescript}`)
 if (Fs.existsSync(Path.join(scratch, "node_modules", "tsx"))) {
@@ -204,7 +209,26 @@ try {
     await mixed.stop()
   }
 
-  // 5. Plain-node apps in both module formats, and the strict type checks.
+  // 5. The installed `wechatpay` bin (bundled, plain node): its help, and one call against the sandbox, configured by
+  // the same printed lines; stdout is the answer's JSON and nothing else.
+  const wechatpay = Path.join(scratch, "node_modules", ".bin", "wechatpay")
+  run(wechatpay, ["--help"], { cwd: scratch, env, stdio: "ignore" })
+  const relation = JSON.parse(
+    execFileSync(wechatpay, [
+      "payroll-card",
+      "get-relation",
+      "--openid",
+      "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+      "--sub-mchid",
+      "1900000109",
+      "--sub-appid",
+      "wxa1111111111111"
+    ], { cwd: scratch, env, encoding: "utf8" })
+  )
+  if (relation.openid !== "onqOjjmo8wmTOOtSKwXtGjg9Gb58") throw new Error(`wechatpay get-relation: ${relation}`)
+  console.log(`wechatpay payroll-card get-relation: ${JSON.stringify(relation)}`)
+
+  // 6. Plain-node apps in both module formats, and the strict type checks.
   run(process.execPath, ["app.mjs"], { cwd: scratch, env })
   run(process.execPath, ["app.cjs"], { cwd: scratch, env })
   run(process.execPath, [tsc, "-p", "tsconfig.nodenext.json"], { cwd: scratch })

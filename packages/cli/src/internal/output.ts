@@ -1,0 +1,27 @@
+/**
+ * The answer as JSON on stdout: indented on a terminal, one line when piped. A decrypted field is `Redacted` in
+ * the answer and printed as `<redacted>` unless `--reveal` asks for it.
+ *
+ * @internal
+ */
+import { Console, Effect, Redacted } from "effect"
+
+// `Redacted` has its own `toJSON` (`<redacted>`), which JSON.stringify calls before any replacer: unwrap first.
+const unwrap = (value: unknown, reveal: boolean, depth = 0): unknown => {
+  if (Redacted.isRedacted(value)) return reveal ? Redacted.value(value) : "<redacted>"
+  if (depth > 64 || value === null || typeof value !== "object") return value
+  if (Array.isArray(value)) return value.map((item) => unwrap(item, reveal, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unwrap(item, reveal, depth + 1)]))
+}
+
+/** The JSON text of an answer. */
+export const toJson = (value: unknown, options: { readonly reveal: boolean; readonly pretty: boolean }): string =>
+  JSON.stringify(
+    unwrap(value, options.reveal),
+    (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+    options.pretty ? 2 : undefined
+  ) ?? "null"
+
+/** Prints an answer on stdout. */
+export const print = (value: unknown, reveal = false): Effect.Effect<void> =>
+  Effect.suspend(() => Console.log(toJson(value, { reveal, pretty: process.stdout.isTTY === true })))

@@ -1,0 +1,438 @@
+import { Simulator } from "@effect-wechatpay/sandbox"
+import { FetchHttpClient } from "@effect/platform"
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Http from "node:http"
+import * as Net from "node:net"
+import * as Path from "node:path"
+import { bundle, type Run, runBin, type Sandbox, startSandbox } from "./utils/bin.js"
+
+// The built bin, with plain node, against a loopback sandbox: every payroll-card subcommand, `call`, `notify
+// decode`, the exit codes of each failure class, and no secret in any output, debug log included.
+
+const USER_NAME = "张秘密"
+const ID_CARD_NUMBER = "11010119900307002X"
+const WORKER = [
+  "--openid",
+  "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+  "--sub-mchid",
+  "1900000109",
+  "--sub-appid",
+  "wxa1111111111111"
+]
+
+let bin: string
+let sandbox: Sandbox
+let files: { userName: string; idCardNumber: string; details: string; tokenBody: string }
+const runs: Array<{ readonly args: ReadonlyArray<string>; readonly run: Run }> = []
+
+const wechatpay = async (
+  args: ReadonlyArray<string>,
+  options: { env?: Record<string, string>; stdin?: string } = {}
+) => {
+  const all = ["--log-level", "debug", ...args]
+  const run = await runBin(bin, all, {
+    env: options.env ?? sandbox.env,
+    ...(options.stdin ? { stdin: options.stdin } : {})
+  })
+  runs.push({ args: all, run })
+  return run
+}
+const ok = (run: Run) => {
+  assert.strictEqual(run.code, 0, run.stderr)
+  return run.stdout.length === 0 ? undefined : JSON.parse(run.stdout)
+}
+const failed = (run: Run, code: number, pattern: RegExp) => {
+  assert.strictEqual(run.code, code, `stdout: ${run.stdout}\nstderr: ${run.stderr}`)
+  assert.strictEqual(run.stdout, "")
+  assert.match(run.stderr, pattern)
+}
+const sent = () => sandbox.run(Effect.map(Simulator.received, (all) => all.length))
+
+beforeAll(async () => {
+  bin = bundle()
+  sandbox = await startSandbox()
+  const write = (name: string, text: string) => {
+    const file = Path.join(sandbox.dir, name)
+    Fs.writeFileSync(file, text)
+    return file
+  }
+  files = {
+    userName: write("user_name.txt", `${USER_NAME}\n`),
+    idCardNumber: write("id_card_number.txt", ID_CARD_NUMBER),
+    details: write(
+      "details.json",
+      JSON.stringify([{
+        out_detail_no: "d0",
+        transfer_amount: 100,
+        transfer_remark: "工资",
+        openid: "o0",
+        user_name: USER_NAME
+      }])
+    ),
+    tokenBody: write(
+      "token.json",
+      JSON.stringify({
+        openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+        sub_mchid: "1900000109",
+        sub_appid: "wxa1111111111111",
+        user_name: USER_NAME,
+        id_card_number: ID_CARD_NUMBER
+      })
+    )
+  }
+}, 120_000)
+
+afterAll(async () => {
+  await sandbox?.close()
+})
+
+describe("wechatpay payroll-card", () => {
+  it("runs every subcommand against the sandbox, one decrypting an answer field", async () => {
+    const token = ok(
+      await wechatpay(
+        ["payroll-card", "create-token", ...WORKER, "--user-name-file", files.userName, "--id-card-number-file", "-"],
+        { stdin: ID_CARD_NUMBER }
+      )
+    )
+    assert.isString(token.token)
+    // The worker opens the card with the token in WeChat's mini program: the sandbox's admin plays that part.
+    assert.isTrue(await sandbox.run(Simulator.authorizeToken(token.token)))
+    const authentication = [
+      "--authenticate-number",
+      "cli0001",
+      "--project-name",
+      "城市配送",
+      "--employer-name",
+      "某某物流有限公司"
+    ]
+    const preOrdered = ok(
+      await wechatpay([
+        "payroll-card",
+        "pre-order-with-auth",
+        ...WORKER,
+        ...authentication,
+        "--user-name-file",
+        files.userName,
+        "--id-card-number-file",
+        files.idCardNumber,
+        "--employment-type",
+        "LONG_TERM_EMPLOYMENT",
+        "--authenticate-type",
+        "SIGN_IN"
+      ])
+    )
+    // The worker passes the identity check in the mini program.
+    await sandbox.run(Simulator.complete("cli0001", "SUCCESS"))
+    const check = ok(
+      await wechatpay([
+        "payroll-card",
+        "get-authentication",
+        "--authenticate-number",
+        "cli0001",
+        "--sub-mchid",
+        "1900000109"
+      ])
+    )
+    assert.strictEqual(check.authenticate_number, "cli0001")
+    ok(await wechatpay(["payroll-card", "get-relation", ...WORKER]))
+    ok(
+      await wechatpay([
+        "payroll-card",
+        "pre-order",
+        ...WORKER,
+        "--authenticate-number",
+        "cli0002",
+        "--project-name",
+        "p",
+        "--employer-name",
+        "e"
+      ])
+    )
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+    const list = ok(
+      await wechatpay([
+        "payroll-card",
+        "list-authentications",
+        ...WORKER,
+        "--authenticate-date",
+        today,
+        "--limit",
+        "10"
+      ])
+    )
+    assert.isArray(list.data)
+
+    const batch = [
+      "payroll-card",
+      "create-transfer-batch",
+      "--sub-mchid",
+      "1900000109",
+      "--sub-appid",
+      "wxa1111111111111",
+      "--authorization-type",
+      "INFORMATION_AUTHORIZATION_TYPE",
+      "--out-batch-no",
+      "clibatch1",
+      "--batch-name",
+      "工资",
+      "--batch-remark",
+      "工资",
+      "--total-amount",
+      "100",
+      "--total-num",
+      "1",
+      "--transfer-detail-list-file",
+      files.details
+    ]
+    ok(await wechatpay(batch))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const byOutNo = ok(
+      await wechatpay([
+        "payroll-card",
+        "get-transfer-batch-by-out-no",
+        "--out-batch-no",
+        "clibatch1",
+        "--need-query-detail"
+      ])
+    )
+    const batchId: string = byOutNo.batch_id
+    const detailId: string = byOutNo.transfer_detail_list[0].detail_id
+    ok(await wechatpay(["payroll-card", "get-transfer-batch-by-no", "--batch-id", batchId, "--need-query-detail"]))
+    // The answer's user name is encrypted to the merchant's key: decrypted, shown only when asked for.
+    const hidden = ok(
+      await wechatpay([
+        "payroll-card",
+        "get-transfer-detail-by-out-no",
+        "--out-batch-no",
+        "clibatch1",
+        "--out-detail-no",
+        "d0"
+      ])
+    )
+    assert.strictEqual(hidden.username, "<redacted>")
+    const revealed = ok(
+      await runBin(bin, [
+        "payroll-card",
+        "get-transfer-detail-by-no",
+        "--batch-id",
+        batchId,
+        "--detail-id",
+        detailId,
+        "--reveal"
+      ], {
+        env: sandbox.env
+      })
+    )
+    assert.strictEqual(revealed.username, USER_NAME)
+
+    ok(await wechatpay(["payroll-card", "apply-bill-receipt", "--out-batch-no", "clibatch1"]))
+    ok(await wechatpay(["payroll-card", "get-bill-receipt", "--out-batch-no", "clibatch1"]))
+    const detail = ["--accept-type", "BATCH_TRANSFER", "--out-batch-no", "clibatch1", "--out-detail-no", "d0"]
+    ok(await wechatpay(["payroll-card", "apply-detail-receipt", ...detail]))
+    ok(await wechatpay(["payroll-card", "get-detail-receipt", ...detail]))
+    const wesure = ["--sp-mchid", sandbox.keys.mchid, "--sub-mchid", "1900000109", "--token", preOrdered.token]
+    ok(
+      await wechatpay([
+        "payroll-card",
+        "validate-wesure-token",
+        ...wesure,
+        "--user-name-file",
+        files.userName,
+        "--id-card-number-file",
+        files.idCardNumber
+      ])
+    )
+    const insured = await wechatpay([
+      "payroll-card",
+      "create-wesure-insurance",
+      ...wesure,
+      "--wesure-order-no",
+      "W2022050500001",
+      "--insurance-company-order-no",
+      "PA2022050500001",
+      "--openid",
+      "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+      "--insure-state",
+      "INSURE_SUCCESS",
+      "--insure-effect-time",
+      "2022-05-06T00:00:00+08:00",
+      "--insure-invalid-time",
+      "2022-05-07T00:00:00+08:00",
+      "--insurance-company-name",
+      "平安"
+    ])
+    assert.strictEqual(ok(insured), undefined)
+  }, 300_000)
+})
+
+describe("wechatpay call", () => {
+  it("GETs with a query, and POSTs a body with encrypted fields", async () => {
+    const relation = ok(
+      await wechatpay([
+        "call",
+        "GET",
+        "/v3/payroll-card/relations/onqOjjmo8wmTOOtSKwXtGjg9Gb58",
+        "--query",
+        "sub_mchid=1900000109",
+        "--query",
+        "sub_appid=wxa1111111111111"
+      ])
+    )
+    assert.strictEqual(relation.openid, "onqOjjmo8wmTOOtSKwXtGjg9Gb58")
+    const token = ok(
+      await wechatpay([
+        "call",
+        "POST",
+        "/v3/payroll-card/tokens",
+        "--data",
+        `@${files.tokenBody}`,
+        "--encrypt",
+        "user_name",
+        "--encrypt",
+        "id_card_number"
+      ])
+    )
+    assert.isString(token.token)
+    // Unencrypted, the sandbox (as WeChat) refuses the plaintext.
+    const plain = await wechatpay(["call", "POST", "/v3/payroll-card/tokens", "--data", `@${files.tokenBody}`])
+    failed(plain, 3, /PARAM_ERROR/)
+  }, 120_000)
+})
+
+describe("exit codes", () => {
+  it("2 for a flag @effect/cli rejects and for a request the schema refuses, nothing sent", async () => {
+    const before = await sent()
+    failed(
+      await wechatpay(["payroll-card", "get-transfer-batch-by-out-no", "--out-batch-no", "b", "--limit", "many"]),
+      2,
+      /limit|integer/i
+    )
+    // Neither appid nor sub_appid: WeChat's rule, checked before anything is sent.
+    failed(
+      await wechatpay([
+        "payroll-card",
+        "create-token",
+        "--openid",
+        "o1",
+        "--sub-mchid",
+        "1900000109",
+        "--user-name-file",
+        files.userName,
+        "--id-card-number-file",
+        files.idCardNumber
+      ]),
+      2,
+      /appid/
+    )
+    failed(await wechatpay(["payroll-card", "get-relation", ...WORKER, "--bogus", "1"]), 2, /bogus/)
+    assert.strictEqual(await sent(), before)
+  }, 120_000)
+
+  it("3 for PARAM_ERROR, 4 for a bad answer signature, 5 for a refused connection", async () => {
+    const path = { path: "/v3/payroll-card/relations/onqOjjmo8wmTOOtSKwXtGjg9Gb58" }
+    await sandbox.run(
+      Simulator.inject(Simulator.Fault.ApiError({ code: "PARAM_ERROR", message: "sub_mchid 无效" }), path)
+    )
+    failed(await wechatpay(["payroll-card", "get-relation", ...WORKER]), 3, /PARAM_ERROR/)
+    await sandbox.run(Simulator.inject(Simulator.Fault.BadSignature(), path))
+    failed(await wechatpay(["payroll-card", "get-relation", ...WORKER]), 4, /signature/i)
+    const port = await new Promise<number>((resolve) => {
+      const server = Net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as Net.AddressInfo
+        server.close(() => resolve(port))
+      })
+    })
+    failed(
+      await wechatpay(["payroll-card", "get-relation", ...WORKER, "--base-url", `http://127.0.0.1:${port}`]),
+      5,
+      /.+/
+    )
+  }, 120_000)
+})
+
+describe("wechatpay notify decode", () => {
+  it("verifies and decrypts a captured callback; a tampered one is a verification failure", async () => {
+    const captured = await new Promise<{ headers: Http.IncomingHttpHeaders; body: string }>((resolve) => {
+      const server = Http.createServer((request, response) => {
+        let body = ""
+        request.on("data", (chunk) => (body += chunk))
+        request.on("end", () => {
+          response.writeHead(204).end()
+          server.close()
+          resolve({ headers: request.headers, body })
+        })
+      }).listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as Net.AddressInfo
+        void sandbox.run(
+          Simulator.notify({
+            url: `http://127.0.0.1:${port}/notify`,
+            resource: { out_trade_no: "T1", user: USER_NAME }
+          })
+            .pipe(Effect.provide(FetchHttpClient.layer))
+        )
+      })
+    })
+    const headers = Path.join(sandbox.dir, "headers.json")
+    const body = Path.join(sandbox.dir, "body.json")
+    Fs.writeFileSync(headers, JSON.stringify(captured.headers))
+    Fs.writeFileSync(body, captured.body)
+    const decoded = ok(
+      await wechatpay(["notify", "decode", "--headers", headers, "--body", body], { env: sandbox.withApiV3Key })
+    )
+    assert.strictEqual(decoded.event_type, "TRANSACTION.SUCCESS")
+    assert.strictEqual(decoded.resource, "<redacted>")
+    const revealed = ok(
+      await runBin(bin, ["notify", "decode", "--headers", headers, "--body", body, "--reveal"], {
+        env: sandbox.withApiV3Key
+      })
+    )
+    assert.strictEqual(revealed.resource.out_trade_no, "T1")
+    Fs.writeFileSync(body, captured.body.replace("TRANSACTION", "TRANSACTIOM"))
+    failed(
+      await wechatpay(["notify", "decode", "--headers", headers, "--body", body], { env: sandbox.withApiV3Key }),
+      4,
+      /.+/
+    )
+  }, 120_000)
+})
+
+describe("wechatpay certificates download", () => {
+  it("writes PEMs that openssl reads, against a sandbox in certificate mode", async () => {
+    const certificateMode = await startSandbox("certificate")
+    try {
+      const output = Path.join(certificateMode.dir, "certs")
+      Fs.mkdirSync(output)
+      const listed = ok(await wechatpay(["certificates", "download", "--output", output], { env: certificateMode.env }))
+      assert.isAbove(listed.length, 0)
+      for (const certificate of listed) {
+        assert.match(certificate.serial_no, /^[0-9A-F]+$/)
+        const serial = execFileSync("openssl", ["x509", "-noout", "-serial", "-in", certificate.file], {
+          encoding: "utf8"
+        })
+        assert.strictEqual(
+          serial.trim().replace(/^serial=/, "").replace(/^0+/, ""),
+          certificate.serial_no.replace(/^0+/, "")
+        )
+      }
+    } finally {
+      await certificateMode.close()
+    }
+  }, 120_000)
+})
+
+describe("secrets", () => {
+  it("no private key, APIv3 key, name or ID number in any output of the runs above, debug log included", () => {
+    const keyLine = sandbox.keys.merchantPrivateKey.split("\n")[3]!
+    for (const { args, run } of runs) {
+      for (const secret of [keyLine, sandbox.keys.apiV3Key, USER_NAME, ID_CARD_NUMBER]) {
+        assert.notInclude(run.stdout, secret, args.join(" "))
+        assert.notInclude(run.stderr, secret, args.join(" "))
+      }
+    }
+    // The runs above did happen (this test runs after them).
+    assert.isAbove(runs.length, 10)
+  })
+})

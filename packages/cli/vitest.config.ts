@@ -1,0 +1,11 @@
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  test: {
+    name: "cli",
+    include: ["test/**/*.test.ts"],
+    // Generous: the built bin, key generation and loopback calls share 2 cores with the rest of the suite.
+    testTimeout: 30_000,
+    hookTimeout: 30_000
+  }
+})
