@@ -23,7 +23,12 @@ type NoFields = Record<never, never>
  * - `MissingHeaders`: the success answer has no `Wechatpay-Signature`.
  * - `GatewayHtml`: an nginx HTML error page (`status`, default 502), unsigned, not recorded.
  * - `EmptyBody`: a signed 200 with an empty body.
- * - `Truncate`: a correctly signed success whose body the transport cuts after `bytes` (default: half).
+ * - `Truncate`: a correctly signed success whose body the transport cuts after `bytes` (default: half); a file
+ *   download (a bill) is cut after `bytes` of what goes on the wire (default 1 KiB), and the connection broken.
+ * - `CorruptDownload`: a bill's file is served with one byte changed (at `offset` of the uncompressed file, default
+ *   100), so its digest no longer matches; queue it for the download path (`/v3/billdownload/file`).
+ * - `WrongDigest`: a bill's metadata (`/v3/bill/tradebill`, `/v3/bill/fundflowbill`) names a `hash_value` that is
+ *   not the file's: correctly signed, but the download that follows cannot match it.
  * - `Delay`: the transport waits `duration` before answering normally.
  * - `Drop`: the transport drops the connection before any answer; nothing is recorded.
  * - `Headers`: the success answer is signed as usual, then these headers replace or join its own: a
@@ -55,6 +60,8 @@ export type Fault = Data.TaggedEnum<{
   GatewayHtml: { readonly status?: number }
   EmptyBody: NoFields
   Truncate: { readonly bytes?: number }
+  CorruptDownload: { readonly offset?: number }
+  WrongDigest: NoFields
   Delay: { readonly duration: Duration.DurationInput }
   Drop: NoFields
   Headers: { readonly headers: Readonly<Record<string, string | ReadonlyArray<string>>> }
@@ -71,6 +78,7 @@ const FaultEnum = Data.taggedEnum<Fault>()
  *
  * const probe = Simulator.Fault.SignatureProbe()
  * const cut = Simulator.Fault.Truncate()
+ * const corrupt = Simulator.Fault.CorruptDownload({ offset: 0 })
  * const isDrop = Simulator.Fault.$is("Drop")
  * ```
  *
@@ -89,6 +97,9 @@ export const Fault = {
     FaultEnum.GatewayHtml(args),
   EmptyBody: FaultEnum.EmptyBody,
   Truncate: (args: { readonly bytes?: number } = {}): Extract<Fault, { _tag: "Truncate" }> => FaultEnum.Truncate(args),
+  CorruptDownload: (args: { readonly offset?: number } = {}): Extract<Fault, { _tag: "CorruptDownload" }> =>
+    FaultEnum.CorruptDownload(args),
+  WrongDigest: FaultEnum.WrongDigest,
   Delay: FaultEnum.Delay,
   Drop: FaultEnum.Drop,
   Headers: FaultEnum.Headers,

@@ -12,6 +12,8 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Chunk, Effect, Layer, Stream } from "effect"
+import { Readable } from "node:stream"
+import * as BodyStream from "./internal/bodyStream.js"
 import * as Simulator from "./Simulator.js"
 
 const decoder = new TextDecoder()
@@ -102,11 +104,19 @@ export const fromSimulator = (simulator: Simulator.Service): HttpClient.HttpClie
         })
       }
       const { response, truncateAfterBytes } = outcome
-      const bytes = new TextEncoder().encode(response.body)
       const headers = new Headers()
       for (const [name, value] of Object.entries(response.headers)) {
         for (const one of typeof value === "string" ? [value] : value) headers.append(name, one)
       }
+      if (response.stream !== undefined) {
+        // A file: its chunks are generated as the reader pulls them, so memory stays constant whatever its size.
+        const web = Readable.toWeb(BodyStream.readable(response.stream, truncateAfterBytes))
+        return HttpClientResponse.fromWeb(
+          request,
+          new Response(web as ReadableStream<Uint8Array>, { status: response.status, headers })
+        )
+      }
+      const bytes = new TextEncoder().encode(response.body)
       headers.set("content-length", String(bytes.length))
       const source = truncateAfterBytes === undefined ? bytes : truncated(bytes, truncateAfterBytes)
       // A 204 or 304 has no body at all: the web Response refuses even an empty one.

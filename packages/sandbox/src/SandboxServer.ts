@@ -36,8 +36,10 @@ import { Context, Duration, Effect, Exit, type FiberId, Layer, Runtime, Schema }
 import type { Scope } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import { pipeline } from "node:stream"
 import * as Admin from "./internal/admin.js"
 import * as AdminNotifications from "./internal/adminNotifications.js"
+import * as BodyStream from "./internal/bodyStream.js"
 import * as crypto from "./internal/crypto.js"
 import * as Problem from "./internal/problem.js"
 import { codeOf, flatten, internalError, pathOf } from "./internal/serverIo.js"
@@ -254,6 +256,15 @@ export const make = (
           return request.socket.destroy()
         }
         const { response: answer, truncateAfterBytes } = outcome
+        if (answer.stream !== undefined) {
+          // A file, chunked: generated as the socket drains, so memory stays constant whatever its size. A failure
+          // (a truncating fault, the peer gone) breaks the connection before the last chunk.
+          log(request, answer.status, "OK")
+          response.writeHead(answer.status, { ...answer.headers, "Transfer-Encoding": "chunked" })
+          return pipeline(BodyStream.readable(answer.stream, truncateAfterBytes), response, (error) => {
+            if (error) request.socket.destroy()
+          })
+        }
         const bytes = Buffer.from(answer.body, "utf8")
         log(request, answer.status, codeOf(answer.status, answer.body))
         response.writeHead(answer.status, { ...answer.headers, "Content-Length": String(bytes.length) })

@@ -44,6 +44,22 @@ export type SimulatedRequest = Model.SimulatedRequest
 export type SimulatedResponse = Model.SimulatedResponse
 
 /**
+ * A file's bytes in an answer (`SimulatedResponse.stream`): `chunks` is pulled lazily as the peer reads, and the
+ * transport gzips them on the way out when `gzip` is set. A transport must send them in constant memory.
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "@effect-wechatpay/sandbox"
+ *
+ * const hello: Simulator.BodyStream = { chunks: () => [new TextEncoder().encode("hello")], gzip: false }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type BodyStream = Model.BodyStream
+
+/**
  * What the transport must do with a request.
  *
  * - `Respond`: wait `delay` (if any), then send `response`; with `truncateAfterBytes`, announce the full
@@ -226,6 +242,12 @@ export interface Options {
   readonly transferFinishedAfter?: Duration.DurationInput | undefined
   /** How long after it was applied for a receipt turns from `ACCEPTED` to `FINISHED` (default 1 second). */
   readonly receiptFinishedAfter?: Duration.DurationInput | undefined
+  /**
+   * How many generated rows every trade bill carries besides its few deterministic ones (default 0): a big bill for
+   * tests (each row is about 300 bytes, so 350,000 rows make some 100 MB). A bill is generated as it is sent, never
+   * whole in memory; its digest is computed the same way when its metadata is asked for.
+   */
+  readonly billRows?: number | undefined
   /**
    * `publicKey` (default): answers are signed with `platformPrivateKey` as `platformPublicKeyId`, and
    * `/v3/certificates` answers 404 `无可用的平台证书`. `certificate`: a platform certificate signs, listed by

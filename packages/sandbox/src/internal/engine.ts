@@ -110,7 +110,8 @@ const evaluate = (
   headers: Record<string, string>,
   path: string,
   now: number,
-  authentication: Either.Either<Authorization.Credentials, Problem.Problem>
+  authentication: Either.Either<Authorization.Credentials, Problem.Problem>,
+  fault: Fault | undefined
 ): Either.Either<Accepted, Rejection> =>
   Either.gen(function*() {
     yield* Either.mapLeft(checkHeaders(headers), rejected)
@@ -118,7 +119,15 @@ const evaluate = (
     const { settings, state } = engine
     const credentials = yield* Either.mapLeft(authentication, rejected)
     const answer = yield* Either.mapLeft(
-      match.route.handle({ request, headers, params: match.params, now, state, settings: keyedFor(settings, headers) }),
+      match.route.handle({
+        request,
+        headers,
+        params: match.params,
+        now,
+        state,
+        settings: keyedFor(settings, headers),
+        fault
+      }),
       (problem): Rejection => ({ problem, spent: credentials })
     )
     return { credentials, answer }
@@ -229,7 +238,7 @@ const answer = (
     code: problem.code
   })
 
-  const verdict = evaluate(engine, request, headers, path, now, authentication)
+  const verdict = evaluate(engine, request, headers, path, now, authentication, fault)
   if (Either.isLeft(verdict)) {
     const { problem, spent } = verdict.left
     if (spent !== undefined) state.store(Authorization.Nonces).set(spent.nonce, spent.timestamp)
@@ -261,8 +270,17 @@ const answer = (
   const body = fault?._tag === "EmptyBody" ? "" : reply.body
   // A file download is answered as WeChat answers it: the bytes, unsigned (the digest in the metadata is the proof).
   const response = reply.unsigned === true
-    ? { status: reply.status, headers: { "Request-ID": crypto.hex(16), ...reply.headers }, body }
+    ? {
+      status: reply.status,
+      headers: { "Request-ID": crypto.hex(16), ...reply.headers },
+      body,
+      ...(reply.stream === undefined ? {} : { stream: reply.stream })
+    }
     : signed(engine, reply.status, body, nowSeconds, reply.headers, fault, namedKey(engine, headers, path))
+  // A streamed file's length is unknown until it is sent: cut it a little way in.
+  if (fault?._tag === "Truncate" && reply.stream !== undefined) {
+    return { outcome: respond(response, Math.max(0, fault.bytes ?? 1024)) }
+  }
   if (fault?._tag === "Truncate") {
     const length = Buffer.byteLength(body, "utf8")
     const bytes = fault.bytes ?? Math.floor(length / 2)

@@ -6,8 +6,9 @@
  */
 import { Either } from "effect"
 import type { KeyObject } from "node:crypto"
+import type { Fault } from "../Fault.js"
 import type * as KeyRing from "./keyring.js"
-import type { SimulatedRequest } from "./model.js"
+import type { BodyStream, SimulatedRequest } from "./model.js"
 import * as Problem from "./problem.js"
 import type * as Router from "./router.js"
 import type { State } from "./state.js"
@@ -40,6 +41,8 @@ export interface Settings {
   }
   /** The platform keys by mode: who signs, who decrypts, which certificates are listed. */
   readonly keys: KeyRing.KeyRing
+  /** How many generated rows a trade bill carries besides its deterministic ones (`Simulator.Options.billRows`). */
+  readonly billRows: number
 }
 
 /**
@@ -55,6 +58,11 @@ export interface Context {
   readonly now: number
   readonly state: State
   readonly settings: Settings
+  /**
+   * The fault injected for this request, if any. The engine applies most faults itself; a route reads only those
+   * that concern what it alone knows (a file's bytes, its digest: `CorruptDownload`, `WrongDigest`).
+   */
+  readonly fault?: Fault | undefined
 }
 
 /**
@@ -73,6 +81,8 @@ export type Answer = () => string | Reply
 export interface Reply {
   readonly status: number
   readonly body: string
+  /** A file's bytes, sent instead of `body` (see `SimulatedResponse.stream`). */
+  readonly stream?: BodyStream | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
   readonly unsigned?: boolean | undefined
 }

@@ -29,6 +29,22 @@ export interface SimulatedResponse {
   /** A header given as an array is sent once per value (a repeated header). */
   readonly headers: Readonly<Record<string, string | ReadonlyArray<string>>>
   readonly body: string
+  /**
+   * A file's bytes, sent instead of `body` (which is then empty): pulled chunk by chunk as the peer reads them, so a
+   * file of any size is served in constant memory, with no `Content-Length` (chunked on a socket).
+   */
+  readonly stream?: BodyStream | undefined
+}
+
+/**
+ * Raw bytes to send: `chunks` is called once per answer and pulled lazily; `gzip` has the transport compress them
+ * on the way out, as WeChat serves a bill asked for with `tar_type=GZIP`.
+ *
+ * @internal
+ */
+export interface BodyStream {
+  readonly chunks: () => Iterable<Uint8Array>
+  readonly gzip: boolean
 }
 
 /**

@@ -239,7 +239,12 @@ export const beijingDate = (millis: number): string => rfc3339(millis).slice(0, 
 
 const DAY_MILLIS = 86_400_000
 
-const isCalendarDate = (value: string): boolean => {
+/**
+ * Whether `value` is a real calendar day written `yyyy-MM-dd`.
+ *
+ * @internal
+ */
+export const isCalendarDate = (value: string): boolean => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const millis = Date.parse(`${value}T00:00:00Z`)
   return !Number.isNaN(millis) && new Date(millis).toISOString().slice(0, 10) === value

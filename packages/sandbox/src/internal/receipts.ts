@@ -106,7 +106,13 @@ export const fileOf = (receipt: Receipt, context: Context): string => {
   ].join("\n")
 }
 
-const origin = (context: Context): string => {
+/**
+ * The scheme and host a request came to, for a `download_url` on the sandbox's own host: the loopback server's
+ * `Host`, or WeChat's host when there is none (the in-memory client, whose base URL is WeChat's).
+ *
+ * @internal
+ */
+export const origin = (context: Context): string => {
   const host = context.headers["host"]
   return host === undefined ? "https://api.mch.weixin.qq.com" : `http://${host}`
 }

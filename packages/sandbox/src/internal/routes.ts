@@ -24,6 +24,7 @@
  */
 import * as AuthenticationList from "./authenticationList.js"
 import * as Authentications from "./authentications.js"
+import * as Bills from "./bills.js"
 import * as CertificateDownload from "./certificateDownload.js"
 import type { Route } from "./handler.js"
 import * as PartnerTransferBatches from "./partnerTransferBatches.js"
@@ -55,7 +56,8 @@ export const ROUTES: ReadonlyArray<Route> = [
   ...TransferQueries.routes,
   ...Receipts.routes,
   ...Wesure.routes,
-  ...PartnerTransferBatches.routes
+  ...PartnerTransferBatches.routes,
+  ...Bills.routes
 ]
 
 /**

@@ -39,6 +39,15 @@ const info = (c: Certificates.PlatformCertificate): CertificateInfo => ({
   validTo: c.validTo
 })
 
+// Checked when the simulator is built, as its limits are: a bill's size must be a count of rows.
+const billRowsOf = (rows: number | undefined): number => {
+  if (rows === undefined) return 0
+  if (!Number.isSafeInteger(rows) || rows < 0) {
+    throw new RangeError(`billRows must be a non-negative integer, got ${rows}`)
+  }
+  return rows
+}
+
 /**
  * The service for `options`; `notProcessing` builds the error `completeCheck` fails with (passed in, so this
  * module needs no value from `Simulator`).
@@ -101,7 +110,8 @@ const build = (
         finishedAfter: Duration.toMillis(options.transferFinishedAfter ?? "3 seconds"),
         receiptAfter: Duration.toMillis(options.receiptFinishedAfter ?? "1 second")
       },
-      keys
+      keys,
+      billRows: billRowsOf(options.billRows)
     },
     state
   }
