@@ -20,6 +20,7 @@ import type { HttpClientError } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Effect, Schema } from "effect"
 import type * as CallCodes from "./internal/errors/callCodes.js"
+import * as CallSpan from "./internal/pipeline/callSpan.js"
 import * as DeclaredCall from "./internal/pipeline/declaredCall.js"
 import * as Validation from "./internal/pipeline/requestValidation.js"
 import type * as WeChatPayClient from "./WeChatPayClient.js"
@@ -302,5 +303,6 @@ export const toCall = <
   Error<E>,
   WeChatPayClient.WeChatPayClient | Schema.Schema.Context<Request> | Schema.Schema.Context<Response>
 > => {
-  return DeclaredCall.make(endpoint, commonErrors)
+  // The site is taken here, so that it names the module that called toCall (frames: site, toCall, its caller).
+  return DeclaredCall.make(endpoint, commonErrors, CallSpan.site())
 }

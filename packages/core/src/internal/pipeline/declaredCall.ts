@@ -22,7 +22,10 @@ export const hasBody = (method: HttpMethod) => method !== "GET" && method !== "H
 
 const DOT_SEGMENT = /^\.{0,2}$/
 
-/** The call a declaration describes; `common` are the codes every call lists (`Endpoint.commonErrors`). */
+/**
+ * The call a declaration describes; `common` are the codes every call lists (`Endpoint.commonErrors`), `definition`
+ * the site of `Endpoint.toCall`'s caller (`CallSpan.site()` taken there: the family module that declares the call).
+ */
 export const make = <
   Request extends Schema.Schema.All,
   Response extends Schema.Schema.All,
@@ -30,7 +33,8 @@ export const make = <
   E
 >(
   endpoint: Endpoint<Request, Response, Name, E>,
-  common: ReadonlyArray<CodeClass<unknown>>
+  common: ReadonlyArray<CodeClass<unknown>>,
+  definition: globalThis.Error
 ): (
   request: Schema.Schema.Type<Request>
 ) => Effect.Effect<
@@ -150,7 +154,7 @@ export const make = <
       )
     })
   // `Effect.fn(endpoint.name)`'s span and the declaration's site, with the route set in the same step: see `callSpan`.
-  const traced = CallSpan.make({ name: endpoint.name, route: endpoint.path, definition: CallSpan.site() })
+  const traced = CallSpan.make({ name: endpoint.name, route: endpoint.path, definition })
   // The caller's site only when asked for (`CallSite`): taking it costs 12–35 µs of CPU per call.
   return (input) =>
     CallSpan.recording()
