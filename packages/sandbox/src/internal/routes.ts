@@ -26,6 +26,7 @@ import * as AuthenticationList from "./authenticationList.js"
 import * as Authentications from "./authentications.js"
 import * as CertificateDownload from "./certificateDownload.js"
 import type { Route } from "./handler.js"
+import * as MediaUpload from "./mediaUpload.js"
 import * as PreOrders from "./preOrders.js"
 import * as Receipts from "./receipts.js"
 import * as Relations from "./relations.js"
@@ -53,7 +54,8 @@ export const ROUTES: ReadonlyArray<Route> = [
   ...CertificateDownload.routes,
   ...TransferQueries.routes,
   ...Receipts.routes,
-  ...Wesure.routes
+  ...Wesure.routes,
+  ...MediaUpload.routes
 ]
 
 /**
