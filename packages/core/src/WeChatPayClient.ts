@@ -78,6 +78,15 @@ export interface ApiRequest {
   readonly path: string
   /** The JSON body, serialized once by the caller; it is signed and sent byte for byte. */
   readonly body?: string | undefined
+  /**
+   * A multipart body instead (WeChat's uploads, see `Media`): `bytes` sent as they are with `contentType`, the
+   * signature over `signed` — the `meta` part's JSON exactly as `bytes` carry it, as WeChat verifies uploads.
+   */
+  readonly multipart?: {
+    readonly bytes: Uint8Array
+    readonly contentType: string
+    readonly signed: string
+  } | undefined
   /** The platform key id that encrypted sensitive fields of the body, sent as `Wechatpay-Serial`. */
   readonly wechatpaySerial?: string | undefined
   /** The route template named in errors, spans and logs instead of the path (`/v3/…/relations/{openid}`). */

@@ -27,6 +27,9 @@ export * as Download from "./Download.js"
 export * as Encryptor from "./Encryptor.js"
 
 /** @since 0.1.0 */
+export * as Media from "./Media.js"
+
+/** @since 0.1.0 */
 export * as Notification from "./Notification.js"
 
 /** @since 0.1.0 */

@@ -26,19 +26,21 @@ const encodeError = (request: HttpClientRequest.HttpClientRequest, description: 
     ...(cause === undefined ? {} : { cause })
   })
 
-// The body text exactly as a socket would carry it; the simulator verifies the signature over these bytes.
-const bodyText = (
+// The body exactly as a socket would carry it: its bytes, and their text for the JSON routes; the simulator verifies
+// the signature over these (an upload's over its `meta` part, read from the bytes).
+const bodyOf = (
   request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<string, HttpClientError.RequestError> => {
+): Effect.Effect<{ readonly body: string; readonly bytes?: Uint8Array }, HttpClientError.RequestError> => {
   const body = request.body
+  const of = (bytes: Uint8Array) => ({ body: decoder.decode(bytes), bytes })
   switch (body._tag) {
     case "Empty":
-      return Effect.succeed("")
+      return Effect.succeed({ body: "" })
     case "Uint8Array":
-      return Effect.succeed(decoder.decode(body.body))
+      return Effect.succeed(of(body.body))
     case "Raw":
-      if (typeof body.body === "string") return Effect.succeed(body.body)
-      if (body.body instanceof Uint8Array) return Effect.succeed(decoder.decode(body.body))
+      if (typeof body.body === "string") return Effect.succeed({ body: body.body })
+      if (body.body instanceof Uint8Array) return Effect.succeed(of(body.body))
       return Effect.fail(encodeError(request, "the sandbox accepts only string or Uint8Array raw bodies"))
     case "Stream":
       return Stream.runCollect(body.stream).pipe(
@@ -50,12 +52,14 @@ const bodyText = (
             all.set(part, offset)
             offset += part.length
           }
-          return decoder.decode(all)
+          return of(all)
         }),
         Effect.mapError((cause) => encodeError(request, "the request body stream failed", cause))
       )
     case "FormData":
-      return Effect.fail(encodeError(request, "the sandbox does not accept multipart bodies"))
+      return Effect.fail(
+        encodeError(request, "the sandbox takes a multipart body as bytes (its boundary must be known to sign it)")
+      )
   }
 }
 
@@ -86,12 +90,12 @@ const truncated = (bytes: Uint8Array, after: number): ReadableStream<Uint8Array>
 export const fromSimulator = (simulator: Simulator.Service): HttpClient.HttpClient =>
   HttpClient.make((request, url) =>
     Effect.gen(function*() {
-      const body = yield* bodyText(request)
+      const body = yield* bodyOf(request)
       const outcome = yield* simulator.handle({
         method: request.method,
         url: `${url.pathname}${url.search}`,
         headers: request.headers,
-        body
+        ...body
       })
       // Effect.sleep, not a timer, so TestClock decides when a delayed answer arrives (and timeouts can win).
       if (outcome.delay !== undefined) yield* Effect.sleep(outcome.delay)

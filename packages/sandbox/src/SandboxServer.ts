@@ -41,6 +41,7 @@ import * as Admin from "./internal/admin.js"
 import * as AdminNotifications from "./internal/adminNotifications.js"
 import * as BodyStream from "./internal/bodyStream.js"
 import * as crypto from "./internal/crypto.js"
+import * as MediaUpload from "./internal/mediaUpload.js"
 import * as Problem from "./internal/problem.js"
 import { codeOf, flatten, internalError, pathOf } from "./internal/serverIo.js"
 import * as Simulator from "./Simulator.js"
@@ -335,25 +336,29 @@ export const make = (
       })
     }
 
-    const answer = (request: Http.IncomingMessage, response: Http.ServerResponse, body: string) => {
+    const answer = (request: Http.IncomingMessage, response: Http.ServerResponse, bytes: Buffer) => {
       const url = request.url ?? "/"
       const method = request.method ?? "GET"
+      const body = bytes.toString("utf8")
       if (url.startsWith(Admin.PREFIX)) return admin(request, response, method, body)
-      runCallback(simulator.handle({ method, url, headers: flatten(request.headers), body }), {
+      // The raw bytes too: an upload's file is binary, which its UTF-8 text would not keep.
+      runCallback(simulator.handle({ method, url, headers: flatten(request.headers), body, bytes }), {
         onExit: (exit) => Exit.isSuccess(exit) ? perform(exit.value, request, response) : internalError(response)
       })
     }
 
     const server = Http.createServer((request, response) => {
+      // An upload may carry a few MiB: its paths take what WeChat takes, whatever `maxBodyBytes` says.
+      const limit = Math.max(maxBodyBytes, MediaUpload.maxRequestBytes(pathOf(request.url ?? "/")))
       const declared = request.headers["content-length"]
-      if (declared !== undefined && Number(declared) > maxBodyBytes) return refuse(request, response)
+      if (declared !== undefined && Number(declared) > limit) return refuse(request, response)
       const chunks: Array<Buffer> = []
       let size = 0
       let refused = false
       request.on("data", (chunk: Buffer) => {
         if (refused) return
         size += chunk.length
-        if (size > maxBodyBytes) {
+        if (size > limit) {
           refused = true
           chunks.length = 0
           return refuse(request, response)
@@ -361,7 +366,7 @@ export const make = (
         chunks.push(chunk)
       })
       request.on("end", () => {
-        if (!refused) answer(request, response, Buffer.concat(chunks).toString("utf8"))
+        if (!refused) answer(request, response, Buffer.concat(chunks))
       })
     })
 

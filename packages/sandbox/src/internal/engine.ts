@@ -18,6 +18,7 @@ import * as Certificates from "./certificates.js"
 import * as crypto from "./crypto.js"
 import type { SimulatedRequest, SimulatedResponse } from "./model.js"
 import { Outcome } from "./model.js"
+import * as Multipart from "./multipart.js"
 import * as Problem from "./problem.js"
 import * as Received from "./received.js"
 import * as Routes from "./routes.js"
@@ -97,12 +98,18 @@ const authenticate = (
   headers: Record<string, string>,
   now: number
 ): Either.Either<Authorization.Credentials, Problem.Problem> =>
-  Authorization.authenticate(request, headers["authorization"], Math.floor(now / 1000), {
-    mchid: engine.settings.mchid,
-    merchantSerialNo: engine.settings.merchantSerialNo,
-    merchantPublicKey: engine.settings.merchantPublicKey,
-    seen: (nonce) => engine.state.store(Authorization.Nonces).has(nonce)
-  })
+  // An upload is signed over its `meta` part, not its body (see `multipart.ts`).
+  Authorization.authenticate(
+    Multipart.isMultipart(headers) ? { ...request, body: Multipart.signedBody(request, headers) } : request,
+    headers["authorization"],
+    Math.floor(now / 1000),
+    {
+      mchid: engine.settings.mchid,
+      merchantSerialNo: engine.settings.merchantSerialNo,
+      merchantPublicKey: engine.settings.merchantPublicKey,
+      seen: (nonce) => engine.state.store(Authorization.Nonces).has(nonce)
+    }
+  )
 
 const evaluate = (
   engine: Engine,

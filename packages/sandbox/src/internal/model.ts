@@ -17,6 +17,11 @@ export interface SimulatedRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /**
+   * The body's raw bytes, when the transport has them: a multipart upload carries binary data that its text (UTF-8
+   * decoded) would not keep. Absent, the body is `body`'s UTF-8 encoding.
+   */
+  readonly bytes?: Uint8Array | undefined
 }
 
 /**

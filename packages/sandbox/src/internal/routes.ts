@@ -27,6 +27,7 @@ import * as Authentications from "./authentications.js"
 import * as Bills from "./bills.js"
 import * as CertificateDownload from "./certificateDownload.js"
 import type { Route } from "./handler.js"
+import * as MediaUpload from "./mediaUpload.js"
 import * as PartnerTransferBatches from "./partnerTransferBatches.js"
 import * as PreOrders from "./preOrders.js"
 import * as Receipts from "./receipts.js"
@@ -57,7 +58,8 @@ export const ROUTES: ReadonlyArray<Route> = [
   ...Receipts.routes,
   ...Wesure.routes,
   ...PartnerTransferBatches.routes,
-  ...Bills.routes
+  ...Bills.routes,
+  ...MediaUpload.routes
 ]
 
 /**

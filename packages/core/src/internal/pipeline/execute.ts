@@ -47,6 +47,9 @@ export const makeExecute =
     let prepared = HttpClientRequest.make(request.method)(request.path)
     if (request.body !== undefined) {
       prepared = HttpClientRequest.bodyUint8Array(prepared, Target.utf8(request.body), "application/json")
+    } else if (request.multipart !== undefined) {
+      const { bytes, contentType, signed } = request.multipart
+      prepared = HttpClientRequest.setBody(prepared, Target.signedAs(bytes, contentType, signed))
     }
     if (request.wechatpaySerial !== undefined) {
       prepared = HttpClientRequest.setHeader(prepared, "wechatpay-serial", request.wechatpaySerial)

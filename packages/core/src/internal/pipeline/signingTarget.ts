@@ -53,11 +53,24 @@ export const target = (
 
 const encoder = new TextEncoder()
 
+// A body whose signature covers other text than its bytes: WeChat's uploads sign their `meta` JSON, not the
+// multipart body (wechatpay-go `core/client.go` `Upload`). Keyed by the body object, which every copy of the request
+// shares, so the pairing survives the pipeline's rebuilds and dies with the request.
+const signedOver = new WeakMap<HttpBody.HttpBody, string>()
+
+/** A bytes body sent as is but signed over `signed` (an upload's `meta` JSON, exactly as the body carries it). */
+export const signedAs = (bytes: Uint8Array, contentType: string, signed: string): HttpBody.HttpBody => {
+  const body = HttpBody.uint8Array(bytes, contentType)
+  signedOver.set(body, signed)
+  return body
+}
+
 const encodeError = (request: HttpClientRequest.HttpClientRequest, description: string) =>
   new HttpClientError.RequestError({ request, reason: "Encode", description })
 
 /**
- * The body bytes that will be sent, and a request that sends exactly them: a stream is read once into
+ * What the request is signed over — the body bytes that will be sent, or the text a body made by `signedAs` names —
+ * and a request that sends exactly them: a stream is read once into
  * bytes (it could not be read twice: once to sign, once to send). A multipart body is refused: its
  * boundary is chosen by the transport, so its bytes cannot be known before sending.
  */
@@ -68,6 +81,8 @@ export const body = (
   HttpClientError.RequestError
 > => {
   const b = request.body
+  const signed = signedOver.get(b)
+  if (signed !== undefined) return Effect.succeed({ request, body: signed })
   switch (b._tag) {
     case "Empty":
       return Effect.succeed({ request, body: "" })
