@@ -11,8 +11,9 @@
  *
  * @since 0.1.0
  */
-import { FileSystem, HttpIncomingMessage } from "@effect/platform"
-import type { HttpClientResponse } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import { Duration, Effect, Option, Schema, Stream } from "effect"
 import * as Body from "./internal/download/body.js"
 import * as File from "./internal/download/file.js"

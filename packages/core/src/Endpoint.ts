@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientError } from "@effect/platform"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Effect, Schema } from "effect"
 import type * as CallCodes from "./internal/errors/callCodes.js"

@@ -24,8 +24,12 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
-import { Headers, HttpClient, HttpClientRequest, HttpTraceContext } from "@effect/platform"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import type { Scope } from "effect"
 import { Context, Effect, FiberRef, Layer, Stream } from "effect"
 import * as Http from "node:http"

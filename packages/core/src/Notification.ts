@@ -6,10 +6,10 @@
  *
  * @since 0.1.0
  */
-import type { HttpApp, HttpServerRequest } from "@effect/platform"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { Context, type Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as Aead from "./Aead.js"
-import * as NotificationApp from "./internal/notification/app.js"
 import * as Validation from "./internal/pipeline/requestValidation.js"
 import type * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
@@ -378,7 +378,10 @@ export const httpApp = <A, I, R, E, R2>(
   NotificationError,
   Notification
 > =>
-  Effect.flatMap(
-    Notification,
-    (service) => Effect.as(service.requireApiV3Key, NotificationApp.make(service, resource, handler, options))
-  )
+  Effect.flatMap(Notification, (service) =>
+    service.requireApiV3Key.pipe(
+      // The route (and with it @effect/platform's server modules) is loaded by the first program that serves
+      // callbacks: a program that only calls WeChat never pays for it at start (issue 23).
+      Effect.zipRight(Effect.promise(() => import("./internal/notification/app.js"))),
+      Effect.map((NotificationApp) => NotificationApp.make(service, resource, handler, options))
+    ))

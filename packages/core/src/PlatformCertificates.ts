@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type { Redacted, Scope } from "effect"
 import { Clock, Context, Duration, Effect, Layer, Schema } from "effect"
 import type * as Crypto from "node:crypto"

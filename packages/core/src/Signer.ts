@@ -3,8 +3,9 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientError } from "@effect/platform"
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { ConfigError } from "effect"
 import { Config, Context, Effect, Layer, Redacted } from "effect"
 import type * as Crypto from "node:crypto"

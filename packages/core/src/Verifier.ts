@@ -7,8 +7,9 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientError } from "@effect/platform"
-import { HttpClient, type HttpClientResponse } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { ConfigError } from "effect"
 import { Config, Context, Effect, Layer } from "effect"
 import type * as Crypto from "node:crypto"

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type { Duration } from "effect"
 import { Config, ConfigError, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as FileSystem from "node:fs"

@@ -6,8 +6,9 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientError } from "@effect/platform"
-import type { HttpClientResponse } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type { Scope } from "effect"
 import { Context, Duration, Effect, Layer, Schema } from "effect"

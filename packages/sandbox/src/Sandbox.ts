@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { type PlatformCertificates, WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
-import { HttpClient } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as SandboxHttpClient from "./SandboxHttpClient.js"
 import * as SandboxServer from "./SandboxServer.js"

@@ -31,7 +31,8 @@
  *
  * @since 0.1.0
  */
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { Context, Duration, Effect, Exit, type FiberId, Layer, Runtime, Schema } from "effect"
 import type { Scope } from "effect"
 import * as Http from "node:http"

@@ -21,7 +21,7 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as Internal from "./internal/service.js"
 import type {

@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cli from "./Cli.js"
 
 NodeRuntime.runMain(Cli.program(process.argv.slice(2)))

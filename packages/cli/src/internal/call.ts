@@ -5,7 +5,7 @@
  * @internal
  */
 import { Encryptor, WeChatPayClient } from "@effect-wechatpay/core"
-import { HttpClientRequest } from "@effect/platform"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Effect, HashMap, Option, Redacted } from "effect"
 import * as Connection from "./connection.js"
 import { InputError, readJson } from "./input.js"

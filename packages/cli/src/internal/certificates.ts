@@ -6,7 +6,7 @@
  * @internal
  */
 import { PlatformCertificates, Signer, WeChatPay, WeChatPayClient } from "@effect-wechatpay/core"
-import { FetchHttpClient } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"

@@ -7,7 +7,7 @@
  */
 import { WeChatPay } from "@effect-wechatpay/core"
 import { Options } from "@effect/cli"
-import { FetchHttpClient } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { ConfigProvider, Effect, Layer, Option } from "effect"
 import * as Fs from "node:fs"
 import { InputError } from "./input.js"

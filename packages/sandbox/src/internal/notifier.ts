@@ -9,7 +9,8 @@
  *
  * @internal
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Duration, Effect, Stream } from "effect"
 import * as Certificates from "./certificates.js"
 import * as crypto from "./crypto.js"

@@ -2,8 +2,9 @@
  * The download of `GET /v3/certificates` itself: sign, send, read, decrypt, parse, check dates and the signature.
  * It fails with a plain `Failure` that `PlatformCertificates` turns into its public `CertificateError`.
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import type { HttpClientResponse } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Clock, Duration, Effect, Redacted, Schema } from "effect"
 import * as Crypto from "node:crypto"
 import * as Aead from "../../Aead.js"

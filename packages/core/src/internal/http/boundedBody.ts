@@ -13,7 +13,8 @@
  * - A `Stream` over the body cost about 1 ms of CPU a call more than a `Content-Length` answer (issue 23): it is
  *   only the fallback for a transport whose body this module cannot reach (the sandbox's, a test's).
  */
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Effect, Stream } from "effect"
 
 /** The body went past the limit (`declared`: the `Content-Length` that announced it, if any). */

@@ -4,7 +4,9 @@
  * redirect is an answer. The download cannot go through the call pipeline (the pipeline verifies with the key
  * ring the download fills), so both take these from here.
  */
-import { FetchHttpClient, Headers, HttpClientRequest } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Context, Effect, Option } from "effect"
 import { version } from "../version.js"
 

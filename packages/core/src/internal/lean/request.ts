@@ -4,8 +4,10 @@
  *
  * @internal
  */
-import { HttpClientError, UrlParams } from "@effect/platform"
-import type { Headers, HttpClientRequest } from "@effect/platform"
+import type * as Headers from "@effect/platform/Headers"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as UrlParams from "@effect/platform/UrlParams"
 import type { Tracer } from "effect"
 import { Option } from "effect"
 import type * as Http from "node:http"

@@ -4,9 +4,13 @@
  *
  * @internal
  */
-import { Cookies, Headers, HttpClientError, HttpIncomingMessage, UrlParams } from "@effect/platform"
-import type { HttpClientRequest } from "@effect/platform"
-import { HttpClientResponse } from "@effect/platform"
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
 import { Effect, Inspectable, Option, Schema, Stream } from "effect"
 import type * as Http from "node:http"
 import * as Cancelable from "../runtime/cancelable.js"

@@ -10,8 +10,10 @@
  *
  * @internal
  */
-import type { HttpApp } from "@effect/platform"
-import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { Cause, Duration, Effect, Fiber, Option, type Schema } from "effect"
 import type { Decoded, HttpAppOptions, Service } from "../../Notification.js"
 import * as NotificationStore from "../../NotificationStore.js"

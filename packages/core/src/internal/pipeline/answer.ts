@@ -4,7 +4,8 @@
  * code's class (with the clock skew behind a `SIGN_ERROR`), a redirect or a body that is not WeChat's JSON as
  * `UnexpectedResponse`, never followed.
  */
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Clock, Effect, Option, Schema } from "effect"
 import * as Verifier from "../../Verifier.js"
 import type { CallError } from "../../WeChatPayClient.js"

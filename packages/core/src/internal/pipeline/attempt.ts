@@ -5,7 +5,9 @@
  * or the path's identifiers, an unreadable body as `UnexpectedResponse`, the attempt's deadline as
  * `RequestTimeout`). The other steps fail through it.
  */
-import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Duration, Effect, FiberRef } from "effect"
 import type * as Verifier from "../../Verifier.js"

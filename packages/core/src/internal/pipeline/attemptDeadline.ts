@@ -10,7 +10,7 @@
  *
  * Under the live clock only (the deadline is wall-clock time): with `TestClock` the pipeline uses `timeout.ts`.
  */
-import type { HttpClient } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { FiberRef } from "effect"
 import { globalValue } from "effect/GlobalValue"
 

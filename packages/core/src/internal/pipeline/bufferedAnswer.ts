@@ -1,13 +1,11 @@
 /** An answer read whole, then offered again, so that it can be verified and still be read by the caller. */
-import type { HttpClientRequest } from "@effect/platform"
-import {
-  type Cookies,
-  type Headers,
-  HttpClientError,
-  type HttpClientResponse,
-  HttpIncomingMessage,
-  UrlParams
-} from "@effect/platform"
+import type * as Cookies from "@effect/platform/Cookies"
+import type * as Headers from "@effect/platform/Headers"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
 import { Effect, Inspectable, type Option, Stream } from "effect"
 
 /** The body bytes, read to their end. */

@@ -3,7 +3,7 @@
  * `UnexpectedResponse` naming the failing paths, never data), then bound to its request — each field the request
  * sent that the answer echoes must come back equal, or the answer, however well signed, answers another request.
  */
-import type { HttpClientResponse } from "@effect/platform"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Effect, Option, ParseResult } from "effect"
 import type { CallError } from "../../WeChatPayClient.js"
 import * as WeChatPayError from "../../WeChatPayError.js"

@@ -4,8 +4,9 @@
  * its request, retried within the call's deadline), and `getUnverified` (a file download: the same signing, span,
  * failover and limits, without verification or the attempt's timeout, for the answer WeChat does not sign).
  */
-import type { HttpClient } from "@effect/platform"
-import { HttpClientError, HttpClientRequest } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Duration } from "effect"
 import { Effect, Schema } from "effect"
 import type * as Signer from "../../Signer.js"

@@ -4,15 +4,13 @@
  * its own span named by the route template (the platform's span would record identifiers), with the same signed
  * bytes sent to the backup host when the primary could not be connected to.
  */
-import type { HttpClientResponse } from "@effect/platform"
-import {
-  FetchHttpClient,
-  Headers,
-  HttpClient,
-  HttpClientError,
-  HttpClientRequest,
-  HttpTraceContext
-} from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import { Context, Effect, FiberRef } from "effect"
 import * as Signer from "../../Signer.js"
 import * as Http from "../http/classify.js"

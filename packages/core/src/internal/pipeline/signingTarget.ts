@@ -2,7 +2,9 @@
  * What a request is signed over, taken from the request exactly as it will be sent: its target (path and
  * query, however the query was given) and its body bytes (whatever body helper made them).
  */
-import { HttpBody, HttpClientError, HttpClientRequest } from "@effect/platform"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Chunk, Effect, Stream } from "effect"
 
 // Resolves relative request URLs; never contacted, and never part of what is sent.
