@@ -14,6 +14,7 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Console, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import * as FamilyCommand from "./FamilyCommand.js"
 import * as Commands from "./internal/commands.js"
+import * as Downloads from "./internal/downloads.js"
 import * as Exits from "./internal/exit.js"
 import * as Sandbox from "./internal/sandbox.js"
 
@@ -37,6 +38,8 @@ export const command = Command.make("wechatpay").pipe(
     Commands.call,
     Commands.certificates,
     Commands.notify,
+    Downloads.bill,
+    Downloads.receipt,
     Sandbox.sandbox
   ])
 )
