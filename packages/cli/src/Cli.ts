@@ -1,6 +1,6 @@
 /**
  * The `wechatpay` command: `payroll-card <call>` (one subcommand per declared call), `call` (any APIv3 request),
- * `certificates download` and `notify decode`. `run` parses a command line, runs it and gives the exit code:
+ * `certificates download`, `notify decode` and `sandbox start|notify` (the loopback simulator). `run` parses a command line, runs it and gives the exit code:
  * 0 success, 2 invalid input (nothing sent), 3 WeChat's business error, 4 a verification failure, 5 a network
  * failure, 1 anything unexpected. On failure stdout stays empty and stderr holds one line.
  *
@@ -14,7 +14,9 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Console, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import * as FamilyCommand from "./FamilyCommand.js"
 import * as Commands from "./internal/commands.js"
+import * as Downloads from "./internal/downloads.js"
 import * as Exits from "./internal/exit.js"
+import * as Sandbox from "./internal/sandbox.js"
 
 /**
  * The command tree.
@@ -35,7 +37,10 @@ export const command = Command.make("wechatpay").pipe(
     FamilyCommand.make("payroll-card", PayrollCard.endpoints),
     Commands.call,
     Commands.certificates,
-    Commands.notify
+    Commands.notify,
+    Downloads.bill,
+    Downloads.receipt,
+    Sandbox.sandbox
   ])
 )
 

@@ -233,6 +233,41 @@ describe("wechatpay payroll-card", () => {
     const detail = ["--accept-type", "BATCH_TRANSFER", "--out-batch-no", "clibatch1", "--out-detail-no", "d0"]
     ok(await wechatpay(["payroll-card", "apply-detail-receipt", ...detail]))
     ok(await wechatpay(["payroll-card", "get-detail-receipt", ...detail]))
+    // The receipts' files, digest checked, written to --output only once it matched (not a terminal: no progress).
+    const batchReceipt = Path.join(sandbox.dir, "batch-receipt.pdf")
+    const receiptRun = await wechatpay(["receipt", "download", "--out-batch-no", "clibatch1", "--output", batchReceipt])
+    const savedBatch = ok(receiptRun)
+    assert.strictEqual(savedBatch.path, batchReceipt)
+    assert.strictEqual(savedBatch.bytes, Fs.statSync(batchReceipt).size)
+    assert.isAbove(savedBatch.bytes, 0)
+    assert.notInclude(receiptRun.stderr, "KiB")
+    const detailReceipt = Path.join(sandbox.dir, "detail-receipt.pdf")
+    const savedDetail = ok(
+      await wechatpay([
+        "receipt",
+        "download",
+        "--out-batch-no",
+        "clibatch1",
+        "--out-detail-no",
+        "d0",
+        "--output",
+        detailReceipt
+      ])
+    )
+    assert.strictEqual(savedDetail.bytes, Fs.statSync(detailReceipt).size)
+    failed(
+      await wechatpay([
+        "receipt",
+        "download",
+        "--out-batch-no",
+        "nosuchbatch",
+        "--output",
+        Path.join(sandbox.dir, "none.pdf")
+      ]),
+      3,
+      /NOT_FOUND|RESOURCE_NOT_EXISTS|INVALID_REQUEST|PARAM_ERROR/
+    )
+    assert.isFalse(Fs.existsSync(Path.join(sandbox.dir, "none.pdf")))
     const wesure = ["--sp-mchid", sandbox.keys.mchid, "--sub-mchid", "1900000109", "--token", preOrdered.token]
     ok(
       await wechatpay([

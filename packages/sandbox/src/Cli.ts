@@ -10,7 +10,8 @@
  *
  * At startup it prints the `export WECHATPAY_…=…` lines that point `WeChatPay.layerConfig()` at it (base URL, ids,
  * and the key files as `…_FILE` variables), and `--env-file FILE` writes the same lines to FILE, for
- * `node --env-file=FILE` or `. FILE` in a shell:
+ * `node --env-file=FILE` or `. FILE` in a shell; with `--print-env` stdout holds only those lines (the rest goes to
+ * stderr):
  *
  * ```sh
  * npx effect-wechatpay-sandbox --write-keys .sandbox-keys --env-file .sandbox.env
@@ -60,6 +61,8 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
                                   private key, the platform public key, the APIv3 key (certificate, mixed mode)
   --env-file FILE                 also write the export lines below to FILE (for node --env-file=FILE, or
                                   . FILE in a shell)
+  --print-env                     print only the export lines on stdout (the rest goes to stderr), for
+                                  a script that reads them
   -h, --help                      show this help
 
 At startup it prints "export WECHATPAY_…=…" lines, the variables WeChatPay.layerConfig() reads: the base
@@ -141,6 +144,7 @@ export const program = (args: ReadonlyArray<string>) =>
           "api-v3-key": { type: "string" },
           "write-keys": { type: "string" },
           "env-file": { type: "string" },
+          "print-env": { type: "boolean" },
           help: { type: "boolean", short: "h" }
         }
       })
@@ -247,7 +251,11 @@ export const program = (args: ReadonlyArray<string>) =>
       if (envFile !== undefined) {
         yield* Effect.sync(() => writeKeyFile(Path.dirname(envFile), Path.basename(envFile), `${exports.join("\n")}\n`))
       }
-      yield* Console.log(
+      // With --print-env stdout holds the export lines and nothing else (a script reads them as they come); the
+      // banner, which a person reads, goes to stderr.
+      if (values["print-env"]) yield* Console.log(exports.join("\n"))
+      const banner = values["print-env"] ? Console.error : Console.log
+      yield* banner(
         [
           `WeChat Pay sandbox listening on ${server.url}`,
           `  mchid:                  ${options.mchid}`,

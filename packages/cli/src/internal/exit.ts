@@ -58,6 +58,18 @@ export const codeOf = (error: unknown): number => {
   if (tag === "NotificationError" && (reason === "Malformed" || reason === "NotConfigured")) {
     return ExitCode.InvalidInput
   }
+  // A downloaded file (bill, receipt): bytes that are not the ones WeChat named, or a URL not on its host, are
+  // verification failures; a lost connection or a timeout the network's; WeChat's refusal (an expired URL) its code.
+  if (tag === "DownloadError") {
+    if (reason === "DigestMismatch" || reason === "ForeignHost" || reason === "UnsupportedHash") {
+      return ExitCode.Verification
+    }
+    if (reason === "Transport" || reason === "Timeout") return ExitCode.Network
+    if (reason === "Expired" || reason === "Status") return ExitCode.Business
+    return ExitCode.Unexpected
+  }
+  // A receipt WeChat has not finished generating: its state, as WeChat answered it.
+  if (tag === "ReceiptNotReady") return ExitCode.Business
   if (VERIFICATION.has(tag)) return ExitCode.Verification
   if (NETWORK.has(tag)) return ExitCode.Network
   return ExitCode.Unexpected
