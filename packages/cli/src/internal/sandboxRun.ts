@@ -5,7 +5,9 @@
  * @internal
  */
 import * as SandboxCli from "@effect-wechatpay/sandbox/Cli"
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Effect, Logger, LogLevel, Option, Redacted, Schema } from "effect"
 import * as Connection from "./connection.js"
 import * as Input from "./input.js"
