@@ -65,4 +65,46 @@ describe("a big bill in constant memory", () => {
       }),
     { timeout: 180_000 }
   )
+
+  it.scopedLive(
+    "the same bill decoded by Bill.rows as it streams: every row, RSS within 64 MB, a full GC every 50 ms",
+    () =>
+      Effect.gen(function*() {
+        const keys = yield* Effect.promise(generateKeys)
+        const server = yield* SandboxServer.make().pipe(
+          Effect.provide(Layer.fresh(Simulator.layer({ ...keys, billRows: ROWS })))
+        )
+        const yesterday = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10)
+        // The serving side's memory too, sampled here (no forced collection in this process): a bill built whole
+        // would add its 105 MB, and its gzip.
+        const gc = (globalThis as { gc?: () => void }).gc
+        gc?.()
+        const serverStart = process.memoryUsage().rss
+        let serverPeak = serverStart
+        const sampler = setInterval(() => {
+          serverPeak = Math.max(serverPeak, process.memoryUsage().rss)
+        }, 50)
+        yield* Effect.addFinalizer(() => Effect.sync(() => clearInterval(sampler)))
+        const out = yield* child([server.url, yesterday, "rows"], {
+          SANDBOX_MCHID: keys.mchid,
+          SANDBOX_MERCHANT_SERIAL_NO: keys.merchantSerialNo,
+          SANDBOX_MERCHANT_PRIVATE_KEY: keys.merchantPrivateKey,
+          SANDBOX_PLATFORM_PUBLIC_KEY_ID: keys.platformPublicKeyId,
+          SANDBOX_PLATFORM_PUBLIC_KEY: keys.platformPublicKey
+        })
+        const result = JSON.parse(out.trim().split("\n").pop()!) as {
+          readonly growth: number
+          readonly bytes: number
+          readonly written: number
+          readonly millis: number
+        }
+        // Here `bytes` counts the rows decoded: every one the sandbox generated (one payment of its own too).
+        assert.isAtLeast(result.bytes, ROWS)
+        assert.isBelow(result.growth, 64 * MB, out)
+        const serverGrowth = serverPeak - serverStart
+        console.log(`big bill rows: client ${out.trim()}; server RSS growth ${serverGrowth}`)
+        assert.isBelow(serverGrowth, 100 * MB)
+      }),
+    { timeout: 180_000 }
+  )
 })
