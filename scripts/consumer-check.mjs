@@ -114,13 +114,37 @@ Fs.writeFileSync(
 
 // 1. The README's install lines, our specs replaced by the tarballs (see the header).
 const tarballOf = new Map(tarballs.map((packed) => [packed.name, Path.join(scratch, packed.filename)]))
+// Our packages each one depends on, directly or not: a user's npm fetches those from the registry; here they are
+// not published, so their tarballs go on the same command line (a package the app already has is not added twice).
+const ourDependencies = new Map(
+  workspacePackages().map((pkg) => [pkg.name, Object.keys(pkg.manifest.dependencies ?? {}).filter(ours)])
+)
+const installed = new Set()
+const closure = (names) => {
+  const found = new Set()
+  const visit = (name) => {
+    for (const dependency of ourDependencies.get(name) ?? []) {
+      if (!found.has(dependency)) {
+        found.add(dependency)
+        visit(dependency)
+      }
+    }
+  }
+  for (const name of names) visit(name)
+  return [...found].filter((name) => !names.includes(name) && !installed.has(name))
+}
 const npmInstall = (line) => {
   if (/--legacy-peer-deps|--force\b/.test(line)) throw new Error(`an install line must resolve as written: ${line}`)
-  const command = line.replace(/(^|\s)(@effect-wechatpay\/[a-z-]+)(@\S+)?(?=\s|$)/g, (match, space, name) => {
+  const named = []
+  let command = line.replace(/(^|\s)(@effect-wechatpay\/[a-z-]+)(@\S+)?(?=\s|$)/g, (match, space, name) => {
     const tarball = tarballOf.get(name)
     if (tarball === undefined) throw new Error(`${line}: ${name} is not one of this repository's packages`)
+    named.push(name)
     return `${space}${tarball}`
   })
+  const unpublished = closure(named)
+  if (unpublished.length > 0) command = `${command} ${unpublished.map((name) => tarballOf.get(name)).join(" ")}`
+  for (const name of [...named, ...unpublished]) installed.add(name)
   console.log(`$ ${line}\n  (run as: ${command})`)
   const result = spawnSync("/bin/sh", ["-c", command], {
     cwd: scratch,
