@@ -24,7 +24,7 @@ let keys: TestKeys.KeySet
 let server: Http.Server
 let env: Record<string, string>
 /** What the fake serves: the file's bytes on the wire and the digest its metadata names. */
-let served: { body: Buffer; hash: string } = { body: BILL, hash: sha1(BILL) }
+let served: { body: Buffer; hash: string; pauseAt?: number } = { body: BILL, hash: sha1(BILL) }
 const seen: Array<string> = []
 const runs: Array<Run> = []
 
@@ -58,8 +58,12 @@ beforeAll(async () => {
       return void response.end(text)
     }
     if (url === TOKEN_PATH) {
-      response.writeHead(200, { "content-type": "application/octet-stream", "content-length": served.body.length })
-      return void response.end(served.body)
+      const { body, pauseAt } = served
+      response.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length })
+      if (pauseAt === undefined) return void response.end(body)
+      // The first part, then a pause long enough for the progress line to be drawn with it.
+      response.write(body.subarray(0, pauseAt))
+      return void setTimeout(() => response.end(body.subarray(pauseAt)), 600)
     }
     response.writeHead(404).end()
   })
@@ -116,6 +120,24 @@ describe("wechatpay bill download", () => {
     assert.include(seen, "/v3/bill/tradebill?bill_date=2026-12-05&bill_type=SUCCESS")
     // Not a terminal: no progress drawn.
     assert.notInclude(run.stderr, "KiB")
+  })
+
+  it("on a terminal, stderr shows the bytes written so far, cleared before the result", async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `\`2026-12-05 10:00:00,\`wx1,\`${1900000000 + i}`).join("\r\n")
+    const body = Buffer.concat([BILL, Buffer.from(rows + "\r\n")])
+    served = { body, hash: sha1(body), pauseAt: 32 * 1024 }
+    const output = Path.join(dir, "terminal.csv")
+    // stderr made a terminal in the child (stdout stays a pipe, as when piping the result).
+    const run = await runBin(
+      bin,
+      ["bill", "download", "--type", "trade", "--date", "2026-12-05", "--output", output],
+      { env: { ...env, NODE_OPTIONS: "--import=data:text/javascript,process.stderr.isTTY=true" } }
+    )
+    assert.strictEqual(run.code, 0, run.stderr)
+    assert.strictEqual(JSON.parse(run.stdout).bytes, body.length)
+    // The figure is the bytes written to the temporary file: 32 KiB while the server pauses.
+    assert.include(run.stderr, "trade bill 2026-12-05: 32.0 KiB")
+    assert.isTrue(run.stderr.endsWith("\r\x1b[2K"), JSON.stringify(run.stderr.slice(-40)))
   })
 
   it("inflates a gzipped fund flow bill, the digest over the inflated bytes", async () => {

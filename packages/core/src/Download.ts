@@ -124,6 +124,11 @@ export interface Options {
   readonly idleTimeout?: Duration.DurationInput | undefined
   /** The whole download's deadline (default {@link DEFAULT_TIMEOUT}): `Timeout`. */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * {@link toFile} only: told the bytes written so far (inflated, not yet verified) after each chunk, to show
+   * progress. It runs on the download's fiber: keep it quick (store the figure; draw it on a schedule of your own).
+   */
+  readonly onProgress?: ((bytes: number) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -369,6 +374,12 @@ const open = (metadata: FileMetadata, { gzip, idle, maxBytes }: ReturnType<typeo
  * const saved = Download.toFile(receipt, "/var/receipts/1000000001.pdf").pipe(
  *   Effect.tap(({ bytes }) => Effect.log(`receipt saved, ${bytes} bytes`))
  * )
+ *
+ * // Progress: the bytes so far, kept for a display of one's own to read.
+ * let received = 0
+ * const watched = Download.toFile(receipt, "/var/receipts/1000000001.pdf", {
+ *   onProgress: (bytes) => Effect.sync(() => (received = bytes))
+ * })
  * ```
  *
  * @since 0.1.0
@@ -380,7 +391,7 @@ export const toFile = (
   options: Options = {}
 ): Effect.Effect<{ readonly bytes: number; readonly path: string }, DownloadError, WeChatPayClient.WeChatPayClient> =>
   Effect.map(
-    File.write(stream(metadata, options), path).pipe(
+    File.write(stream(metadata, options), path, options.onProgress).pipe(
       Effect.mapError((failure) => failure instanceof DownloadError ? failure : toError(failure))
     ),
     (bytes) => ({ bytes, path })

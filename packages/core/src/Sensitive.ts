@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
+import { Effect, Either, Option, ParseResult, Redacted, Schema, SchemaAST } from "effect"
 import * as Decryptor from "./Decryptor.js"
 import * as Encryptor from "./Encryptor.js"
 import * as SyncEncryption from "./internal/crypto/syncEncryption.js"
@@ -17,6 +17,98 @@ const RedactedString = Schema.declare(
   (u: unknown): u is Redacted.Redacted<string> => Redacted.isRedacted(u) && typeof Redacted.value(u) === "string",
   { identifier: "RedactedFromSelf<string>", message: () => "expected a Redacted<string>" }
 )
+
+/**
+ * The annotation that marks {@link EncryptedString} (`"encrypted"`) and {@link DecryptedString} (`"decrypted"`), kept
+ * by `.annotations(…)` on them; read it with {@link sensitivity}.
+ *
+ * @example
+ * ```ts
+ * import { SchemaAST } from "effect"
+ * import { Sensitive } from "@effect-wechatpay/core"
+ *
+ * const marked = SchemaAST.getAnnotation(Sensitive.EncryptedString.ast, Sensitive.SensitiveAnnotationId)
+ * ```
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export const SensitiveAnnotationId: unique symbol = Symbol.for("@effect-wechatpay/core/Sensitive")
+
+/**
+ * Which way a sensitive field's ciphertext goes: `"encrypted"` to WeChat's key (a request's field), `"decrypted"`
+ * with the merchant's key (an answer's field).
+ *
+ * @example
+ * ```ts
+ * import type { Sensitive } from "@effect-wechatpay/core"
+ *
+ * const direction: Sensitive.Sensitivity = "encrypted"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Sensitivity = "encrypted" | "decrypted"
+
+/**
+ * Whether a schema (or its AST) is a sensitive field — {@link EncryptedString} or {@link DecryptedString}, annotated,
+ * refined or made optional — and which way: what a tool that derives something from a request or answer schema
+ * (a form, a command line, a log filter) needs to keep such a field out of plain sight. `Option.none()` for any
+ * other schema; a struct holding one is not itself sensitive (walk its fields).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Sensitive } from "@effect-wechatpay/core"
+ *
+ * const Request = Schema.Struct({ openid: Schema.String, user_name: Sensitive.EncryptedString })
+ * Sensitive.sensitivity(Request.fields.user_name) // Option.some("encrypted")
+ * Sensitive.sensitivity(Request.fields.openid) // Option.none()
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const sensitivity = (schema: Schema.Schema.All | SchemaAST.AST): Option.Option<Sensitivity> => {
+  let node = Schema.isSchema(schema) ? (schema as Schema.Schema.All).ast : schema as SchemaAST.AST
+  // Refinements and `Schema.optional`'s `T | undefined` wrap the field; its own transformation carries the mark.
+  for (let depth = 0; depth < 8; depth++) {
+    const mark = SchemaAST.getAnnotation<Sensitivity>(node, SensitiveAnnotationId)
+    if (Option.isSome(mark)) return mark
+    if (node._tag === "Refinement") node = node.from
+    else if (node._tag === "Union") {
+      const defined = node.types.filter((member) => member._tag !== "UndefinedKeyword")
+      if (defined.length !== 1) return Option.none()
+      node = defined[0]!
+    } else return Option.none()
+  }
+  return Option.none()
+}
+
+/**
+ * Whether a schema (or its AST) is a sensitive field: {@link sensitivity} is some.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Sensitive } from "@effect-wechatpay/core"
+ *
+ * Sensitive.isSensitive(Schema.optional(Sensitive.EncryptedString)) // true
+ * Sensitive.isSensitive(Schema.String) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isSensitive = (schema: Schema.Schema.All | SchemaAST.AST | Schema.PropertySignature.All): boolean =>
+  Option.isSome(sensitivity(Schema.isPropertySignature(schema) ? propertyType(schema) : schema))
+
+// A property signature's type: `Schema.optional(x)` is a property signature, not a schema.
+const propertyType = (signature: Schema.PropertySignature.All): SchemaAST.AST => {
+  const ast = signature.ast
+  return ast._tag === "PropertySignatureDeclaration" ? ast.type : ast.to.type
+}
 
 /**
  * A sensitive string: `Redacted<string>` to the program, base64 RSA-OAEP ciphertext to WeChat.
@@ -65,7 +157,11 @@ export const EncryptedString: Schema.transformOrFail<
       )
     }
   }
-).annotations({ identifier: "EncryptedString", description: "a sensitive string, RSA-OAEP encrypted on the wire" })
+).annotations({
+  identifier: "EncryptedString",
+  description: "a sensitive string, RSA-OAEP encrypted on the wire",
+  [SensitiveAnnotationId]: "encrypted" satisfies Sensitivity
+})
 
 /**
  * A sensitive string in an answer: base64 RSA-OAEP ciphertext under the merchant's public key on the wire (as
@@ -104,5 +200,6 @@ export const DecryptedString: Schema.transformOrFail<
     )
 }).annotations({
   identifier: "DecryptedString",
-  description: "a sensitive string in an answer, RSA-OAEP encrypted to the merchant's key on the wire"
+  description: "a sensitive string in an answer, RSA-OAEP encrypted to the merchant's key on the wire",
+  [SensitiveAnnotationId]: "decrypted" satisfies Sensitivity
 })

@@ -267,15 +267,37 @@ export const config = Config.all({
   platformPublicKeyId: Config.option(Config.string("WECHATPAY_PUBLIC_KEY_ID")),
   platformPublicKey: Config.option(pem("WECHATPAY_PUBLIC_KEY")),
   apiV3Key: Config.option(pem("WECHATPAY_API_V3_KEY")),
+  // `false` keeps the APIv3 key for callbacks only (a public-key merchant): see Options.downloadCertificates.
+  downloadCertificates: Config.option(Config.boolean("WECHATPAY_DOWNLOAD_CERTIFICATES")),
   baseUrl: Config.option(Config.string("WECHATPAY_BASE_URL"))
 })
+
+/**
+ * What a program may set beside the variables {@link layerConfig} reads: the client's options (timeout, retry,
+ * …) and the certificate download's (`downloadCertificates`, which wins over `WECHATPAY_DOWNLOAD_CERTIFICATES`, and
+ * `certificateRefreshInterval`). The keys and the base URL come only from the variables.
+ *
+ * @example
+ * ```ts
+ * import type { WeChatPay } from "@effect-wechatpay/core"
+ *
+ * // A merchant with only a WeChat Pay public key: the APIv3 key decrypts callbacks, nothing is downloaded.
+ * const overrides: WeChatPay.ConfigOverrides = { downloadCertificates: false, timeout: "10 seconds" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConfigOverrides
+  extends Omit<WeChatPayClient.Options, "baseUrl">, Pick<Options, "downloadCertificates" | "certificateRefreshInterval">
+{}
 
 /**
  * All services from environment variables: `WECHATPAY_MCHID`, `WECHATPAY_MERCHANT_SERIAL_NO`,
  * `WECHATPAY_MERCHANT_PRIVATE_KEY` or `WECHATPAY_MERCHANT_PRIVATE_KEY_FILE`, `WECHATPAY_PUBLIC_KEY_ID`,
  * `WECHATPAY_PUBLIC_KEY` or `WECHATPAY_PUBLIC_KEY_FILE`, `WECHATPAY_API_V3_KEY` or `WECHATPAY_API_V3_KEY_FILE`,
- * and optionally `WECHATPAY_BASE_URL`. With the APIv3 key the public-key variables are optional (certificate
- * mode); with both, mixed mode. A missing or malformed value fails with a `ConfigError` that names the variable,
+ * and optionally `WECHATPAY_BASE_URL` and `WECHATPAY_DOWNLOAD_CERTIFICATES` (`false`: the APIv3 key only decrypts
+ * callbacks). With the APIv3 key the public-key variables are optional (certificate mode); with both, mixed mode. A missing or malformed value fails with a `ConfigError` that names the variable,
  * never its value; a certificate download that fails fails with a `CertificateError`.
  *
  * @example
@@ -291,7 +313,7 @@ export const config = Config.all({
  * @category layers
  */
 export const layerConfig = (
-  overrides: Omit<WeChatPayClient.Options, "baseUrl"> = {}
+  overrides: ConfigOverrides = {}
 ): Layer.Layer<
   Services,
   ConfigError.ConfigError | PlatformCertificates.CertificateError,
@@ -320,6 +342,7 @@ export const layerConfig = (
       }
       const options: Options = {
         ...overrides,
+        downloadCertificates: overrides.downloadCertificates ?? Option.getOrUndefined(c.downloadCertificates),
         mchid: c.mchid,
         merchantSerialNo: c.merchantSerialNo,
         merchantPrivateKey: c.merchantPrivateKey.pem,

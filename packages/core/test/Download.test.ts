@@ -113,13 +113,26 @@ for (const [name, transport] of transports) {
         const { services } = yield* clientOn(transport, server.url)
         const dir = yield* directory
         const target = Path.join(dir, "bill.csv")
+        // Progress: told after each chunk, rising, ending at the bytes written (inflated), while the file is
+        // still the temporary one (nothing at the target before the digest matched).
+        const progress: Array<number> = []
         const saved = yield* Effect.provide(
-          Download.toFile(metadataFor(server.url, inflated, "sha256"), target, { gzip: true }),
+          Download.toFile(metadataFor(server.url, inflated, "sha256"), target, {
+            gzip: true,
+            onProgress: (bytes) =>
+              Effect.sync(() => {
+                progress.push(bytes)
+                assert.isFalse(Fs.existsSync(target))
+              })
+          }),
           services
         )
         assert.deepStrictEqual(saved, { bytes: inflated.length, path: target })
         assert.isTrue(Fs.readFileSync(target).equals(inflated))
         assert.deepStrictEqual(Fs.readdirSync(dir), ["bill.csv"])
+        assert.isAbove(progress.length, 1)
+        assert.isTrue(progress.every((bytes, i) => i === 0 || bytes > progress[i - 1]!))
+        assert.strictEqual(progress.at(-1), inflated.length)
       }))
 
     it.scopedLive("a download longer than the client's attempt timeout: not cut at it (its own timeouts bound it)", () =>

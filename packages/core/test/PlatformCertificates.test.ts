@@ -1,4 +1,4 @@
-import { Encryptor, PlatformCertificates, Signer, Verifier, WeChatPay } from "@effect-wechatpay/core"
+import { Encryptor, Notification, PlatformCertificates, Signer, Verifier, WeChatPay } from "@effect-wechatpay/core"
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Duration, Effect, Exit, Layer, Logger, Redacted, TestClock } from "effect"
@@ -329,5 +329,41 @@ describe("PlatformCertificates", () => {
           .pipe(Effect.withConfigProvider(ConfigProvider.fromMap(env)))
       )
       assert.include(String(missing), "WECHATPAY_PUBLIC_KEY_ID")
+    }).pipe(Effect.scoped))
+
+  it.effect("layerConfig: WECHATPAY_DOWNLOAD_CERTIFICATES=false or the override keeps the APIv3 key for callbacks", () =>
+    Effect.gen(function*() {
+      const { merchant, publicKey, state } = yield* setup
+      const env = new Map([
+        ["WECHATPAY_MCHID", "1900000001"],
+        ["WECHATPAY_MERCHANT_SERIAL_NO", "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"],
+        ["WECHATPAY_MERCHANT_PRIVATE_KEY", merchant.privateKey],
+        ["WECHATPAY_PUBLIC_KEY_ID", "PUB_KEY_ID_0100000000000001"],
+        ["WECHATPAY_PUBLIC_KEY", publicKey.publicKey],
+        ["WECHATPAY_API_V3_KEY", API_V3_KEY],
+        ["WECHATPAY_BASE_URL", "https://wechatpay.test"]
+      ])
+      const build = (overrides?: WeChatPay.ConfigOverrides) =>
+        Layer.build(
+          WeChatPay.layerConfig(overrides).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, fakeClient(state))))
+        ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(env)))
+      // Mixed mode downloads by default …
+      yield* build()
+      assert.strictEqual(state.downloads, 1)
+      // … not with the variable set to false, nor with the override (which wins over the variable).
+      env.set("WECHATPAY_DOWNLOAD_CERTIFICATES", "false")
+      const callbacksOnly = yield* build()
+      assert.strictEqual(state.downloads, 1)
+      // The APIv3 key still decrypts callbacks there: the Notification service is built with it.
+      assert.isDefined(yield* Effect.provide(Notification.Notification, callbacksOnly))
+      yield* build({ downloadCertificates: true })
+      assert.strictEqual(state.downloads, 2)
+      env.delete("WECHATPAY_DOWNLOAD_CERTIFICATES")
+      yield* build({ downloadCertificates: false })
+      assert.strictEqual(state.downloads, 2)
+      // A value that is not a boolean names the variable, never echoes a key.
+      env.set("WECHATPAY_DOWNLOAD_CERTIFICATES", "sometimes")
+      const invalid = yield* Effect.flip(build())
+      assert.include(String(invalid), "WECHATPAY_DOWNLOAD_CERTIFICATES")
     }).pipe(Effect.scoped))
 })

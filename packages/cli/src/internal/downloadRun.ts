@@ -8,43 +8,34 @@
 import { Bill } from "@effect-wechatpay/bill"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Effect, Option, Schedule } from "effect"
-import * as Fs from "node:fs"
-import * as Path from "node:path"
 import * as Connection from "./connection.js"
 import { InputError } from "./input.js"
 import * as Output from "./output.js"
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 
+/** How a download reports progress: `Download.Options.onProgress`. */
+type Progress = { readonly onProgress?: (bytes: number) => Effect.Effect<void> }
+
 /**
- * The bytes received so far, redrawn on one stderr line while `effect` runs — only when stderr is a terminal (a
- * script's log gets nothing). The download writes a temporary file beside FILE (`.<name>.<random>.download`, core's
- * `Download.toFile`), renamed onto FILE once verified: its size is the progress. Cleared before the result prints.
+ * The bytes received so far, redrawn on one stderr line while the download runs — only when stderr is a terminal (a
+ * script's log gets nothing). The figure comes from `Download.Options.onProgress` (the bytes written to the
+ * temporary file, inflated); it is drawn every 100 ms, not on every chunk. Cleared before the result prints.
  */
 export const withProgress = <A, E, R>(
   label: string,
-  path: string,
-  effect: Effect.Effect<A, E, R>
+  download: (progress: Progress) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> => {
-  if (process.stderr.isTTY !== true) return effect
-  const dir = Path.dirname(path)
-  const prefix = `.${Path.basename(path)}.`
-  const size = () => {
-    try {
-      const partial = Fs.readdirSync(dir).find((name) => name.startsWith(prefix) && name.endsWith(".download"))
-      return partial === undefined ? 0 : Fs.statSync(Path.join(dir, partial)).size
-    } catch {
-      return 0
-    }
-  }
+  if (process.stderr.isTTY !== true) return download({})
+  let received = 0
   const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
   let tick = 0
   const draw = Effect.sync(() => {
-    process.stderr.write(`\r\x1b[2K${frames[tick++ % frames.length]} ${label}: ${kib(size())}`)
+    process.stderr.write(`\r\x1b[2K${frames[tick++ % frames.length]} ${label}: ${kib(received)}`)
   })
   const clear = Effect.sync(() => process.stderr.write("\r\x1b[2K"))
   return Effect.raceFirst(
-    effect,
+    download({ onProgress: (bytes) => Effect.sync(() => (received = bytes)) }),
     draw.pipe(Effect.repeat(Schedule.spaced("100 millis")), Effect.zipRight(Effect.never))
   ).pipe(Effect.ensuring(clear))
 }
@@ -84,8 +75,7 @@ export const bill = (flags: BillFlags) =>
       })
     const saved = yield* withProgress(
       `${flags.type} bill ${flags.date}`,
-      flags.output,
-      Bill.downloadToFile(file, flags.output, { gzip: flags.gzip })
+      (progress) => Bill.downloadToFile(file, flags.output, { ...progress, gzip: flags.gzip })
     )
     yield* Output.print({
       path: saved.path,
@@ -118,8 +108,7 @@ export const receipt = (flags: ReceiptFlags) =>
       : yield* PayrollCard.getBillReceipt({ out_batch_no: flags.outBatchNo })
     const saved = yield* withProgress(
       `receipt ${flags.outBatchNo}`,
-      flags.output,
-      PayrollCard.downloadReceiptToFile(found, flags.output)
+      (progress) => PayrollCard.downloadReceiptToFile(found, flags.output, progress)
     )
     yield* Output.print({
       path: saved.path,

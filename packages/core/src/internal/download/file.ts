@@ -25,7 +25,8 @@ export const temporaryPath = (path: string): string =>
 /** Writes `stream` to `path` through a temporary file; the bytes written, once renamed into place. */
 export const write = <E, R>(
   stream: Stream.Stream<Uint8Array, E, R>,
-  path: string
+  path: string,
+  onProgress?: (bytes: number) => Effect.Effect<void>
 ): Effect.Effect<number, E | Failure, R> =>
   Effect.acquireUseRelease(
     Effect.suspend(() => {
@@ -43,10 +44,11 @@ export const write = <E, R>(
         let bytes = 0
         yield* Stream.runForEach(stream, (chunk) => {
           bytes += chunk.length
-          return Effect.tryPromise({
+          const written = Effect.tryPromise({
             try: () => file.handle.write(chunk),
             catch: (e) => fsFailure("writing the file", e)
           })
+          return onProgress === undefined ? written : Effect.zipRight(written, onProgress(bytes))
         })
         // Durable before it is given the name: a crash after the rename must not leave a short file there.
         yield* Effect.tryPromise({ try: () => file.handle.sync(), catch: (e) => fsFailure("writing the file", e) })
