@@ -1,3 +1,5 @@
+import { FamilyCommand } from "@effect-wechatpay/cli"
+import { PayrollCard } from "@effect-wechatpay/payroll-card"
 import { Simulator } from "@effect-wechatpay/sandbox"
 import { FetchHttpClient } from "@effect/platform"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
@@ -25,8 +27,9 @@ const WORKER = [
 
 let bin: string
 let sandbox: Sandbox
-let files: { userName: string; idCardNumber: string; details: string; tokenBody: string }
+let files: { userName: string; idCardNumber: string; details: string; partnerDetails: string; tokenBody: string }
 const runs: Array<{ readonly args: ReadonlyArray<string>; readonly run: Run }> = []
+const revealRuns: Array<{ readonly args: ReadonlyArray<string>; readonly run: Run }> = []
 
 const wechatpay = async (
   args: ReadonlyArray<string>,
@@ -70,6 +73,17 @@ beforeAll(async () => {
         transfer_remark: "工资",
         openid: "o0",
         user_name: USER_NAME
+      }])
+    ),
+    partnerDetails: write(
+      "partner-details.json",
+      JSON.stringify([{
+        out_detail_no: "p0",
+        transfer_amount: 100,
+        transfer_remark: "工资",
+        openid: "o0",
+        user_name: USER_NAME,
+        user_id_card: ID_CARD_NUMBER
       }])
     ),
     tokenBody: write(
@@ -213,19 +227,11 @@ describe("wechatpay payroll-card", () => {
       ])
     )
     assert.strictEqual(hidden.username, "<redacted>")
-    const revealed = ok(
-      await runBin(bin, [
-        "payroll-card",
-        "get-transfer-detail-by-no",
-        "--batch-id",
-        batchId,
-        "--detail-id",
-        detailId,
-        "--reveal"
-      ], {
-        env: sandbox.env
-      })
-    )
+    // Kept out of `runs` (the secret scan below): it prints the name it was asked to reveal.
+    const revealArgs = ["payroll-card", "get-transfer-detail-by-no", "--batch-id", batchId, "--detail-id", detailId]
+    const revealRun = await runBin(bin, [...revealArgs, "--reveal"], { env: sandbox.env })
+    revealRuns.push({ args: ["--log-level", "debug", ...revealArgs], run: revealRun })
+    const revealed = ok(revealRun)
     assert.strictEqual(revealed.username, USER_NAME)
 
     ok(await wechatpay(["payroll-card", "apply-bill-receipt", "--out-batch-no", "clibatch1"]))
@@ -300,6 +306,41 @@ describe("wechatpay payroll-card", () => {
       "平安"
     ])
     assert.strictEqual(ok(insured), undefined)
+    // The service provider's own batch (发起批量转账), its details' names and ID numbers from a file only.
+    const partner = ok(
+      await wechatpay([
+        "payroll-card",
+        "initiate-partner-transfer-batch",
+        "--sub-mchid",
+        "1900000109",
+        "--sub-appid",
+        "wxa1111111111111",
+        "--authorization-type",
+        "INFORMATION_AUTHORIZATION_TYPE",
+        "--out-batch-no",
+        "clipartner1",
+        "--batch-name",
+        "工资",
+        "--batch-remark",
+        "工资",
+        "--total-amount",
+        "100",
+        "--total-num",
+        "1",
+        "--transfer-detail-list-file",
+        files.partnerDetails
+      ])
+    )
+    assert.strictEqual(partner.out_batch_no, "clipartner1")
+    // Every declaration's subcommand ran above, and succeeded at least once: a new declaration needs a run here.
+    const succeeded = new Set(
+      [...runs, ...revealRuns].filter(({ args, run }) => args[2] === "payroll-card" && run.code === 0)
+        .map(({ args }) => args[3])
+    )
+    assert.deepStrictEqual(
+      [...succeeded].sort(),
+      Object.keys(PayrollCard.endpoints).map(FamilyCommand.commandName).sort()
+    )
   }, 300_000)
 })
 
