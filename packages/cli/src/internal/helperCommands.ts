@@ -44,7 +44,8 @@ export const fieldsOf = (helper: Helper.Any) => ({
 /** One helper as a command. */
 export const make = (name: string, helper: Helper.Any) => {
   const fields = fieldsOf(helper)
-  const decode = Helper.decodeInput(helper)
+  // Made when the command runs, not when the tree is built: `--help` and the other commands do not pay for it.
+  let decode: ReturnType<typeof Helper.decodeInput<Schema.Schema.Any, Schema.Schema.Any>> | undefined
   return Command.make(
     name,
     {
@@ -60,6 +61,7 @@ export const make = (name: string, helper: Helper.Any) => {
         const request = yield* Flags.requestOf(fields.request, parsed.request)
         const options = yield* Flags.requestOf(fields.options, parsed.options)
         // Both checked before the connection is even configured: a bad --interval sends nothing.
+        decode ??= Helper.decodeInput(helper)
         const input = yield* (decode({ request, options }) as Run<{ request: unknown; options: unknown }>)
         const layer = Connection.layer(parsed)
         if (helper._tag === "Await") {
