@@ -15,7 +15,8 @@ import { Duration, Effect, Option, ParseResult, Schema, type Stream } from "effe
 import * as Validation from "./internal/pipeline/requestValidation.js"
 import { RequestValidationError } from "./WeChatPayError.js"
 
-type TagOf<E> = E extends { readonly _tag: infer Tag extends string } ? Tag : never
+// Any helper's (`E` unknown) may name any tag.
+type TagOf<E> = unknown extends E ? string : E extends { readonly _tag: infer Tag extends string } ? Tag : never
 
 /**
  * A helper that waits: `run` polls until a final state and succeeds with it. `gaveUp` names the tags of the errors

@@ -15,7 +15,32 @@ const awaitBatch = Helper.awaiting({
     Effect.succeed({ key: "batch_id" in request ? request.batch_id : request.out_batch_no, options })
 })
 
+class StillRunning extends Schema.TaggedError<StillRunning>()("StillRunning", {}) {}
+const run = (request: string) => request.length > 0 ? Effect.succeed(request) : Effect.fail(new StillRunning())
+
 describe("Helper", () => {
+  it("gaveUp names tags of run's errors: checked by the compiler (npm run check), the errors inferred", () => {
+    const right = Helper.awaiting({
+      description: "waits",
+      request: Schema.String,
+      options: Helper.NoOptions,
+      run,
+      gaveUp: ["StillRunning"]
+    })
+    const any: Helper.Any = right
+    assert.deepStrictEqual(any._tag === "Await" && any.gaveUp, ["StillRunning"])
+    const wrong = Helper.awaiting({
+      description: "waits",
+      request: Schema.String,
+      options: Helper.NoOptions,
+      run,
+      gaveUp: ["Stil"]
+    })
+    // @ts-expect-error a tag run never fails with: the result is a message, not a helper
+    const notAHelper: Helper.Any = wrong
+    assert.strictEqual(typeof notAHelper, "object")
+  })
+
   it("DurationString reads what Duration reads, and refuses the rest and negatives", () => {
     const decode = Schema.decodeUnknownEither(Helper.DurationString)
     assert.strictEqual(Either.map(decode("1.5 minutes"), Duration.toMillis).pipe(Either.getOrThrow), 90_000)

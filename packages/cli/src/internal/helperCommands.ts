@@ -67,7 +67,10 @@ export const make = (name: string, helper: Helper.Any) => {
         if (helper._tag === "Await") {
           const answer = yield* (helper.run(input.request, input.options) as Run<unknown>).pipe(
             Effect.catchIf(
-              (error) => helper.gaveUp.includes(tagOf(error) as never),
+              (error) => {
+                const tag = tagOf(error)
+                return tag !== undefined && helper.gaveUp.includes(tag)
+              },
               (error) => Effect.fail(new GaveUpWaiting({ message: String((error as Error).message) }))
             ),
             Effect.provide(layer)
