@@ -2,7 +2,7 @@
  * The `wechatpay` command: `payroll-card <call>` (one subcommand per declared call), `call` (any APIv3 request),
  * `certificates download`, `notify decode` and `sandbox start|notify` (the loopback simulator). `run` parses a command line, runs it and gives the exit code:
  * 0 success, 2 invalid input (nothing sent), 3 WeChat's business error, 4 a verification failure, 5 a network
- * failure, 1 anything unexpected. On failure stdout stays empty and stderr holds one line.
+ * failure, 6 an `await-*` command gave up waiting (ask again later), 1 anything unexpected. On failure stdout stays empty and stderr holds one line.
  *
  * @since 0.1.0
  */
@@ -34,7 +34,7 @@ import * as Sandbox from "./internal/sandbox.js"
 export const command = Command.make("wechatpay").pipe(
   Command.withDescription("WeChat Pay APIv3 from the command line: every declared call, signed, verified"),
   Command.withSubcommands([
-    FamilyCommand.make("payroll-card", PayrollCard.endpoints),
+    FamilyCommand.make("payroll-card", PayrollCard.endpoints, PayrollCard.helpers),
     Commands.call,
     Commands.certificates,
     Commands.notify,

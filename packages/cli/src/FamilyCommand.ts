@@ -7,14 +7,19 @@
  * The request is validated by the derived call before anything is sent (`RequestValidationError`), its sensitive
  * fields encrypted, the answer verified and printed as JSON (decrypted fields as `<redacted>` unless `--reveal`).
  *
+ * The family's declared helpers (`PayrollCard.helpers`) are subcommands too, named likewise (`await-authentication`,
+ * `stream-transfer-details`): flags from the helper's request and tuning schemas; `await-*` prints the final answer,
+ * `stream-*` one JSON record a line (NDJSON). A new helper is a new subcommand with no CLI code.
+ *
  * @since 0.1.0
  */
-import { Endpoint } from "@effect-wechatpay/core"
+import { Endpoint, type Helper } from "@effect-wechatpay/core"
 import { Command, Options } from "@effect/cli"
-import { Effect, Option, type Schema } from "effect"
+import { Effect, type Schema } from "effect"
 import * as Connection from "./internal/connection.js"
 import * as Fields from "./internal/fields.js"
-import * as Input from "./internal/input.js"
+import * as Flags from "./internal/flags.js"
+import * as HelperCommands from "./internal/helperCommands.js"
 import * as Output from "./internal/output.js"
 
 /**
@@ -81,69 +86,6 @@ export const fields = (endpoint: AnyEndpoint): ReadonlyArray<Field> => Fields.fi
  */
 export const commandName = (key: string): string => Fields.kebab(key)
 
-const optionOf = (field: Field): Options.Options<unknown> => {
-  const kind = field.kind
-  let option: Options.Options<unknown>
-  switch (kind._tag) {
-    case "Integer":
-      option = Options.integer(field.flag)
-      break
-    case "Number":
-      option = Options.float(field.flag)
-      break
-    case "Boolean":
-      option = Options.boolean(field.flag)
-      break
-    case "Choice":
-      option = Options.choice(field.flag, kind.choices)
-      break
-    case "Secret":
-      option = Options.text(field.flag).pipe(Options.withDescription("a file holding the value (- for stdin)"))
-      break
-    case "Json":
-      option = Options.text(field.flag).pipe(
-        Options.withDescription(kind.sensitive.length > 0 ? "a JSON file (- for stdin)" : "JSON, or @FILE")
-      )
-      break
-    default:
-      option = Options.text(field.flag)
-  }
-  if (field.description !== undefined) option = Options.withDescription(option, field.description)
-  // A required boolean is false when its flag is absent; an optional one is then left out.
-  return field.optional ? Options.optional(option) : option
-}
-
-/** A flag's value as the request field's value (files read, JSON parsed, secrets `Redacted`). */
-const valueOf = (field: Field, raw: unknown): Effect.Effect<unknown, Input.InputError> => {
-  switch (field.kind._tag) {
-    case "Secret":
-      return Input.readSecret(field.flag, raw as string)
-    case "Json": {
-      const sensitive = field.kind.sensitive
-      return sensitive.length > 0
-        ? Effect.flatMap(
-          Input.readJson(field.flag, `@${raw as string}`),
-          (json) => Effect.succeed(Input.redactPaths(json, sensitive))
-        )
-        : Input.readJson(field.flag, raw as string)
-    }
-    default:
-      return Effect.succeed(raw)
-  }
-}
-
-/** The request from the parsed flags: absent optional flags leave their field out. */
-const requestOf = (
-  fieldList: ReadonlyArray<Field>,
-  parsed: Record<string, unknown>
-): Effect.Effect<Record<string, unknown>, Input.InputError> =>
-  Effect.reduce(fieldList, {} as Record<string, unknown>, (request, field) => {
-    const raw = parsed[field.name]
-    const present = Option.isOption(raw) ? Option.getOrUndefined(raw) : raw
-    if (present === undefined) return Effect.succeed(request)
-    return Effect.map(valueOf(field, present), (value) => ({ ...request, [field.name]: value }))
-  })
-
 /**
  * One declared call as a command: its flags from the request schema, plus `--env-file`, `--base-url` and
  * `--reveal` (print decrypted answer fields).
@@ -161,8 +103,7 @@ const requestOf = (
  */
 export const fromEndpoint = (name: string, endpoint: AnyEndpoint) => {
   const fieldList = fields(endpoint)
-  const flags: Record<string, Options.Options<unknown>> = {}
-  for (const field of fieldList) flags[field.name] = optionOf(field)
+  const flags = Flags.optionsOf(fieldList)
   // Derived when the command runs, not when the tree is built: `--help` and the other commands do not pay for it.
   let call: ((request: unknown) => Effect.Effect<unknown, Endpoint.Error, unknown>) | undefined
   return Command.make(
@@ -176,7 +117,7 @@ export const fromEndpoint = (name: string, endpoint: AnyEndpoint) => {
     },
     (parsed) =>
       Effect.gen(function*() {
-        const request = yield* requestOf(fieldList, parsed.request as Record<string, unknown>)
+        const request = yield* Flags.requestOf(fieldList, parsed.request as Record<string, unknown>)
         call ??= Endpoint.toCall(endpoint) as (request: unknown) => Effect.Effect<unknown, Endpoint.Error, unknown>
         const answer = yield* (call(request) as Effect.Effect<unknown, Endpoint.Error>).pipe(
           Effect.provide(Connection.layer(parsed))
@@ -188,26 +129,73 @@ export const fromEndpoint = (name: string, endpoint: AnyEndpoint) => {
 }
 
 /**
- * A family of declared calls as a command with one subcommand per declaration (kebab-case names).
+ * The flags a declared helper takes: `request` from its request schema (a union's members merged, a field required
+ * only if every member requires it), `options` from its tuning schema.
  *
  * @example
  * ```ts
  * import { FamilyCommand } from "@effect-wechatpay/cli"
  * import { PayrollCard } from "@effect-wechatpay/payroll-card"
  *
- * const payrollCard = FamilyCommand.make("payroll-card", PayrollCard.endpoints)
+ * FamilyCommand.helperFields(PayrollCard.helpers.awaitTransferBatch).options.map((field) => field.flag)
+ * // ["interval", "max-interval", "timeout"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const helperFields = (
+  helper: Helper.Any
+): { readonly request: ReadonlyArray<Field>; readonly options: ReadonlyArray<Field> } => HelperCommands.fieldsOf(helper)
+
+/**
+ * One declared helper as a command: its flags from the request schema (as a call's) and from its tuning schema
+ * (`--interval`, `--timeout`, …), plus `--env-file`, `--base-url` and `--reveal`. Both are checked before anything
+ * is sent. An `Await` helper prints its final answer as a call does, and exits 6 when it gave up waiting; a
+ * `Stream` helper prints one compact JSON record a line (NDJSON), nothing else.
+ *
+ * @example
+ * ```ts
+ * import { FamilyCommand } from "@effect-wechatpay/cli"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const awaitBatch = FamilyCommand.fromHelper("await-transfer-batch", PayrollCard.helpers.awaitTransferBatch)
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (name: string, endpoints: Readonly<Record<string, AnyEndpoint>>) => {
-  const subcommands = Object.entries(endpoints).map(([key, endpoint]) => fromEndpoint(commandName(key), endpoint))
+export const fromHelper = (name: string, helper: Helper.Any) => HelperCommands.make(name, helper)
+
+/**
+ * A family of declared calls as a command with one subcommand per declaration, and one per declared helper
+ * (`await-authentication`, `stream-transfer-details`, …): kebab-case names of their keys.
+ *
+ * @example
+ * ```ts
+ * import { FamilyCommand } from "@effect-wechatpay/cli"
+ * import { PayrollCard } from "@effect-wechatpay/payroll-card"
+ *
+ * const payrollCard = FamilyCommand.make("payroll-card", PayrollCard.endpoints, PayrollCard.helpers)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  name: string,
+  endpoints: Readonly<Record<string, AnyEndpoint>>,
+  helpers: Readonly<Record<string, Helper.Any>> = {}
+) => {
+  const subcommands = [
+    ...Object.entries(endpoints).map(([key, endpoint]) => fromEndpoint(commandName(key), endpoint)),
+    ...Object.entries(helpers).map(([key, helper]) => fromHelper(commandName(key), helper))
+  ]
   const [first, ...rest] = subcommands
   // A family without a declaration is a mistake in the program that builds it, not in a command line.
   if (first === undefined) throw new globalThis.Error(`FamilyCommand.make(${name}): no declaration`)
   return Command.make(name).pipe(
-    Command.withDescription(`the ${name} calls, one subcommand each`),
+    Command.withDescription(`the ${name} calls and helpers, one subcommand each`),
     Command.withSubcommands([first, ...rest])
   )
 }

@@ -499,6 +499,180 @@ describe("wechatpay certificates download", () => {
   }, 120_000)
 })
 
+describe("wechatpay payroll-card await-* and stream-*", () => {
+  // Without --log-level debug, so stderr holds only the failure's line; kept for the secrets check below all the same.
+  const quiet = async (args: ReadonlyArray<string>) => {
+    const run = await runBin(bin, args, { env: sandbox.env })
+    runs.push({ args, run })
+    return run
+  }
+  const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
+  const preOrder = (number: string) =>
+    wechatpay([
+      "payroll-card",
+      "pre-order-with-auth",
+      ...WORKER,
+      "--authenticate-number",
+      number,
+      "--project-name",
+      "城市配送",
+      "--employer-name",
+      "某某物流有限公司",
+      "--user-name-file",
+      files.userName,
+      "--id-card-number-file",
+      files.idCardNumber,
+      "--employment-type",
+      "LONG_TERM_EMPLOYMENT",
+      "--authenticate-type",
+      "SIGN_IN"
+    ])
+  const awaitCheck = (number: string, timeout: string) => [
+    "payroll-card",
+    "await-authentication",
+    "--authenticate-number",
+    number,
+    "--sub-mchid",
+    "1900000109",
+    "--interval",
+    "100 millis",
+    "--timeout",
+    timeout
+  ]
+  const looksAt = (number: string) =>
+    sandbox.run(
+      Effect.map(Simulator.received, (all) => all.filter((r) => r.url.includes(`/authentications/${number}?`)).length)
+    )
+
+  it(
+    "await-authentication prints the final state once the worker completed the check; gives up with exit 6",
+    async () => {
+      ok(await preOrder("cliawait1"))
+      const waiting = wechatpay(awaitCheck("cliawait1", "60 seconds"))
+      // It has asked twice and seen AUTHENTICATE_PROCESSING: now the worker finishes in the mini program.
+      for (let i = 0; i < 600 && (await looksAt("cliawait1")) < 2; i++) await sleep(50)
+      assert.isAtLeast(await looksAt("cliawait1"), 2)
+      await sandbox.run(Simulator.complete("cliawait1", "SUCCESS"))
+      const done = ok(await waiting)
+      assert.strictEqual(done.authenticate_number, "cliawait1")
+      assert.strictEqual(done.authenticate_state, "AUTHENTICATE_SUCCESS")
+
+      // A check the worker never finishes: the command gives up at its timeout, exit 6, one line on stderr.
+      ok(await preOrder("cliawait2"))
+      const gaveUp = await quiet(awaitCheck("cliawait2", "500 millis"))
+      failed(gaveUp, 6, /^identity check cliawait2 still AUTHENTICATE_PROCESSING .*500 ms timeout/)
+      assert.strictEqual(gaveUp.stderr.trimEnd().split("\n").length, 1, gaveUp.stderr)
+      assert.isAtLeast(await looksAt("cliawait2"), 2)
+    },
+    120_000
+  )
+
+  it("an unreadable --interval is refused with exit 2 and nothing is sent", async () => {
+    const before = await sent()
+    const soon = await quiet([
+      "payroll-card",
+      "await-authentication",
+      "--authenticate-number",
+      "cliawait1",
+      "--sub-mchid",
+      "1900000109",
+      "--interval",
+      "soon"
+    ])
+    failed(soon, 2, /^invalid request, nothing sent: interval: a duration such as "5 seconds"/)
+    assert.strictEqual(soon.stderr.trimEnd().split("\n").length, 1, soon.stderr)
+    // Both keys of a batch: which one is meant cannot be told, so neither is asked.
+    failed(
+      await quiet(["payroll-card", "stream-transfer-details", "--batch-id", "1", "--out-batch-no", "b"]),
+      2,
+      /^invalid request, nothing sent: /
+    )
+    assert.strictEqual(await sent(), before)
+  }, 60_000)
+
+  it("await-transfer-batch then stream-transfer-details: NDJSON, one line per payment, by either number", async () => {
+    const payees = ["d0", "d1", "d2"].map((out_detail_no) => ({
+      out_detail_no,
+      transfer_amount: 100,
+      transfer_remark: "工资",
+      openid: `o-${out_detail_no}`,
+      user_name: USER_NAME
+    }))
+    const details = Path.join(sandbox.dir, "details3.json")
+    Fs.writeFileSync(details, JSON.stringify(payees))
+    ok(
+      await wechatpay([
+        "payroll-card",
+        "create-transfer-batch",
+        "--sub-mchid",
+        "1900000109",
+        "--sub-appid",
+        "wxa1111111111111",
+        "--authorization-type",
+        "INFORMATION_AUTHORIZATION_TYPE",
+        "--out-batch-no",
+        "clibatch3",
+        "--batch-name",
+        "工资",
+        "--batch-remark",
+        "工资",
+        "--total-amount",
+        "300",
+        "--total-num",
+        "3",
+        "--transfer-detail-list-file",
+        details
+      ])
+    )
+    const batch = ok(
+      await wechatpay([
+        "payroll-card",
+        "await-transfer-batch",
+        "--out-batch-no",
+        "clibatch3",
+        "--interval",
+        "50 millis",
+        "--max-interval",
+        "200 millis",
+        "--timeout",
+        "60 seconds"
+      ])
+    )
+    assert.strictEqual(batch.batch_status, "FINISHED")
+    const byOutNo = await quiet(["payroll-card", "stream-transfer-details", "--out-batch-no", "clibatch3"])
+    assert.strictEqual(byOutNo.code, 0, byOutNo.stderr)
+    assert.strictEqual(byOutNo.stderr, "")
+    const lines = byOutNo.stdout.split("\n")
+    // One compact record a line, every line one record, nothing else (a trailing newline ends the last).
+    assert.strictEqual(lines.pop(), "")
+    assert.strictEqual(lines.length, 3)
+    const records = lines.map((line) => JSON.parse(line))
+    assert.deepStrictEqual(records.map((r) => r.out_detail_no), ["d0", "d1", "d2"])
+    for (const [i, line] of lines.entries()) assert.strictEqual(line, JSON.stringify(records[i]))
+    assert.notInclude(byOutNo.stdout, USER_NAME)
+    const byNo = await quiet(["payroll-card", "stream-transfer-details", "--batch-id", batch.batch_id])
+    assert.strictEqual(byNo.stdout, byOutNo.stdout)
+
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+    const checks = await quiet([
+      "payroll-card",
+      "stream-authentications",
+      ...WORKER,
+      "--authenticate-date",
+      today,
+      "--limit",
+      "1"
+    ])
+    assert.strictEqual(checks.code, 0, checks.stderr)
+    // One page a check (--limit 1): every check of the day all the same, one line each. The list holds successful
+    // checks only, by default ("列表查询仅提供成功状态的核身记录查询", the sandbox as WeChat): cliawait2 never finished.
+    const numbers = checks.stdout.trimEnd().split("\n").map((line) => JSON.parse(line).authenticate_number)
+    assert.include(numbers, "cliawait1")
+    assert.notInclude(numbers, "cliawait2")
+    assert.strictEqual(new Set(numbers).size, numbers.length)
+  }, 180_000)
+})
+
 describe("secrets", () => {
   it("no private key, APIv3 key, name or ID number in any output of the runs above, debug log included", () => {
     const keyLine = sandbox.keys.merchantPrivateKey.split("\n")[3]!

@@ -21,6 +21,9 @@ export * as Decryptor from "./Decryptor.js"
 export * as Endpoint from "./Endpoint.js"
 
 /** @since 0.1.0 */
+export * as Helper from "./Helper.js"
+
+/** @since 0.1.0 */
 export * as Download from "./Download.js"
 
 /** @since 0.1.0 */

@@ -61,6 +61,8 @@ export const endpoints = {
 // The identity checks' results, the batch and payment queries after `createTransferBatch`, the receipts: each in a
 // module of its own, all part of `PayrollCard`.
 export * from "./Authentications.js"
+// The helpers declared as data (`helpers`: what waits and what streams), beside `endpoints`.
+export * from "./Helpers.js"
 export * from "./Receipts.js"
 export * from "./TransferBatches.js"
 

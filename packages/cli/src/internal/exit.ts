@@ -1,6 +1,7 @@
 /**
  * A failure as an exit code and one line for stderr. The classes an operator's script tells apart: invalid
- * input (nothing sent), WeChat's business errors, verification failures, network failures.
+ * input (nothing sent), WeChat's business errors, verification failures, network failures, and an `await-*` command
+ * that gave up waiting (ask again later).
  *
  * @internal
  */
@@ -13,7 +14,8 @@ export const ExitCode = {
   InvalidInput: 2,
   Business: 3,
   Verification: 4,
-  Network: 5
+  Network: 5,
+  GaveUp: 6
 } as const
 
 const INVALID_INPUT = new Set([
@@ -48,6 +50,8 @@ export const codeOf = (error: unknown): number => {
   const tag = tagOf(error)
   if (tag === undefined) return ExitCode.Unexpected
   if (INVALID_INPUT.has(tag) || tag === "ConfigError") return ExitCode.InvalidInput
+  // A helper's own "still not final when its time ran out" (the helper names those errors: `Helper.gaveUp`).
+  if (tag === "GaveUpWaiting") return ExitCode.GaveUp
   // WeChat's codes: the SDK's classes, a family's own (made with codeError: they carry WeChat's message), or unknown.
   if (tag in WeChatPayError.documented || tag === "UnknownApiError" || "wechatMessage" in (error as object)) {
     return ExitCode.Business

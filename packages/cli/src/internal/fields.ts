@@ -66,15 +66,21 @@ export const sensitivePaths = (node: AST.AST, path: ReadonlyArray<string> = [], 
   }
 }
 
-// The request's own fields: under its filters (`atLeastOneAppId`) and any transformation, the struct.
-const structOf = (node: AST.AST): AST.TypeLiteral | undefined => {
+// The request's own fields: under its filters (`atLeastOneAppId`) and any transformation, the struct; for a union of
+// structs (a batch by `batch_id` or by `out_batch_no`), each member's.
+const structsOf = (node: AST.AST, depth = 0): ReadonlyArray<AST.TypeLiteral> | undefined => {
+  if (depth > 16) return undefined
   switch (node._tag) {
     case "TypeLiteral":
-      return node
+      return [node]
     case "Refinement":
-      return structOf(node.from)
+      return structsOf(node.from, depth + 1)
     case "Transformation":
-      return structOf(node.to)
+      return structsOf(node.to, depth + 1)
+    case "Union": {
+      const members = node.types.map((member) => structsOf(member, depth + 1))
+      return members.every((m) => m !== undefined) ? members.flat() : undefined
+    }
     default:
       return undefined
   }
@@ -144,20 +150,32 @@ const describe = (signature: AST.PropertySignature): string | undefined => {
   return undefined
 }
 
-/** The request schema's top-level fields as flags, in the schema's order. */
+/**
+ * The request schema's top-level fields as flags, in the schema's order. A union of structs gives its members'
+ * fields merged, in the order first seen: a field is required only if every member requires it, and which member
+ * the request is is decided by decoding it.
+ */
 export const fieldsOf = (request: AST.AST): ReadonlyArray<Field> => {
-  const struct = structOf(request)
-  if (struct === undefined) return []
-  return struct.propertySignatures.flatMap((signature): Array<Field> => {
-    if (typeof signature.name !== "string") return []
+  const structs = structsOf(request) ?? []
+  const merged = new Map<string, { readonly signature: AST.PropertySignature; required: number }>()
+  for (const struct of structs) {
+    for (const signature of struct.propertySignatures) {
+      if (typeof signature.name !== "string") continue
+      const seen = merged.get(signature.name) ?? { signature, required: 0 }
+      if (!signature.isOptional) seen.required++
+      merged.set(signature.name, seen)
+    }
+  }
+  return Array.from(merged.values(), ({ required, signature }): Field => {
+    const name = signature.name as string
     const kind = kindOf(signature.type)
     const fileOnly = kind._tag === "Secret" || (kind._tag === "Json" && kind.sensitive.length > 0)
-    return [{
-      name: signature.name,
-      flag: fileOnly ? `${kebab(signature.name)}-file` : kebab(signature.name),
-      optional: signature.isOptional,
+    return {
+      name,
+      flag: fileOnly ? `${kebab(name)}-file` : kebab(name),
+      optional: required < structs.length,
       kind,
       description: describe(signature)
-    }]
+    }
   })
 }

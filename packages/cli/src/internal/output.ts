@@ -1,6 +1,7 @@
 /**
- * The answer as JSON on stdout: indented on a terminal, one line when piped. A decrypted field is `Redacted` in
- * the answer and printed as `<redacted>` unless `--reveal` asks for it.
+ * The answer as JSON on stdout: indented on a terminal, one line when piped; a stream's records as NDJSON (one
+ * compact line each, terminal or not). A decrypted field is `Redacted` in the answer and printed as `<redacted>`
+ * unless `--reveal` asks for it.
  *
  * @internal
  */
@@ -25,3 +26,7 @@ export const toJson = (value: unknown, options: { readonly reveal: boolean; read
 /** Prints an answer on stdout. */
 export const print = (value: unknown, reveal = false): Effect.Effect<void> =>
   Effect.suspend(() => Console.log(toJson(value, { reveal, pretty: process.stdout.isTTY === true })))
+
+/** Prints one record of a stream on stdout: one compact line (NDJSON), even on a terminal, so a line is a record. */
+export const printLine = (value: unknown, reveal = false): Effect.Effect<void> =>
+  Effect.suspend(() => Console.log(toJson(value, { reveal, pretty: false })))
