@@ -8,9 +8,7 @@
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { Context, type Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
-import * as Aead from "./Aead.js"
-import * as Validation from "./internal/pipeline/requestValidation.js"
+import { Context, type Duration, Effect, Layer, type Redacted, Schema } from "effect"
 import type * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
 
@@ -125,22 +123,6 @@ export interface Decoded<A> {
   readonly resource: A
 }
 
-const Envelope = Schema.parseJson(Schema.Struct({
-  id: Schema.String,
-  create_time: Schema.String,
-  event_type: Schema.String,
-  resource_type: Schema.String,
-  summary: Schema.optionalWith(Schema.String, { default: () => "" }),
-  resource: Schema.Struct({
-    algorithm: Schema.String,
-    ciphertext: Schema.String,
-    nonce: Schema.String,
-    associated_data: Schema.optional(Schema.String),
-    original_type: Schema.optional(Schema.String)
-  })
-}))
-const decodeEnvelope = Schema.decodeUnknownOption(Envelope)
-
 /**
  * The notification decoder's interface.
  *
@@ -187,8 +169,6 @@ export interface Service {
  */
 export class Notification extends Context.Tag("@effect-wechatpay/core/Notification")<Notification, Service>() {}
 
-const utf8 = new TextDecoder("utf-8", { fatal: false })
-
 const notConfigured = () =>
   new NotificationError({
     reason: "NotConfigured",
@@ -232,43 +212,15 @@ export const make = (
               })
             )
           )
-          const text = typeof input.body === "string" ? input.body : utf8.decode(input.body)
-          const envelope = decodeEnvelope(text)
-          if (Option.isNone(envelope)) {
-            return yield* new NotificationError({ reason: "Malformed", description: "not a WeChat Pay notification" })
-          }
-          const { id, resource: encrypted, ...rest } = envelope.value
-          yield* Effect.annotateCurrentSpan({
-            "wechatpay.notification.id": id,
-            "wechatpay.event_type": rest.event_type
-          })
-          const plaintext = yield* Aead.decrypt(apiV3Key, encrypted).pipe(
-            Effect.mapError((e) => new NotificationError({ reason: "Decryption", description: e.description, id }))
-          )
-          const fields = yield* decodeResource(plaintext, resource, id)
-          return { id, ...rest, resource: fields }
+          // The envelope, the decryption and the schema are loaded the first time a program decodes a notification:
+          // a program that only calls WeChat never does.
+          const { open } = yield* Effect.promise(() => import("./internal/notification/decode.js"))
+          return yield* open(input, apiV3Key, resource, (failure) => new NotificationError(failure))
         }).pipe(
           Effect.tapError((e) => Effect.annotateCurrentSpan("wechatpay.notification.reason", e.reason)),
           Effect.withSpan("Notification.decode")
         )
     }))
-
-// The plaintext is personal data: it stays Redacted until parsed, and a failure reports only field paths.
-const decodeResource = <A, I, R>(plaintext: Redacted.Redacted<string>, schema: Schema.Schema<A, I, R>, id: string) =>
-  Effect.gen(function*() {
-    const fail = (description: string) => new NotificationError({ reason: "Schema", description, id })
-    let json: unknown
-    try {
-      json = JSON.parse(Redacted.value(plaintext))
-    } catch {
-      return yield* fail("the decrypted resource is not JSON")
-    }
-    return yield* Schema.decodeUnknown(schema, { onExcessProperty: "ignore" })(json).pipe(
-      Effect.mapError((error) =>
-        fail(`the decrypted resource does not match the schema at ${Validation.failingPaths(error)}`)
-      )
-    )
-  })
 
 /**
  * Provides the {@link Notification} decoder built by {@link make}.
