@@ -11,7 +11,10 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Schema, Stream } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type * as Body from "./internal/download/body.js"
 import { sanitize } from "./internal/errors/sanitize.js"
 import type * as WeChatPayClient from "./WeChatPayClient.js"

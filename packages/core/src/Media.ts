@@ -18,7 +18,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.js"
 import * as CallCodes from "./internal/errors/callCodes.js"
 import type * as Content from "./internal/media/content.js"

@@ -8,7 +8,11 @@
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { Context, type Duration, Effect, Layer, type Redacted, Schema } from "effect"
+import type { Duration, Redacted } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import type * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
 

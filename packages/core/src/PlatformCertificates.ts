@@ -13,7 +13,12 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type { Redacted, Scope } from "effect"
-import { Clock, Context, Duration, Effect, Layer, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import type * as Crypto from "node:crypto"
 import * as X509 from "./internal/certificates/certificate.js"
 import type * as Internal from "./internal/certificates/download.js"

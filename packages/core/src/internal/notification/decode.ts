@@ -3,7 +3,10 @@
  * `Notification.decode` loads this module with a dynamic `import()` the first time a program decodes a
  * notification, so a program that only calls WeChat pays nothing for it at start.
  */
-import { Effect, Option, Redacted, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Aead from "../../Aead.js"
 import type { Decoded, Input } from "../../Notification.js"
 import * as Validation from "../pipeline/requestValidation.js"
