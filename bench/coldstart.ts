@@ -11,7 +11,13 @@
  * - `effect`: `import("effect")` and one `Effect.runPromise`, the floor of any Effect program;
  * - `sdk`: this SDK with `NodeHttpClient.layerUndici` imported from `@effect/platform-node/NodeHttpClient`, one
  *   `PayrollCard.preOrderWithAuth`;
- * - `sdk-bundled`: the same program bundled with esbuild by {@link BUNDLE_RECIPE}.
+ * - `sdk-lean`: the same with the SDK's own `LeanHttpClient.layer()` (`@effect-wechatpay/core/LeanHttpClient`);
+ * - `platform`: `effect` and `@effect/platform`'s `HttpClient` over `NodeHttpClient.layerUndici`, the same POST
+ *   (unsigned: the server does not check requests) and its answer decoded with `Schema`: the floor of any Effect
+ *   program that calls an HTTP API;
+ * - `<name>-bundled`: `sdk`, `sdk-lean` and `platform` bundled with esbuild by {@link BUNDLE_RECIPE};
+ * - with a baseline commit, `sdk@<commit>` and `sdk-bundled@<commit>`: that commit's packages, built, packed and
+ *   installed into a second app the same way, in the same turns, so before and after come from one run.
  *
  * They take turns (the first rotating each round), so drift in machine load is shared. Time is from the
  * parent's `spawn` to the line the program prints once its answer is verified (node's own boot included, as a
