@@ -8,11 +8,15 @@
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type { Duration, Redacted } from "effect"
+import type { Duration } from "effect"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Aead from "./Aead.js"
+import * as Validation from "./internal/pipeline/requestValidation.js"
 import type * as NotificationStore from "./NotificationStore.js"
 import * as Verifier from "./Verifier.js"
 
@@ -127,6 +131,22 @@ export interface Decoded<A> {
   readonly resource: A
 }
 
+const Envelope = Schema.parseJson(Schema.Struct({
+  id: Schema.String,
+  create_time: Schema.String,
+  event_type: Schema.String,
+  resource_type: Schema.String,
+  summary: Schema.optionalWith(Schema.String, { default: () => "" }),
+  resource: Schema.Struct({
+    algorithm: Schema.String,
+    ciphertext: Schema.String,
+    nonce: Schema.String,
+    associated_data: Schema.optional(Schema.String),
+    original_type: Schema.optional(Schema.String)
+  })
+}))
+const decodeEnvelope = Schema.decodeUnknownOption(Envelope)
+
 /**
  * The notification decoder's interface.
  *
@@ -173,6 +193,8 @@ export interface Service {
  */
 export class Notification extends Context.Tag("@effect-wechatpay/core/Notification")<Notification, Service>() {}
 
+const utf8 = new TextDecoder("utf-8", { fatal: false })
+
 const notConfigured = () =>
   new NotificationError({
     reason: "NotConfigured",
@@ -216,15 +238,43 @@ export const make = (
               })
             )
           )
-          // The envelope, the decryption and the schema are loaded the first time a program decodes a notification:
-          // a program that only calls WeChat never does.
-          const { open } = yield* Effect.promise(() => import("./internal/notification/decode.js"))
-          return yield* open(input, apiV3Key, resource, (failure) => new NotificationError(failure))
+          const text = typeof input.body === "string" ? input.body : utf8.decode(input.body)
+          const envelope = decodeEnvelope(text)
+          if (Option.isNone(envelope)) {
+            return yield* new NotificationError({ reason: "Malformed", description: "not a WeChat Pay notification" })
+          }
+          const { id, resource: encrypted, ...rest } = envelope.value
+          yield* Effect.annotateCurrentSpan({
+            "wechatpay.notification.id": id,
+            "wechatpay.event_type": rest.event_type
+          })
+          const plaintext = yield* Aead.decrypt(apiV3Key, encrypted).pipe(
+            Effect.mapError((e) => new NotificationError({ reason: "Decryption", description: e.description, id }))
+          )
+          const fields = yield* decodeResource(plaintext, resource, id)
+          return { id, ...rest, resource: fields }
         }).pipe(
           Effect.tapError((e) => Effect.annotateCurrentSpan("wechatpay.notification.reason", e.reason)),
           Effect.withSpan("Notification.decode")
         )
     }))
+
+// The plaintext is personal data: it stays Redacted until parsed, and a failure reports only field paths.
+const decodeResource = <A, I, R>(plaintext: Redacted.Redacted<string>, schema: Schema.Schema<A, I, R>, id: string) =>
+  Effect.gen(function*() {
+    const fail = (description: string) => new NotificationError({ reason: "Schema", description, id })
+    let json: unknown
+    try {
+      json = JSON.parse(Redacted.value(plaintext))
+    } catch {
+      return yield* fail("the decrypted resource is not JSON")
+    }
+    return yield* Schema.decodeUnknown(schema, { onExcessProperty: "ignore" })(json).pipe(
+      Effect.mapError((error) =>
+        fail(`the decrypted resource does not match the schema at ${Validation.failingPaths(error)}`)
+      )
+    )
+  })
 
 /**
  * Provides the {@link Notification} decoder built by {@link make}.
