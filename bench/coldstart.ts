@@ -11,7 +11,13 @@
  * - `effect`: `import("effect")` and one `Effect.runPromise`, the floor of any Effect program;
  * - `sdk`: this SDK with `NodeHttpClient.layerUndici` imported from `@effect/platform-node/NodeHttpClient`, one
  *   `PayrollCard.preOrderWithAuth`;
- * - `sdk-bundled`: the same program bundled with esbuild by {@link BUNDLE_RECIPE}.
+ * - `sdk-lean`: the same with the SDK's own `LeanHttpClient.layer()` (`@effect-wechatpay/core/LeanHttpClient`);
+ * - `platform`: `effect` and `@effect/platform`'s `HttpClient` over `NodeHttpClient.layerUndici`, the same POST
+ *   (unsigned: the server does not check requests) and its answer decoded with `Schema`: the floor of any Effect
+ *   program that calls an HTTP API;
+ * - `<name>-bundled`: `sdk`, `sdk-lean` and `platform` bundled with esbuild by {@link BUNDLE_RECIPE};
+ * - with a baseline commit, `sdk@<commit>` and `sdk-bundled@<commit>`: that commit's packages, built, packed and
+ *   installed into a second app the same way, in the same turns, so before and after come from one run.
  *
  * They take turns (the first rotating each round), so drift in machine load is shared. Time is from the
  * parent's `spawn` to the line the program prints once its answer is verified (node's own boot included, as a
@@ -69,6 +75,29 @@ const done = (answer) => {
 void keys, baseUrl, fields
 `
 
+/** This SDK's program: one `PayrollCard.preOrderWithAuth` over the transport `layer` that `imports` brings. */
+const sdkProgram = (imports: string, layer: string) =>
+  `${PRELUDE}
+import { WeChatPay } from "@effect-wechatpay/core"
+import { PayrollCard } from "@effect-wechatpay/payroll-card"
+${imports}
+import { Effect, Layer, Redacted } from "effect"
+const WeChatPayLive = WeChatPay.layer({
+  mchid: keys.mchid,
+  merchantSerialNo: keys.merchantSerialNo,
+  merchantPrivateKey: Redacted.make(keys.merchantPrivateKey),
+  platformPublicKeyId: keys.platformPublicKeyId,
+  platformPublicKey: keys.platformPublicKey,
+  baseUrl
+}).pipe(Layer.provide(${layer}))
+const answer = await PayrollCard.preOrderWithAuth({
+  ...fields,
+  user_name: Redacted.make(${JSON.stringify(USER_NAME)}),
+  id_card_number: Redacted.make(${JSON.stringify(ID_CARD_NUMBER)})
+}).pipe(Effect.provide(WeChatPayLive), Effect.runPromise)
+done(answer)
+`
+
 const PROGRAMS: Record<string, string> = {
   "axios-plugin": `${PRELUDE}
 import * as Http from "node:http"
@@ -94,48 +123,94 @@ const { Effect } = await import("effect")
 await Effect.runPromise(Effect.succeed(1))
 done({ token: ${JSON.stringify(TOKEN)} })
 `,
-  sdk: `${PRELUDE}
-import { WeChatPay } from "@effect-wechatpay/core"
-import { PayrollCard } from "@effect-wechatpay/payroll-card"
+  sdk: sdkProgram(
+    `import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"`,
+    "NodeHttpClient.layerUndici"
+  ),
+  "sdk-lean": sdkProgram(
+    `import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"`,
+    "LeanHttpClient.layer()"
+  ),
+  // No signing, no encryption, no verification: the bench server does not check requests, so this is the same
+  // POST and the same answer decoded with Schema, the floor of any Effect program that calls an HTTP API.
+  platform: `${PRELUDE}
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Effect, Layer, Redacted } from "effect"
-const WeChatPayLive = WeChatPay.layer({
-  mchid: keys.mchid,
-  merchantSerialNo: keys.merchantSerialNo,
-  merchantPrivateKey: Redacted.make(keys.merchantPrivateKey),
-  platformPublicKeyId: keys.platformPublicKeyId,
-  platformPublicKey: keys.platformPublicKey,
-  baseUrl
-}).pipe(Layer.provide(NodeHttpClient.layerUndici))
-const answer = await PayrollCard.preOrderWithAuth({
-  ...fields,
-  user_name: Redacted.make(${JSON.stringify(USER_NAME)}),
-  id_card_number: Redacted.make(${JSON.stringify(ID_CARD_NUMBER)})
-}).pipe(Effect.provide(WeChatPayLive), Effect.runPromise)
+import { Effect, Schema } from "effect"
+const Answer = Schema.Struct({ token: Schema.String })
+const answer = await Effect.gen(function*() {
+  const client = yield* HttpClient.HttpClient
+  const response = yield* client.execute(HttpClientRequest.post(baseUrl + ${JSON.stringify(PATH)}).pipe(
+    HttpClientRequest.acceptJson,
+    HttpClientRequest.bodyUnsafeJson({ ...fields, user_name: "x", id_card_number: "x" })
+  ))
+  return yield* HttpClientResponse.schemaBodyJson(Answer)(response)
+}).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici), Effect.runPromise)
 done(answer)
 `
 }
+
+/** The programs that are also bundled (`<name>-bundled`) with {@link BUNDLE_RECIPE}. */
+const BUNDLED = ["sdk", "sdk-lean", "platform"] as const
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
 const exec = (command: string, args: ReadonlyArray<string>, cwd: string) =>
   ChildProcess.execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
 
-/** The scratch app: packed tarballs and the pinned dependencies installed, the programs written and bundled. */
-const prepareApp = (scratch: string): Record<string, string> => {
-  console.log("cold start: building and packing the packages, installing them in a scratch app …")
-  exec(process.execPath, [Path.join(root, "scripts", "build.mjs")], root)
+/**
+ * A tree of the repository at `commit` (its sources, scripts and manifests, by `git archive`) in `dir`, with a
+ * `node_modules` of links into the checkout's own, except the workspace packages, which link to the tree's: so
+ * `scripts/build.mjs` of that commit builds that commit's packages with today's toolchain.
+ */
+const checkout = (commit: string, dir: string): string => {
+  let sha: string
+  try {
+    sha = exec("git", ["rev-parse", "--verify", "--quiet", `${commit}^{commit}`], root).trim()
+  } catch {
+    throw new Error(`--baseline=${commit}: not a commit of this repository`)
+  }
+  const tree = Path.join(dir, "tree")
+  Fs.mkdirSync(tree, { recursive: true })
+  const tar = Path.join(dir, "tree.tar")
+  exec("git", ["archive", "--format=tar", "-o", tar, sha], root)
+  exec("tar", ["-xf", tar, "-C", tree], root)
+  const modules = Path.join(tree, "node_modules")
+  Fs.mkdirSync(modules)
+  for (const name of Fs.readdirSync(Path.join(root, "node_modules"))) {
+    if (name === "@effect-wechatpay") continue
+    Fs.symlinkSync(Path.join(root, "node_modules", name), Path.join(modules, name))
+  }
+  Fs.mkdirSync(Path.join(modules, "@effect-wechatpay"))
+  for (const pkg of Fs.readdirSync(Path.join(tree, "packages"))) {
+    const manifest = Path.join(tree, "packages", pkg, "package.json")
+    if (!Fs.existsSync(manifest)) continue
+    const { name } = JSON.parse(Fs.readFileSync(manifest, "utf8")) as { name: string }
+    Fs.symlinkSync(Path.join(tree, "packages", pkg), Path.join(modules, name))
+  }
+  return tree
+}
+
+/**
+ * A scratch app in `dir`: the packages of `tree` built, packed and installed from the tarballs with the pinned
+ * dependencies, the programs named in `programs` written, and those in {@link BUNDLED} also bundled. Gives each
+ * program's file by its name (`<name>-bundled` for a bundle).
+ */
+const prepareApp = (tree: string, dir: string, programs: ReadonlyArray<string>): Record<string, string> => {
+  exec(process.execPath, [Path.join(tree, "scripts", "build.mjs")], tree)
   const manifest = (dir: string) => JSON.parse(Fs.readFileSync(Path.join(dir, "package.json"), "utf8"))
   const dependencies: Record<string, string> = {}
-  for (const workspace of manifest(root).workspaces as Array<string>) {
-    const dist = Path.join(root, workspace, "dist")
-    const [packed] = JSON.parse(exec(npm, ["pack", "--json", "--pack-destination", scratch], dist))
-    dependencies[packed.name] = `file:${Path.join(scratch, packed.filename)}`
+  for (const workspace of manifest(tree).workspaces as Array<string>) {
+    const dist = Path.join(tree, workspace, "dist")
+    const [packed] = JSON.parse(exec(npm, ["pack", "--json", "--pack-destination", dir], dist))
+    dependencies[packed.name] = `file:${Path.join(dir, packed.filename)}`
   }
   const pinned = manifest(root).devDependencies as Record<string, string>
   for (const name of ["effect", "@effect/platform", "@effect/platform-node", "wechatpay-axios-plugin"]) {
     dependencies[name] = pinned[name]!
   }
-  const app = Path.join(scratch, "app")
+  const app = Path.join(dir, "app")
   Fs.mkdirSync(app)
   Fs.writeFileSync(
     Path.join(app, "package.json"),
@@ -143,15 +218,17 @@ const prepareApp = (scratch: string): Record<string, string> => {
   )
   exec(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], app)
   const files: Record<string, string> = {}
-  for (const [name, source] of Object.entries(PROGRAMS)) {
+  const [, entry, ...args] = BUNDLE_RECIPE
+  for (const name of programs) {
     files[name] = Path.join(app, `${name}.mjs`)
-    Fs.writeFileSync(files[name]!, source)
+    Fs.writeFileSync(files[name]!, PROGRAMS[name]!)
+    if (!(BUNDLED as ReadonlyArray<string>).includes(name)) continue
+    // The recipe as a user runs it (app.mjs → app.bundle.mjs), with the repository's esbuild in the app's directory.
+    Fs.copyFileSync(files[name]!, Path.join(app, entry))
+    exec(Path.join(root, "node_modules", ".bin", "esbuild"), [entry!, ...args, "--log-level=warning"], app)
+    files[`${name}-bundled`] = Path.join(app, `${name}.bundle.mjs`)
+    Fs.renameSync(Path.join(app, "app.bundle.mjs"), files[`${name}-bundled`]!)
   }
-  // The recipe as a user runs it, with the repository's esbuild (a devDependency) in the app's directory.
-  Fs.copyFileSync(files["sdk"]!, Path.join(app, "app.mjs"))
-  const [, ...args] = BUNDLE_RECIPE
-  exec(Path.join(root, "node_modules", ".bin", "esbuild"), [...args, "--log-level=warning"], app)
-  files["sdk-bundled"] = Path.join(app, "app.bundle.mjs")
   return files
 }
 
@@ -179,7 +256,8 @@ const once = (file: string, env: NodeJS.ProcessEnv): Promise<Sample> =>
       }
     })
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")))
-    child.on("exit", (code) =>
+    // "close", not "exit": a process that exits right after its line may exit before the line is read.
+    child.on("close", (code) =>
       sample !== undefined && code === 0
         ? resolve(sample)
         : reject(new Error(`${Path.basename(file)} exited with ${code}: ${err.slice(0, 400)}`)))
@@ -198,11 +276,33 @@ const median = (values: ReadonlyArray<number>) => {
  * await coldStart({ runs: 5, chunked: true })
  * ```
  */
-export const coldStart = async (options: { readonly runs: number; readonly chunked: boolean }): Promise<void> => {
+export const coldStart = async (options: {
+  readonly runs: number
+  readonly chunked: boolean
+  /** A commit whose `sdk` and `sdk-bundled` programs (`sdk@<commit>`, …) run in the same turns. */
+  readonly baseline?: string | undefined
+  /** Only these programs (and their bundles), when given. */
+  readonly programs?: ReadonlyArray<string> | undefined
+}): Promise<void> => {
   const scratch = Fs.mkdtempSync(Path.join(Os.tmpdir(), "wechatpay-cold-"))
   const bench = await start(await build({ tsx: false }))
   try {
-    const files = prepareApp(scratch)
+    const wanted = options.programs ?? Object.keys(PROGRAMS)
+    for (const name of wanted) {
+      if (!(name in PROGRAMS)) throw new Error(`cold start: no program ${name} (${Object.keys(PROGRAMS).join(", ")})`)
+    }
+    console.log("cold start: building and packing the packages, installing them in a scratch app …")
+    Fs.mkdirSync(Path.join(scratch, "current"))
+    const files = prepareApp(root, Path.join(scratch, "current"), wanted)
+    if (options.baseline !== undefined) {
+      console.log(`cold start: the same for ${options.baseline} …`)
+      const dir = Path.join(scratch, "baseline")
+      Fs.mkdirSync(dir)
+      const tree = checkout(options.baseline, dir)
+      const before = prepareApp(tree, dir, ["sdk"])
+      files[`sdk@${options.baseline}`] = before["sdk"]!
+      files[`sdk-bundled@${options.baseline}`] = before["sdk-bundled"]!
+    }
     const variants = Object.keys(files).flatMap((name) => options.chunked ? [name, `${name}+chunked`] : [name])
     const samples = new Map<string, Array<Sample>>(variants.map((v) => [v, []]))
     console.log(
@@ -235,17 +335,29 @@ export const coldStart = async (options: { readonly runs: number; readonly chunk
       )
     }
     const at = (variant: string, field: keyof Sample) => median(samples.get(variant)!.map((x) => x[field]))
+    const has = (variant: string) => samples.has(variant)
     console.log()
-    console.log(
-      `medians: sdk − effect = ${s(at("sdk", "ms") - at("effect", "ms"))} s and ${
-        mb(at("sdk", "rss") - at("effect", "rss"))
-      } MB (target: at most axios-plugin's ${s(at("axios-plugin", "ms"))} s and ${
-        mb(at("axios-plugin", "rss"))
-      } MB); ` +
-        `sdk-bundled ÷ axios-plugin = ${
-          (at("sdk-bundled", "ms") / at("axios-plugin", "ms")).toFixed(2)
-        }× (target ≤ 1.5×)`
-    )
+    if (has("axios-plugin")) {
+      const plugin = at("axios-plugin", "ms")
+      const pluginRss = at("axios-plugin", "rss")
+      for (const sdk of ["sdk", "sdk-lean", ...(options.baseline === undefined ? [] : [`sdk@${options.baseline}`])]) {
+        if (has(sdk) && has("effect")) {
+          console.log(
+            `medians: ${sdk} − effect = ${s(at(sdk, "ms") - at("effect", "ms"))} s and ${
+              mb(at(sdk, "rss") - at("effect", "rss"))
+            } MB (target: at most axios-plugin's ${s(plugin)} s and ${mb(pluginRss)} MB)`
+          )
+        }
+      }
+      for (const sdk of ["sdk-bundled", "sdk-lean-bundled", `sdk-bundled@${options.baseline}`]) {
+        if (has(sdk)) {
+          console.log(`medians: ${sdk} ÷ axios-plugin = ${(at(sdk, "ms") / plugin).toFixed(2)}× (target ≤ 1.5×)`)
+        }
+      }
+      for (const floor of ["platform", "platform-bundled"]) {
+        if (has(floor)) console.log(`medians: ${floor} ÷ axios-plugin = ${(at(floor, "ms") / plugin).toFixed(2)}×`)
+      }
+    }
     console.log(`bundled with: ${BUNDLE_RECIPE.map((a) => a.includes(" ") ? JSON.stringify(a) : a).join(" ")}`)
   } finally {
     bench.close()

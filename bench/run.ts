@@ -15,7 +15,10 @@
  *                                      Content-Length (`name+chunked`), in the same slots
  *   npm run bench -- --cold=7          cold start (bench/coldstart.ts): 7 fresh processes per program, after the
  *                                      warm run (5 by default; skipped under --quick unless --cold is given)
- *   npm run bench -- --cold-only       the cold-start measure alone
+ *   npm run bench -- --cold-only       the cold-start measure alone; with --baseline=<commit> it also runs that
+ *                                      commit's packages (`sdk@<commit>`, `sdk-bundled@<commit>`) in the same turns
+ *   npm run bench -- --cold-only --cold-programs=sdk,sdk-lean,effect
+ *                                      only these cold-start programs (and their bundles)
  *   npm run bench -- --help            this text
  *
  * Each contender runs in its own process (its CPU time and peak RSS are its own) and is warmed up before
@@ -321,4 +324,12 @@ const main = async () => {
 }
 
 if (!coldOnly) await main()
-if (coldRuns > 0 || coldOnly) await coldStart({ runs: coldRuns > 0 ? coldRuns : 5, chunked })
+const coldPrograms = flag("cold-programs")
+if (coldRuns > 0 || coldOnly) {
+  await coldStart({
+    runs: coldRuns > 0 ? coldRuns : 5,
+    chunked,
+    baseline,
+    programs: coldPrograms === undefined ? undefined : coldPrograms.split(",")
+  })
+}

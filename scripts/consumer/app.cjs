@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS app is what this file checks */
 // A plain-node CommonJS app (NestJS and the like), as a user writes it after `npm install`: pre-orders against the sandbox whose
 // address and keys are in the WECHATPAY_* variables (set by scripts/consumer-check.mjs).
-const { WeChatPay } = require("@effect-wechatpay/core")
+const { Media, WeChatPay } = require("@effect-wechatpay/core")
 const { PayrollCard, PreOrderWithAuth } = require("@effect-wechatpay/payroll-card")
 const { FetchHttpClient } = require("@effect/platform")
 const { Effect, Layer, Redacted } = require("effect")
@@ -19,8 +19,18 @@ const request = {
   authenticate_type: "SIGN_IN"
 }
 
-PayrollCard.preOrderWithAuth(request).pipe(
-  Effect.provide(WeChatPay.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+const WeChatPayLive = WeChatPay.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+
+// A GIF named .png: the upload reads it with the modules the SDK loads on first use (a dynamic import(), which the
+// CommonJS build turns into a require) and refuses it before sending, so this checks they load from the CommonJS tree.
+Media.upload({ filename: "logo.png", content: new TextEncoder().encode("GIF89a, not a PNG") }).pipe(
+  Effect.flip,
+  Effect.tap((error) => {
+    if (error._tag !== "RequestValidationError" || !error.message.includes("not a PNG file")) throw error
+    console.log("cjs: a GIF named .png refused before sending")
+  }),
+  Effect.zipRight(PayrollCard.preOrderWithAuth(request)),
+  Effect.provide(WeChatPayLive),
   Effect.runPromise
 ).then((response) => {
   if (response.authenticate_number !== request.authenticate_number || response.token.length === 0) {

@@ -1,6 +1,6 @@
 // A plain-node ES module app, as a user writes it after `npm install`: pre-orders against the sandbox whose
 // address and keys are in the WECHATPAY_* variables (set by scripts/consumer-check.mjs).
-import { WeChatPay } from "@effect-wechatpay/core"
+import { Media, WeChatPay } from "@effect-wechatpay/core"
 import { PayrollCard, PreOrderWithAuth } from "@effect-wechatpay/payroll-card"
 import { FetchHttpClient } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
@@ -18,10 +18,20 @@ const request = {
   authenticate_type: "SIGN_IN"
 }
 
-const response = await PayrollCard.preOrderWithAuth(request).pipe(
-  Effect.provide(WeChatPay.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
-  Effect.runPromise
-)
+const WeChatPayLive = WeChatPay.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+
+// A GIF named .png: the upload reads it with the modules the SDK loads on first use (a dynamic import()) and refuses
+// it before sending, so this checks they load from the published ES module tree.
+const refused = await Media.upload({ filename: "logo.png", content: new TextEncoder().encode("GIF89a, not a PNG") })
+  .pipe(
+    Effect.flip,
+    Effect.provide(WeChatPayLive),
+    Effect.runPromise
+  )
+if (refused._tag !== "RequestValidationError" || !refused.message.includes("not a PNG file")) throw refused
+console.log("esm: a GIF named .png refused before sending")
+
+const response = await PayrollCard.preOrderWithAuth(request).pipe(Effect.provide(WeChatPayLive), Effect.runPromise)
 if (response.authenticate_number !== request.authenticate_number || response.token.length === 0) {
   throw new Error("the answer does not match the request")
 }

@@ -13,8 +13,10 @@
  *
  * @since 0.1.0
  */
-import { Effect, type FiberRef, Layer } from "effect"
+import type { FiberRef } from "effect"
+import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
 import * as CallSpan from "./internal/pipeline/callSpan.js"
 
 /**

@@ -7,7 +7,11 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Redacted, Schema } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Validate from "./internal/config/credentials.js"
 import * as Primitives from "./internal/crypto/primitives.js"
 import type { InvalidOptionError } from "./WeChatPayError.js"

@@ -11,17 +11,13 @@
  *
  * @since 0.1.0
  */
-import * as FileSystem from "@effect/platform/FileSystem"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import { Duration, Effect, Option, Schema, Stream } from "effect"
-import * as Body from "./internal/download/body.js"
-import * as File from "./internal/download/file.js"
-import * as Target from "./internal/download/target.js"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type * as Body from "./internal/download/body.js"
 import { sanitize } from "./internal/errors/sanitize.js"
-import * as Bounded from "./internal/http/boundedBody.js"
-import * as Http from "./internal/http/classify.js"
-import * as WeChatPayClient from "./WeChatPayClient.js"
+import type * as WeChatPayClient from "./WeChatPayClient.js"
 
 /**
  * What a WeChat answer names a file by (a bill, a receipt): the signed, verified metadata.
@@ -184,12 +180,6 @@ export class DownloadError extends Schema.TaggedError<DownloadError>("@effect-we
   }
 }
 
-/** The most of an error answer read, to find WeChat's code and message in it. */
-const MAX_ERROR_BODY = 64 * 1024
-
-const ErrorBody = Schema.parseJson(Schema.Struct({ code: Schema.String, message: Schema.optional(Schema.String) }))
-const decodeErrorBody = Schema.decodeUnknownOption(ErrorBody)
-
 const toError = (failure: Body.Failure) => new DownloadError(failure)
 
 const positiveDuration = (name: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) => {
@@ -211,43 +201,6 @@ const resolve = (options: Options) => {
     idle: positiveDuration("idleTimeout", options.idleTimeout, DEFAULT_IDLE_TIMEOUT),
     timeout: positiveDuration("timeout", options.timeout, DEFAULT_TIMEOUT)
   }
-}
-
-/** A non-2xx answer: its typed failure, from WeChat's JSON error body (sanitised) when it has one. */
-const refused = (response: HttpClientResponse.HttpClientResponse) =>
-  Effect.gen(function*() {
-    const { status } = response
-    const requestId: string | undefined = response.headers["request-id"]
-    const extra = { status, ...(requestId !== undefined ? { requestId } : {}) }
-    const location = response.headers["location"]
-    if (status >= 300 && status < 400) {
-      // Let go of the body unread: the transport closes the connection.
-      yield* Effect.ignore(Stream.runDrain(Stream.take(response.stream, 1)))
-      const to = location !== undefined ? ` to ${JSON.stringify(sanitize(location.replace(/[?#].*$/s, ""), 200))}` : ""
-      return Body.failure("Status", `HTTP ${status}: a redirect${to}, not followed`, extra)
-    }
-    const raw = yield* Effect.orElseSucceed(Bounded.read(response, MAX_ERROR_BODY), () => new Uint8Array(0))
-    const text = new TextDecoder().decode(raw)
-    const body = decodeErrorBody(text)
-    if (Option.isNone(body)) return Body.failure("Status", `HTTP ${status}: ${Http.excerpt(text)}`, extra)
-    const code = sanitize(body.value.code, 64)
-    const said = `${code} ${sanitize(body.value.message ?? "", 200)}`.trim()
-    if (status === 400 && body.value.code === "INVALID_REQUEST") {
-      return Body.failure(
-        "Expired",
-        `HTTP 400 ${said}: WeChat refuses a download_url that has expired or was altered; ask for the file's metadata again`,
-        { ...extra, code }
-      )
-    }
-    return Body.failure("Status", `HTTP ${status} ${said}`, { ...extra, code })
-  })
-
-/** The transport's body errors: over the transport's own limit is `TooLarge`, anything else `Transport`. */
-const wireFailure = (error: { readonly cause?: unknown; readonly reason?: string }) => {
-  const tooLarge = Bounded.describe(error.cause)
-  return tooLarge !== undefined
-    ? Body.failure("TooLarge", tooLarge)
-    : Body.failure("Transport", `the file's body could not be read to its end (${error.reason ?? "unknown"})`)
 }
 
 /**
@@ -281,7 +234,9 @@ export const stream = (
     const timeoutMillis = Duration.toMillis(resolved.timeout)
     const deadline = Effect.zipRight(
       Effect.sleep(resolved.timeout),
-      Effect.fail(toError(Body.failure("Timeout", `not downloaded within ${timeoutMillis} ms (the timeout)`)))
+      Effect.fail(
+        new DownloadError({ reason: "Timeout", description: `not downloaded within ${timeoutMillis} ms (the timeout)` })
+      )
     )
     return Stream.unwrap(open(metadata, resolved)).pipe(
       // The deadline covers the whole: the request, the head of the answer and every byte of the body.
@@ -293,71 +248,13 @@ export const stream = (
     )
   })
 
-/** Checks the metadata, sends the signed GET, and gives the file's stream once the answer's head is in. */
-const open = (metadata: FileMetadata, { gzip, idle, maxBytes }: ReturnType<typeof resolve>) =>
-  Effect.gen(function*() {
-    const client = yield* WeChatPayClient.WeChatPayClient
-    const digest = Target.digestOf(metadata.hash_type, metadata.hash_value)
-    if (Target.isRefusal(digest)) return yield* Effect.fail(toError(digest))
-    const hosts = client.backupUrl === undefined ? [client.baseUrl] : [client.baseUrl, client.backupUrl]
-    const path = Target.pathOf(metadata.download_url, hosts)
-    if (Target.isRefusal(path)) return yield* Effect.fail(toError(path))
-    if (client.getUnverified === undefined) {
-      return yield* Effect.fail(
-        new DownloadError({ reason: "Transport", description: "this WeChatPayClient cannot download files" })
-      )
-    }
-    const idleMillis = Duration.toMillis(idle)
-    const idleFailure = () =>
-      Body.failure("Timeout", `no byte for ${idleMillis} ms (the idle timeout); the connection was closed`)
-    const response = yield* client.getUnverified(path).pipe(
-      Effect.mapError((error) => {
-        if (error._tag === "RequestTimeout") return toError(Body.failure("Timeout", error.message))
-        const code = Http.causeCode(error.cause)
-        return toError(
-          Body.failure("Transport", `the download failed: ${error.reason}${code !== undefined ? ` (${code})` : ""}`)
-        )
-      }),
-      Effect.timeoutFail({ duration: idle, onTimeout: () => toError(idleFailure()) })
-    )
-    const { status } = response
-    if (status < 200 || status >= 300) {
-      return yield* Effect.flatMap(
-        Effect.timeoutFail(refused(response), { duration: idle, onTimeout: () => toError(idleFailure()) }),
-        (failure) => Effect.fail(toError(failure))
-      )
-    }
-    const length = response.headers["content-length"]
-    if (!gzip && length !== undefined && /^\d+$/.test(length.trim()) && Number(length) > maxBytes) {
-      // Let go of the body unread: the transport closes the connection.
-      yield* Effect.ignore(Stream.runDrain(Stream.take(response.stream, 1)))
-      return yield* Effect.fail(toError(Body.failure(
-        "TooLarge",
-        `the file's Content-Length ${Number(length)} exceeds the ${maxBytes}-byte limit; nothing was read`,
-        { status }
-      )))
-    }
-    const wire = response.stream.pipe(
-      Stream.mapError(wireFailure),
-      // Per pull: no byte for this long fails, and ending the stream closes the connection.
-      Stream.timeoutFail(idleFailure, idle),
-      // The lean transport's own body limit, here no lower than this download's.
-      Stream.provideService(
-        HttpIncomingMessage.MaxBodySize,
-        Option.some(FileSystem.Size(Body.wireLimit(maxBytes, gzip)))
-      )
-    )
-    return Stream.mapError(
-      Body.file(wire, {
-        gzip,
-        maxBytes,
-        algorithm: digest.algorithm,
-        expected: digest.expected,
-        hashType: metadata.hash_type.trim().toUpperCase()
-      }),
-      toError
-    )
-  })
+// The request, the answer's head and the body pipeline (gzip, digests, the temporary file) are loaded the first time
+// a program downloads a file: most programs never do, and need not pay for them at start.
+const open = (metadata: FileMetadata, resolved: ReturnType<typeof resolve>) =>
+  Effect.flatMap(
+    Effect.promise(() => import("./internal/download/open.js")),
+    (module) => module.open(metadata, resolved, toError)
+  )
 
 /**
  * Downloads the file named by `metadata` to `path`: into a temporary file beside it (same directory, a unique
@@ -390,9 +287,9 @@ export const toFile = (
   path: string,
   options: Options = {}
 ): Effect.Effect<{ readonly bytes: number; readonly path: string }, DownloadError, WeChatPayClient.WeChatPayClient> =>
-  Effect.map(
-    File.write(stream(metadata, options), path, options.onProgress).pipe(
-      Effect.mapError((failure) => failure instanceof DownloadError ? failure : toError(failure))
-    ),
-    (bytes) => ({ bytes, path })
-  ).pipe(Effect.withSpan("Download.toFile"))
+  Effect.promise(() => import("./internal/download/file.js")).pipe(
+    Effect.flatMap((File) => File.write(stream(metadata, options), path, options.onProgress)),
+    Effect.mapError((failure) => failure instanceof DownloadError ? failure : toError(failure)),
+    Effect.map((bytes) => ({ bytes, path })),
+    Effect.withSpan("Download.toFile")
+  )

@@ -6,7 +6,13 @@
  * @since 0.1.0
  */
 import type { ConfigError } from "effect"
-import { Config, Context, Effect, Either, Layer, Redacted, Schema } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type * as Crypto from "node:crypto"
 import * as Validate from "./internal/config/credentials.js"
 import * as Primitives from "./internal/crypto/primitives.js"

@@ -18,12 +18,12 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.js"
 import * as CallCodes from "./internal/errors/callCodes.js"
-import * as Content from "./internal/media/content.js"
+import type * as Content from "./internal/media/content.js"
 import * as Format from "./internal/media/format.js"
-import * as Multipart from "./internal/media/multipart.js"
 import * as WeChatPayClient from "./WeChatPayClient.js"
 import * as WeChatPayError from "./WeChatPayError.js"
 
@@ -131,17 +131,22 @@ const send = <E, R>(
     if (format === undefined) {
       return yield* refuse(kind, [{ path: "filename", message: `must end in ${Format.listed(kind)}` }])
     }
+    // Reading the content and the multipart encoder (form-data-encoder) are loaded the first time a program uploads:
+    // most programs never do, and need not pay for them at start.
+    const [{ head, read: readContent, Refusal }, { encode }] = yield* Effect.promise(() =>
+      Promise.all([import("./internal/media/content.js"), import("./internal/media/multipart.js")])
+    )
     const read = yield* Effect.catchIf(
-      Content.read(content, kind.maxBytes),
-      (e): e is Content.Refusal => e instanceof Content.Refusal,
+      readContent(content, kind.maxBytes),
+      (e): e is Content.Refusal => e instanceof Refusal,
       (refusal) => Effect.fail(refuse(kind, [{ path: "content", message: refusal.description }]))
     )
-    if (!format.matches(Content.head(read.bytes))) {
+    if (!format.matches(head(read.bytes))) {
       return yield* refuse(kind, [{ path: "content", message: `not a ${format.name} file (its first bytes are not)` }])
     }
     // Compact, and sent exactly as signed: the signature covers these characters (WeChat's pages, 签名计算说明).
     const meta = JSON.stringify({ filename, sha256: read.sha256 })
-    const body = Multipart.encode(meta, filename, format.mediaType, read.bytes)
+    const body = encode(meta, filename, format.mediaType, read.bytes)
     const client = yield* WeChatPayClient.WeChatPayClient
     return yield* (Effect.mapError(
       client.execute(

@@ -13,9 +13,15 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type { Redacted, Scope } from "effect"
-import { Clock, Context, Duration, Effect, Layer, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import type * as Crypto from "node:crypto"
-import * as Internal from "./internal/certificates/download.js"
+import * as X509 from "./internal/certificates/certificate.js"
+import type * as Internal from "./internal/certificates/download.js"
 import * as Ring from "./internal/certificates/ring.js"
 import { normalizeSerial } from "./internal/crypto/signature.js"
 import { sanitize } from "./internal/errors/sanitize.js"
@@ -91,7 +97,7 @@ export type Certificate = Internal.Certificate
  * @since 0.1.0
  * @category constants
  */
-export const PATH = Internal.PATH
+export const PATH = X509.PATH
 
 /**
  * Parses a PEM certificate with node's `X509Certificate`.
@@ -110,7 +116,7 @@ export const PATH = Internal.PATH
  */
 export const parse = (pem: string): Effect.Effect<Certificate, CertificateError> =>
   Effect.suspend(() => {
-    const certificate = Internal.parseCertificate(pem)
+    const certificate = X509.parseCertificate(pem)
     return certificate !== undefined
       ? Effect.succeed(certificate)
       : Effect.fail(new CertificateError({ reason: "Malformed", description: "not a PEM RSA X.509 certificate" }))
@@ -169,7 +175,10 @@ export interface DownloadOptions extends Internal.DownloadOptions {
 export const download = (
   options: DownloadOptions
 ): Effect.Effect<ReadonlyArray<Certificate>, CertificateError, Signer.Signer | HttpClient.HttpClient> =>
-  Internal.download(options).pipe(
+  // The download (its schemas, the AEAD decryption, the answer's checks) is loaded the first time a program asks
+  // for the list: a program configured with the WeChat Pay public key never does.
+  Effect.promise(() => import("./internal/certificates/download.js")).pipe(
+    Effect.flatMap((module) => module.download(options)),
     Effect.mapError((failure) => new CertificateError(failure)),
     Effect.withSpan("PlatformCertificates.download")
   )

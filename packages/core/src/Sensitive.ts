@@ -6,7 +6,13 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, Option, ParseResult, Redacted, Schema, SchemaAST } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import * as Decryptor from "./Decryptor.js"
 import * as Encryptor from "./Encryptor.js"
 import * as SyncEncryption from "./internal/crypto/syncEncryption.js"

@@ -22,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { after, notes, where } from "./internal/errors/message.js"
 import { sanitize } from "./internal/errors/sanitize.js"
 import { CallContextFields } from "./WeChatPayErrorBody.js"

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { Cause } from "effect"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { describe } from "./internal/errors/message.js"
 
 /**

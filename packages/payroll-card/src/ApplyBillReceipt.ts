@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Endpoint } from "@effect-wechatpay/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Required } from "./internal/schema.js"
 import * as TransferReceipt from "./TransferReceipt.js"
 

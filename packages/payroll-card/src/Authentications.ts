@@ -6,7 +6,11 @@
  * @since 0.1.0
  */
 import { Endpoint, type WeChatPayClient } from "@effect-wechatpay/core"
-import { Clock, Duration, Effect, Schema, Stream } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as GetAuthentication from "./GetAuthentication.js"
 import * as ListAuthentications from "./ListAuthentications.js"
 

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { Endpoint, Sensitive } from "@effect-wechatpay/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { AuthorizationType, MAX_DETAILS, MAX_REMARK_CHARACTERS, TransferBatchEntity } from "./CreateTransferBatch.js"
 import { Required } from "./internal/schema.js"
 import { atMostCharacters, batchRules } from "./internal/transferBatch.js"

@@ -11,7 +11,11 @@
  */
 import { Endpoint } from "@effect-wechatpay/core"
 import type { SchemaAST } from "effect"
-import { Clock, Effect, Option, ParseResult, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { AuthenticateState, AuthenticationEntity } from "./GetAuthentication.js"
 import { atLeastOneAppId, Required } from "./internal/schema.js"
 

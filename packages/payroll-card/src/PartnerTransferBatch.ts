@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { Sensitive } from "@effect-wechatpay/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { BatchStatus, CloseReason, DetailStatus, DetailStatusFilter, FailReason } from "./TransferStatus.js"
 
 // The batch's and the payments' states and failure reasons, defined in their own module and part of this one.

@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { Endpoint } from "@effect-wechatpay/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { atLeastOneAppId, Required } from "./internal/schema.js"
 import { AuthenticateNumber, AuthenticateType, PreOrderWithAuthResponse } from "./PreOrderWithAuth.js"
 

@@ -7,7 +7,10 @@
  * @since 0.1.0
  */
 import { Endpoint, type WeChatPayClient } from "@effect-wechatpay/core"
-import { Duration, Effect, Schema, Stream } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as GetTransferBatchByNo from "./GetTransferBatchByNo.js"
 import * as GetTransferBatchByOutNo from "./GetTransferBatchByOutNo.js"
 import * as GetTransferDetailByNo from "./GetTransferDetailByNo.js"

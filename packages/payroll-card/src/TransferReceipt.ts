@@ -14,7 +14,9 @@
  * @since 0.1.0
  */
 import { Download, type WeChatPayClient } from "@effect-wechatpay/core"
-import { Effect, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { openLiteral } from "./internal/schema.js"
 
 /**

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { Endpoint, Sensitive } from "@effect-wechatpay/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Required } from "./internal/schema.js"
 import { AuthenticateType } from "./PreOrderWithAuth.js"
 

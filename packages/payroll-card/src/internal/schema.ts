@@ -4,7 +4,7 @@
  * @internal
  */
 import type { Brand } from "effect"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A required string. No length limit: the sources (wechatpay-go `services/payrollcard/models.go`, the

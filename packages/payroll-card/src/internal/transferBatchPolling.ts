@@ -6,7 +6,11 @@
  * @internal
  */
 import type { Endpoint, WeChatPayClient } from "@effect-wechatpay/core"
-import { Clock, Duration, Effect, Option, Stream } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import type * as GetTransferBatchByNo from "../GetTransferBatchByNo.js"
 import type * as GetTransferBatchByOutNo from "../GetTransferBatchByOutNo.js"
 import * as PartnerTransferBatch from "../PartnerTransferBatch.js"

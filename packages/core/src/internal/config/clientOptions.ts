@@ -1,5 +1,7 @@
 /** Checks of the client's options, each failing with an `InvalidOptionError` that names the option. */
-import { Duration, Effect, Option } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { Options } from "../../WeChatPayClient.js"
 import { InvalidOptionError } from "../../WeChatPayError.js"
 

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type * as Crypto from "node:crypto"
 import { InvalidOptionError } from "../../WeChatPayError.js"
 import { parsePrivateKey, parsePublicKey } from "../crypto/primitives.js"

@@ -2,7 +2,7 @@
  * The cryptographic primitives of APIv3, on node:crypto. Keys are parsed once into `KeyObject`s by
  * the services; nothing here ever logs or formats a key.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as Os from "node:os"
 import * as Cancelable from "../runtime/cancelable.js"

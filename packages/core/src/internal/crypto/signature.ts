@@ -2,7 +2,8 @@
  * The `Wechatpay-*` signature check, against any key lookup: the static keys of a `Verifier`, the key ring
  * with downloaded certificates, or the certificates of a download checking itself.
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import type * as Crypto from "node:crypto"
 import { ResponseVerificationError, type VerificationFailure } from "../../WeChatPayError.js"
 import * as Primitives from "./primitives.js"

@@ -4,7 +4,8 @@
  * chunk or two: the inflater is written to only once it has room (`drain`), and inflates only as fast as it is
  * read, so a gzip bomb costs at most the limit in CPU and never more than a few chunks in memory.
  */
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import * as Zlib from "node:zlib"
 import * as Interruptible from "../runtime/interruptible.js"

@@ -6,7 +6,8 @@
  * node-only already (node:crypto, node:zlib), and `FileSystem`'s node implementation lives in
  * `@effect/platform-node`, which core must not depend on; the caller need provide no extra service.
  */
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"

@@ -4,7 +4,8 @@
  * not signed, so anyone on the path may have written them), and the clock skew behind a `SIGN_ERROR`. Shared by
  * the classes of `WeChatPayError`, `WeChatPayErrorBody` and `WeChatPayErrorCodes`, which define the errors themselves.
  */
-import { Predicate, type Schema } from "effect"
+import type { Schema } from "effect"
+import * as Predicate from "effect/Predicate"
 import type { ApiErrorFields } from "../../WeChatPayErrorBody.js"
 import { sanitize } from "./sanitize.js"
 

@@ -15,7 +15,8 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 
 /** The body went past the limit (`declared`: the `Content-Length` that announced it, if any). */
 export class TooLarge {

@@ -4,7 +4,9 @@
  * gathered into the bytes the multipart body will carry (at most a few MiB, which the body needs whole anyway:
  * every transport sends a bytes body, and a retry resends it).
  */
-import { Data, Effect, Stream } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import { HEAD_BYTES } from "./format.js"

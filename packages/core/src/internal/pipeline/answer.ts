@@ -6,7 +6,10 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Clock, Effect, Option, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as Verifier from "../../Verifier.js"
 import type { CallError } from "../../WeChatPayClient.js"
 import * as WeChatPayError from "../../WeChatPayError.js"

@@ -11,7 +11,7 @@
  * Under the live clock only (the deadline is wall-clock time): with `TestClock` the pipeline uses `timeout.ts`.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { FiberRef } from "effect"
+import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 
 /**

@@ -2,7 +2,7 @@
  * What the pipeline knows about the call it is running, carried in fiber refs so that `httpClient` (used
  * directly or through `execute`) can name the route and the attempt in its errors, spans and logs.
  */
-import { FiberRef } from "effect"
+import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 
 /** The route template of the current call (`/v3/payroll-card/relations/{openid}`), when one was declared. */

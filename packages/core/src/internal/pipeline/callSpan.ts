@@ -10,8 +10,13 @@
  * 12–35 µs per call measured here (V8 walks the async frames of the caller), 2–5 % of a whole call (as
  * `Effect.fnUntraced` says, the traced form is not for hot paths). Off, a call pays one read of a fiber ref.
  */
-import { Context, Effect, Fiber, FiberRef, Option, Tracer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import * as Local from "../runtime/local.js"
 import * as Call from "./callContext.js"
 

@@ -11,7 +11,8 @@
  * fails the call at once, as itself, rather than turning into a timeout after a wait that cannot succeed.
  */
 import type { Schedule } from "effect"
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import * as Timeout from "../runtime/timeout.js"
 
 export interface Options<E> {

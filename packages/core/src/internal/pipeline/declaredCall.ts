@@ -7,7 +7,12 @@
  * call's own codes (`callCodes`).
  */
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import { Context, Effect, Either, Option, type ParseResult, Schema, type Tracer } from "effect"
+import type { ParseResult, Tracer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as Encryptor from "../../Encryptor.js"
 import type { CodeClass, Endpoint, Error } from "../../Endpoint.js"
 import * as WeChatPayClient from "../../WeChatPayClient.js"

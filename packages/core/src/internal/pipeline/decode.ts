@@ -4,7 +4,9 @@
  * sent that the answer echoes must come back equal, or the answer, however well signed, answers another request.
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Effect, Option, ParseResult } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
 import type { CallError } from "../../WeChatPayClient.js"
 import * as WeChatPayError from "../../WeChatPayError.js"
 import * as Http from "../http/classify.js"

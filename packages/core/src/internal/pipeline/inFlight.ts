@@ -4,7 +4,8 @@
  * concurrency and rate.
  */
 import type { Scope } from "effect"
-import { Effect, RateLimiter } from "effect"
+import * as Effect from "effect/Effect"
+import * as RateLimiter from "effect/RateLimiter"
 import type { Hooks } from "../runtime/local.js"
 
 /** Counts the exchanges in flight, and applies the rate limits, if any, around each attempt. */

@@ -3,7 +3,10 @@
  * showing a value of an encrypted field: those are found in the request schema (`EncryptedString`, or any
  * `Redacted`), and what is said about them comes from a fixed list of our own messages.
  */
-import { ParseResult, Predicate, Redacted, SchemaAST } from "effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
+import * as SchemaAST from "effect/SchemaAST"
 import { RequestValidationError, type ValidationIssue } from "../../WeChatPayError.js"
 import { isWellFormed, sanitize } from "../errors/sanitize.js"
 

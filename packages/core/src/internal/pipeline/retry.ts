@@ -2,7 +2,9 @@
  * Which failures `execute` retries, how long it waits between attempts (exponential backoff with jitter, or a
  * server's `Retry-After`), and what each retry logs.
  */
-import { Duration, Effect, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import type { CallError } from "../../WeChatPayClient.js"
 
 export const isRetryable = (error: CallError): boolean =>

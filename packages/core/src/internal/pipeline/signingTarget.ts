@@ -5,7 +5,9 @@
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { Chunk, Effect, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 
 // Resolves relative request URLs; never contacted, and never part of what is sent.
 const PLACEHOLDER = "http://placeholder.invalid"

@@ -9,7 +9,9 @@
  * same composition with the cleanup written as a plain function: the same steps, the same semantics (the canceler
  * runs only when the effect is interrupted while waiting, and the fiber waits for it), nothing for V8 to pretenure.
  */
-import { Cause, Effect, Exit } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 
 /**
  * Like `Effect.async`: `register` starts the operation, calls `resume` once, and returns what undoes the operation

@@ -8,7 +8,8 @@
  * in one more: the same semantics, as `Effect.locally` also restores only the refs it set.
  */
 import type { FiberId, FiberRef } from "effect"
-import { Effect, FiberRefs } from "effect"
+import * as Effect from "effect/Effect"
+import * as FiberRefs from "effect/FiberRefs"
 
 /** A fiber ref and the value it takes for the duration of the effect. */
 export type Binding = readonly [FiberRef.FiberRef<any>, unknown]

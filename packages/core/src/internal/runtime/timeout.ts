@@ -16,8 +16,11 @@
  * SDK's attempts set none that outlive them.
  */
 import type { FiberRef } from "effect"
-import { Clock, Context, Effect, Fiber } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Cancelable from "./cancelable.js"
 
 /** The live clock, as every program has it unless it provides another. */
