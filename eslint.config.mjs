@@ -28,5 +28,20 @@ export default tseslint.config(
         }
       ]
     }
+  },
+  {
+    // What a program imports at start: effect's modules from the modules that define them. The index re-exports
+    // each as a namespace object, which a bundler keeps whole (`Stream` drags in PubSub, Mailbox, STM …) and which
+    // node loads all ~600 of (docs/performance.md, issue 23). Types may come from anywhere.
+    files: ["packages/core/src/**/*.ts", "packages/payroll-card/src/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", {
+        paths: [{
+          name: "effect",
+          message: "import effect's module itself (import * as Effect from \"effect/Effect\"): see docs/performance.md",
+          allowTypeImports: true
+        }]
+      }]
+    }
   }
 )

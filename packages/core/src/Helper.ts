@@ -11,7 +11,12 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Option, ParseResult, Schema, type Stream } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
 import * as Validation from "./internal/pipeline/requestValidation.js"
 import { RequestValidationError } from "./WeChatPayError.js"
 

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Helper } from "@effect-wechatpay/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import * as Authentications from "./Authentications.js"
 import * as GetAuthentication from "./GetAuthentication.js"
 import * as GetTransferBatchByNo from "./GetTransferBatchByNo.js"

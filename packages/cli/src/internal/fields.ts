@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { Sensitive } from "@effect-wechatpay/core"
 import { Option, Schema, SchemaAST as AST } from "effect"
 
 /** How one request field is given on the command line. */
@@ -37,10 +38,8 @@ export const kebab = (name: string): string =>
 
 const ANY = "*"
 
-// `Sensitive.EncryptedString`: a transformation whose type side is a declared `Redacted<string>`.
-const isSensitive = (node: AST.AST): boolean =>
-  node._tag === "Transformation" && node.to._tag === "Declaration" &&
-  Option.exists(AST.getIdentifierAnnotation(node.to), (id) => id.startsWith("RedactedFromSelf"))
+// `Sensitive.EncryptedString` (or a decrypted one, which no request should hold): never a flag's value.
+const isSensitive = (node: AST.AST): boolean => Sensitive.isSensitive(node)
 
 /** The paths (`*` for any list element) of the sensitive strings under a node. */
 export const sensitivePaths = (node: AST.AST, path: ReadonlyArray<string> = [], depth = 0): Array<Array<string>> => {
