@@ -20,8 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Crypto from "node:crypto"
-import * as X509 from "./internal/certificates/certificate.js"
-import type * as Internal from "./internal/certificates/download.js"
+import * as Internal from "./internal/certificates/download.js"
 import * as Ring from "./internal/certificates/ring.js"
 import { normalizeSerial } from "./internal/crypto/signature.js"
 import { sanitize } from "./internal/errors/sanitize.js"
@@ -97,7 +96,7 @@ export type Certificate = Internal.Certificate
  * @since 0.1.0
  * @category constants
  */
-export const PATH = X509.PATH
+export const PATH = Internal.PATH
 
 /**
  * Parses a PEM certificate with node's `X509Certificate`.
@@ -116,7 +115,7 @@ export const PATH = X509.PATH
  */
 export const parse = (pem: string): Effect.Effect<Certificate, CertificateError> =>
   Effect.suspend(() => {
-    const certificate = X509.parseCertificate(pem)
+    const certificate = Internal.parseCertificate(pem)
     return certificate !== undefined
       ? Effect.succeed(certificate)
       : Effect.fail(new CertificateError({ reason: "Malformed", description: "not a PEM RSA X.509 certificate" }))
@@ -175,10 +174,7 @@ export interface DownloadOptions extends Internal.DownloadOptions {
 export const download = (
   options: DownloadOptions
 ): Effect.Effect<ReadonlyArray<Certificate>, CertificateError, Signer.Signer | HttpClient.HttpClient> =>
-  // The download (its schemas, the AEAD decryption, the answer's checks) is loaded the first time a program asks
-  // for the list: a program configured with the WeChat Pay public key never does.
-  Effect.promise(() => import("./internal/certificates/download.js")).pipe(
-    Effect.flatMap((module) => module.download(options)),
+  Internal.download(options).pipe(
     Effect.mapError((failure) => new CertificateError(failure)),
     Effect.withSpan("PlatformCertificates.download")
   )

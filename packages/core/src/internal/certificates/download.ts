@@ -20,9 +20,45 @@ import * as Http from "../http/classify.js"
 import * as Outbound from "../http/outbound.js"
 import * as Timeout from "../runtime/timeout.js"
 import { version } from "../version.js"
-import { type Certificate, type Failure, parseCertificate, PATH } from "./certificate.js"
 
-export type { Certificate, Failure }
+/** One platform certificate: its serial (upper-case hex, as WeChat shows it), validity and public key. */
+export interface Certificate {
+  readonly serialNo: string
+  /** Milliseconds since the epoch. */
+  readonly validFrom: number
+  /** Milliseconds since the epoch. */
+  readonly validTo: number
+  readonly publicKey: Crypto.KeyObject
+  readonly pem: string
+}
+
+/** Why a download failed, before it becomes a `CertificateError`. */
+export interface Failure {
+  readonly reason: "NoCertificates" | "Transport" | "Status" | "Malformed" | "Decryption" | "Unverified" | "Expired"
+  readonly description: string
+  readonly status?: number
+  readonly requestId?: string
+}
+
+export const PATH = "/v3/certificates"
+
+/** Parses a PEM certificate with node's `X509Certificate`; `undefined` when it is not an RSA certificate. */
+export const parseCertificate = (pem: string): Certificate | undefined => {
+  try {
+    const x509 = new Crypto.X509Certificate(pem)
+    const publicKey = x509.publicKey
+    if (publicKey.asymmetricKeyType !== "rsa") return undefined
+    return {
+      serialNo: normalizeSerial(x509.serialNumber),
+      validFrom: Date.parse(x509.validFrom),
+      validTo: Date.parse(x509.validTo),
+      publicKey,
+      pem
+    }
+  } catch {
+    return undefined
+  }
+}
 
 const EncryptedCertificate = Schema.Struct({
   serial_no: Schema.String,
