@@ -8,8 +8,9 @@ import * as Path from "node:path"
 
 // Packages a bin reaches through barrel modules (`@effect/platform`'s index, `effect`'s Arbitrary, @effect/cli's
 // config-file parsers) but never calls: each is replaced by a stub whose every export throws when used, so it is
-// neither parsed nor compiled at start-up. A bin that needs one of them lists it in `keep`.
-const UNUSED = ["msgpackr", "find-my-way-ts", "multipasta", "yaml", "toml", "fast-check"]
+// neither parsed nor compiled at start-up. A bin that needs one of them lists it in `keep`. Not `multipasta`: the
+// sandbox (`wechatpay sandbox start`) parses uploads with it, in the lazily loaded sandbox chunk.
+const UNUSED = ["msgpackr", "find-my-way-ts", "yaml", "toml", "fast-check"]
 const STUB = `module.exports = new Proxy({}, { get: (_, name) => name === "__esModule" ? false : function unbundled() {
   throw new Error("not bundled into this bin: " + String(name))
 } })`

@@ -1,4 +1,7 @@
+import { Media, WeChatPay } from "@effect-wechatpay/core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Layer } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
@@ -158,6 +161,17 @@ describe("wechatpay sandbox notify", () => {
     ])
     assert.strictEqual(noSandbox.code, 5, noSandbox.stderr)
     assert.strictEqual(noSandbox.stdout, "")
+  })
+
+  it("accepts a media upload: the bundled sandbox parses multipart bodies (multipasta is in the bin)", async () => {
+    // A 1×1 PNG's signature and header, then padding: the sandbox checks the type by the first bytes.
+    const png = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(64)])
+    const uploaded = await Media.upload({ filename: "id-card.png", content: new Uint8Array(png) }).pipe(
+      Effect.provide(WeChatPay.layerConfig({ retry: false }).pipe(Layer.provide(FetchHttpClient.layer))),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.runPromise
+    )
+    assert.isAbove(uploaded.media_id.length, 0)
   })
 
   it("prints no APIv3 key or private key in any output, the sandbox's included", () => {
