@@ -52,6 +52,30 @@ const failed = (run: Run, code: number, pattern: RegExp) => {
   assert.strictEqual(run.stdout, "")
   assert.match(run.stderr, pattern)
 }
+/**
+ * A batch's flags (the payroll-card batch's and the partner batch's are the same): `payments` payments of 100 fen,
+ * their details from a file.
+ */
+const batchFlags = (outBatchNo: string, details: string, payments = 1) => [
+  "--sub-mchid",
+  "1900000109",
+  "--sub-appid",
+  "wxa1111111111111",
+  "--authorization-type",
+  "INFORMATION_AUTHORIZATION_TYPE",
+  "--out-batch-no",
+  outBatchNo,
+  "--batch-name",
+  "工资",
+  "--batch-remark",
+  "工资",
+  "--total-amount",
+  String(100 * payments),
+  "--total-num",
+  String(payments),
+  "--transfer-detail-list-file",
+  details
+]
 const sent = () => sandbox.run(Effect.map(Simulator.received, (all) => all.length))
 
 beforeAll(async () => {
@@ -179,29 +203,7 @@ describe("wechatpay payroll-card", () => {
     )
     assert.isArray(list.data)
 
-    const batch = [
-      "payroll-card",
-      "create-transfer-batch",
-      "--sub-mchid",
-      "1900000109",
-      "--sub-appid",
-      "wxa1111111111111",
-      "--authorization-type",
-      "INFORMATION_AUTHORIZATION_TYPE",
-      "--out-batch-no",
-      "clibatch1",
-      "--batch-name",
-      "工资",
-      "--batch-remark",
-      "工资",
-      "--total-amount",
-      "100",
-      "--total-num",
-      "1",
-      "--transfer-detail-list-file",
-      files.details
-    ]
-    ok(await wechatpay(batch))
+    ok(await wechatpay(["payroll-card", "create-transfer-batch", ...batchFlags("clibatch1", files.details)]))
     await new Promise((resolve) => setTimeout(resolve, 50))
     const byOutNo = ok(
       await wechatpay([
@@ -311,24 +313,7 @@ describe("wechatpay payroll-card", () => {
       await wechatpay([
         "payroll-card",
         "initiate-partner-transfer-batch",
-        "--sub-mchid",
-        "1900000109",
-        "--sub-appid",
-        "wxa1111111111111",
-        "--authorization-type",
-        "INFORMATION_AUTHORIZATION_TYPE",
-        "--out-batch-no",
-        "clipartner1",
-        "--batch-name",
-        "工资",
-        "--batch-remark",
-        "工资",
-        "--total-amount",
-        "100",
-        "--total-num",
-        "1",
-        "--transfer-detail-list-file",
-        files.partnerDetails
+        ...batchFlags("clipartner1", files.partnerDetails)
       ])
     )
     assert.strictEqual(partner.out_batch_no, "clipartner1")
@@ -600,30 +585,7 @@ describe("wechatpay payroll-card await-* and stream-*", () => {
     }))
     const details = Path.join(sandbox.dir, "details3.json")
     Fs.writeFileSync(details, JSON.stringify(payees))
-    ok(
-      await wechatpay([
-        "payroll-card",
-        "create-transfer-batch",
-        "--sub-mchid",
-        "1900000109",
-        "--sub-appid",
-        "wxa1111111111111",
-        "--authorization-type",
-        "INFORMATION_AUTHORIZATION_TYPE",
-        "--out-batch-no",
-        "clibatch3",
-        "--batch-name",
-        "工资",
-        "--batch-remark",
-        "工资",
-        "--total-amount",
-        "300",
-        "--total-num",
-        "3",
-        "--transfer-detail-list-file",
-        details
-      ])
-    )
+    ok(await wechatpay(["payroll-card", "create-transfer-batch", ...batchFlags("clibatch3", details, payees.length)]))
     const batch = ok(
       await wechatpay([
         "payroll-card",
