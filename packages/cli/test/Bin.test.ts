@@ -52,6 +52,25 @@ const failed = (run: Run, code: number, pattern: RegExp) => {
   assert.strictEqual(run.stdout, "")
   assert.match(run.stderr, pattern)
 }
+/** An identity check's pre-order flags for the worker, name and ID number from files. */
+const preOrderFlags = (authenticateNumber: string) => [
+  ...WORKER,
+  "--authenticate-number",
+  authenticateNumber,
+  "--project-name",
+  "城市配送",
+  "--employer-name",
+  "某某物流有限公司",
+  "--user-name-file",
+  files.userName,
+  "--id-card-number-file",
+  files.idCardNumber,
+  "--employment-type",
+  "LONG_TERM_EMPLOYMENT",
+  "--authenticate-type",
+  "SIGN_IN"
+]
+
 /**
  * A batch's flags (the payroll-card batch's and the partner batch's are the same): `payments` payments of 100 fen,
  * their details from a file.
@@ -138,30 +157,7 @@ describe("wechatpay payroll-card", () => {
     assert.isString(token.token)
     // The worker opens the card with the token in WeChat's mini program: the sandbox's admin plays that part.
     assert.isTrue(await sandbox.run(Simulator.authorizeToken(token.token)))
-    const authentication = [
-      "--authenticate-number",
-      "cli0001",
-      "--project-name",
-      "城市配送",
-      "--employer-name",
-      "某某物流有限公司"
-    ]
-    const preOrdered = ok(
-      await wechatpay([
-        "payroll-card",
-        "pre-order-with-auth",
-        ...WORKER,
-        ...authentication,
-        "--user-name-file",
-        files.userName,
-        "--id-card-number-file",
-        files.idCardNumber,
-        "--employment-type",
-        "LONG_TERM_EMPLOYMENT",
-        "--authenticate-type",
-        "SIGN_IN"
-      ])
-    )
+    const preOrdered = ok(await wechatpay(["payroll-card", "pre-order-with-auth", ...preOrderFlags("cli0001")]))
     // The worker passes the identity check in the mini program.
     await sandbox.run(Simulator.complete("cli0001", "SUCCESS"))
     const check = ok(
@@ -492,26 +488,7 @@ describe("wechatpay payroll-card await-* and stream-*", () => {
     return run
   }
   const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
-  const preOrder = (number: string) =>
-    wechatpay([
-      "payroll-card",
-      "pre-order-with-auth",
-      ...WORKER,
-      "--authenticate-number",
-      number,
-      "--project-name",
-      "城市配送",
-      "--employer-name",
-      "某某物流有限公司",
-      "--user-name-file",
-      files.userName,
-      "--id-card-number-file",
-      files.idCardNumber,
-      "--employment-type",
-      "LONG_TERM_EMPLOYMENT",
-      "--authenticate-type",
-      "SIGN_IN"
-    ])
+  const preOrder = (number: string) => wechatpay(["payroll-card", "pre-order-with-auth", ...preOrderFlags(number)])
   const awaitCheck = (number: string, timeout: string) => [
     "payroll-card",
     "await-authentication",
