@@ -16,6 +16,7 @@ import * as SchemaAST from "effect/SchemaAST"
 import * as Decryptor from "./Decryptor.js"
 import * as Encryptor from "./Encryptor.js"
 import * as SyncEncryption from "./internal/crypto/syncEncryption.js"
+import * as SchemaPaths from "./internal/schemaPaths.js"
 
 // Checked in place: `Schema.RedactedFromSelf` would wrap the plaintext in a new Redacted on every encoding.
 // Whatever is there instead (a plain string, a Redacted of a number) is not echoed in the error.
@@ -109,6 +110,34 @@ export const sensitivity = (schema: Schema.Schema.All | SchemaAST.AST): Option.O
  */
 export const isSensitive = (schema: Schema.Schema.All | SchemaAST.AST | Schema.PropertySignature.All): boolean =>
   Option.isSome(sensitivity(Schema.isPropertySignature(schema) ? propertyType(schema) : schema))
+
+/**
+ * The paths of the sensitive fields ({@link isSensitive}) in a request or answer schema, each a list of property
+ * names with `"*"` for every element of a list: `[["user_name"], ["transfer_detail_list", "*", "user_name"]]`. What
+ * a tool needs to keep those fields out of plain sight in a JSON document of that shape (read them from a file, print
+ * them as `<redacted>`).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Sensitive } from "@effect-wechatpay/core"
+ *
+ * const Batch = Schema.Struct({
+ *   out_batch_no: Schema.String,
+ *   transfer_detail_list: Schema.Array(Schema.Struct({ openid: Schema.String, user_name: Sensitive.EncryptedString }))
+ * })
+ * Sensitive.paths(Batch) // [["transfer_detail_list", "*", "user_name"]]
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const paths = (schema: Schema.Schema.All | SchemaAST.AST): ReadonlyArray<ReadonlyArray<string>> =>
+  SchemaPaths.pathsWhere(
+    Schema.isSchema(schema) ? (schema as Schema.Schema.All).ast : schema as SchemaAST.AST,
+    (node) => Option.isSome(sensitivity(node)),
+    "*"
+  )
 
 // A property signature's type: `Schema.optional(x)` is a property signature, not a schema.
 const propertyType = (signature: Schema.PropertySignature.All): SchemaAST.AST => {

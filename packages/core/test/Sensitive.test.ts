@@ -35,4 +35,26 @@ describe("Sensitive.sensitivity / isSensitive", () => {
     assert.isTrue(Option.isNone(Sensitive.sensitivity(Schema.Union(Sensitive.EncryptedString, Schema.Number))))
     assert.isFalse(Sensitive.isSensitive(Schema.Array(Sensitive.EncryptedString)))
   })
+
+  it("paths: every sensitive field of a request or answer, lists marked *, through unions and filters", () => {
+    const Detail = Schema.Struct({
+      out_detail_no: Schema.String,
+      user_name: Sensitive.EncryptedString,
+      user_id_card: Schema.optionalWith(Sensitive.EncryptedString, { exact: true })
+    })
+    const Batch = Schema.Struct({
+      out_batch_no: Schema.String,
+      transfer_detail_list: Schema.Array(Detail).pipe(Schema.maxItems(3000))
+    }).pipe(Schema.filter(() => true))
+    assert.deepStrictEqual(Sensitive.paths(Batch), [
+      ["transfer_detail_list", "*", "user_name"],
+      ["transfer_detail_list", "*", "user_id_card"]
+    ])
+    const Answer = Schema.Union(
+      Schema.Struct({ batch_id: Schema.String, username: Schema.optional(Sensitive.DecryptedString) }),
+      Schema.Struct({ out_batch_no: Schema.String })
+    )
+    assert.deepStrictEqual(Sensitive.paths(Answer.ast), [["username"]])
+    assert.deepStrictEqual(Sensitive.paths(Schema.Struct({ openid: Schema.String })), [])
+  })
 })

@@ -36,34 +36,8 @@ export interface Field {
 export const kebab = (name: string): string =>
   name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/_/g, "-").toLowerCase()
 
-const ANY = "*"
-
-// `Sensitive.EncryptedString` (or a decrypted one, which no request should hold): never a flag's value.
-const isSensitive = (node: AST.AST): boolean => Sensitive.isSensitive(node)
-
 /** The paths (`*` for any list element) of the sensitive strings under a node. */
-export const sensitivePaths = (node: AST.AST, path: ReadonlyArray<string> = [], depth = 0): Array<Array<string>> => {
-  if (depth > 16) return []
-  if (isSensitive(node)) return [[...path]]
-  switch (node._tag) {
-    case "Refinement":
-      return sensitivePaths(node.from, path, depth + 1)
-    case "Transformation":
-      return sensitivePaths(node.from, path, depth + 1)
-    case "Union":
-      return node.types.flatMap((t) => sensitivePaths(t, path, depth + 1))
-    case "TypeLiteral":
-      return node.propertySignatures.flatMap((p) =>
-        typeof p.name === "string" ? sensitivePaths(p.type, [...path, p.name], depth + 1) : []
-      )
-    case "TupleType":
-      return [...node.elements.map((e) => e.type), ...node.rest.map((r) => r.type)].flatMap((t) =>
-        sensitivePaths(t, [...path, ANY], depth + 1)
-      )
-    default:
-      return []
-  }
-}
+export const sensitivePaths = (node: AST.AST): ReadonlyArray<ReadonlyArray<string>> => Sensitive.paths(node)
 
 // The request's own fields: under its filters (`atLeastOneAppId`) and any transformation, the struct; for a union of
 // structs (a batch by `batch_id` or by `out_batch_no`), each member's.
@@ -91,7 +65,7 @@ const isInt = (node: AST.AST): boolean =>
     isInt(node.from))
 
 const kindOf = (node: AST.AST): Kind => {
-  if (isSensitive(node)) return { _tag: "Secret" }
+  if (Sensitive.isSensitive(node)) return { _tag: "Secret" }
   switch (node._tag) {
     case "StringKeyword":
     case "TemplateLiteral":

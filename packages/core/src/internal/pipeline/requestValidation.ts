@@ -9,6 +9,7 @@ import * as Redacted from "effect/Redacted"
 import * as SchemaAST from "effect/SchemaAST"
 import { RequestValidationError, type ValidationIssue } from "../../WeChatPayError.js"
 import { isWellFormed, sanitize } from "../errors/sanitize.js"
+import * as SchemaPaths from "../schemaPaths.js"
 
 /** A path into the request; `ANY` stands for every element of an array. */
 export type Path = ReadonlyArray<string | typeof ANY>
@@ -53,37 +54,8 @@ export const hasPath = (ast: SchemaAST.AST, path: ReadonlyArray<string>): boolea
 }
 
 /** The paths of the encrypted (or otherwise `Redacted`) fields of a request schema. */
-export const sensitivePaths = (ast: SchemaAST.AST): ReadonlyArray<Path> => {
-  const out: Array<Path> = []
-  const walk = (node: SchemaAST.AST, path: Path, depth: number): void => {
-    if (depth > 32) return
-    if (isSensitiveAst(node)) {
-      out.push(path)
-      return
-    }
-    switch (node._tag) {
-      case "Refinement":
-        return walk(node.from, path, depth + 1)
-      case "Transformation":
-        return walk(node.from, path, depth + 1)
-      case "Union":
-        return node.types.forEach((t) => walk(t, path, depth + 1))
-      case "TypeLiteral":
-        for (const p of node.propertySignatures) {
-          if (typeof p.name === "string") walk(p.type, [...path, p.name], depth + 1)
-        }
-        return
-      case "TupleType":
-        node.elements.forEach((e) => walk(e.type, [...path, ANY], depth + 1))
-        node.rest.forEach((r) => walk(r.type, [...path, ANY], depth + 1))
-        return
-      case "Suspend":
-        return
-    }
-  }
-  walk(ast, [], 0)
-  return out
-}
+export const sensitivePaths = (ast: SchemaAST.AST): ReadonlyArray<Path> =>
+  SchemaPaths.pathsWhere(ast, isSensitiveAst, ANY)
 
 const matches = (pattern: Path, path: ReadonlyArray<PropertyKey>, prefixOnly: boolean): boolean => {
   if (prefixOnly ? path.length > pattern.length : path.length < pattern.length) return false
