@@ -40,6 +40,18 @@ export const withProgress = <A, E, R>(
   ).pipe(Effect.ensuring(clear))
 }
 
+/** Downloads with progress, then prints what both download commands print: `{path, bytes, hash_type, hash_value}`. */
+const saveAndPrint = <E, R>(
+  label: string,
+  file: { readonly hash_type?: string | undefined; readonly hash_value?: string | undefined },
+  download: (progress: Progress) => Effect.Effect<{ readonly bytes: number; readonly path: string }, E, R>
+) =>
+  Effect.flatMap(
+    withProgress(label, download),
+    (saved) =>
+      Output.print({ path: saved.path, bytes: saved.bytes, hash_type: file.hash_type, hash_value: file.hash_value })
+  )
+
 const checkDate = (date: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`))
     ? Effect.void
@@ -73,16 +85,11 @@ export const bill = (flags: BillFlags) =>
         ...Option.match(flags.accountType, { onNone: () => ({}), onSome: (account_type) => ({ account_type }) }),
         ...tar
       })
-    const saved = yield* withProgress(
+    yield* saveAndPrint(
       `${flags.type} bill ${flags.date}`,
+      file,
       (progress) => Bill.downloadToFile(file, flags.output, { ...progress, gzip: flags.gzip })
     )
-    yield* Output.print({
-      path: saved.path,
-      bytes: saved.bytes,
-      hash_type: file.hash_type,
-      hash_value: file.hash_value
-    })
   }).pipe(Effect.provide(Connection.layer(flags)))
 
 /** The parsed flags of `receipt download`. */
@@ -106,14 +113,9 @@ export const receipt = (flags: ReceiptFlags) =>
         out_detail_no: flags.outDetailNo.value
       })
       : yield* PayrollCard.getBillReceipt({ out_batch_no: flags.outBatchNo })
-    const saved = yield* withProgress(
+    yield* saveAndPrint(
       `receipt ${flags.outBatchNo}`,
+      found,
       (progress) => PayrollCard.downloadReceiptToFile(found, flags.output, progress)
     )
-    yield* Output.print({
-      path: saved.path,
-      bytes: saved.bytes,
-      hash_type: found.hash_type,
-      hash_value: found.hash_value
-    })
   }).pipe(Effect.provide(Connection.layer(flags)))
