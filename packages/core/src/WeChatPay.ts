@@ -7,6 +7,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type { Duration } from "effect"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -127,24 +128,41 @@ export type Services =
  */
 export const layer = (
   options: Options
-): Layer.Layer<Services, InvalidOptionError | PlatformCertificates.CertificateError, HttpClient.HttpClient> => {
-  // The merchant key signs requests and decrypts the answer fields WeChat encrypts to the merchant.
-  const signer = Layer.merge(
-    Signer.layer({
+): Layer.Layer<Services, InvalidOptionError | PlatformCertificates.CertificateError, HttpClient.HttpClient> =>
+  // One construction rather than a graph of the services' own layers: the result is the same, and a program's
+  // start does not pay Layer's per-node machinery (scopes, memo map) a dozen times (docs/performance.md).
+  Layer.scopedContext(Effect.gen(function*() {
+    const keys = yield* platformKeys(options)
+    // The merchant key signs requests and decrypts the answer fields WeChat encrypts to the merchant.
+    const signer = yield* Signer.make({
       mchid: options.mchid,
       serialNo: options.merchantSerialNo,
       privateKey: options.merchantPrivateKey
-    }),
-    Decryptor.layer({ privateKey: options.merchantPrivateKey })
-  )
-  return Layer.unwrapEffect(Effect.map(platformKeys(options), (keys) =>
-    WeChatPayClient.layer(options).pipe(
-      Layer.provideMerge(Notification.layer({ apiV3Key: options.apiV3Key }).pipe(Layer.provideMerge(keys))),
-      Layer.provideMerge(signer)
-    )))
-}
+    })
+    const decryptor = yield* Decryptor.make({ privateKey: options.merchantPrivateKey })
+    const { encryptor, verifier } = yield* Effect.provideService(keys, Signer.Signer, signer)
+    const notification = yield* Effect.provideService(
+      Notification.make({ apiV3Key: options.apiV3Key }),
+      Verifier.Verifier,
+      verifier
+    )
+    const client = yield* WeChatPayClient.make(options).pipe(
+      Effect.provideService(Signer.Signer, signer),
+      Effect.provideService(Verifier.Verifier, verifier)
+    )
+    return Context.make(Signer.Signer, signer).pipe(
+      Context.add(Decryptor.Decryptor, decryptor),
+      Context.add(Encryptor.Encryptor, encryptor),
+      Context.add(Verifier.Verifier, verifier),
+      Context.add(Notification.Notification, notification),
+      Context.add(WeChatPayClient.WeChatPayClient, client)
+    )
+  }))
 
-/** The key ring for the mode the options describe: public key, downloaded or fixed certificates, or mixed. */
+/**
+ * Checks the options that choose a key mode, then gives the construction of the encryptor and verifier for that
+ * mode: public key, downloaded or fixed certificates, or mixed.
+ */
 const platformKeys = (options: Options) =>
   Effect.gen(function*() {
     const { apiV3Key, platformPublicKey: publicKey, platformPublicKeyId: publicKeyId } = options
@@ -170,10 +188,12 @@ const platformKeys = (options: Options) =>
     const staticOptions = { publicKeys, platformCertificates: fixed }
     if (!download) {
       // No download: the encryptor uses the public key, or else the fixed certificate that expires last.
-      const encryptor = publicKeyId !== undefined && publicKey !== undefined
-        ? Encryptor.layer({ serialNo: publicKeyId, publicKey })
-        : Layer.unwrapEffect(Effect.map(newestFixed(fixed), (pem) => Encryptor.layer(pem)))
-      return Layer.merge(encryptor, Verifier.layer(staticOptions))
+      return Effect.all({
+        encryptor: publicKeyId !== undefined && publicKey !== undefined
+          ? Encryptor.make({ serialNo: publicKeyId, publicKey })
+          : Effect.flatMap(newestFixed(fixed), (pem) => Encryptor.make(pem)),
+        verifier: Verifier.make(staticOptions)
+      })
     }
     // The download is read like a call's attempt: the client's options, checked as the client checks them.
     const client = yield* Check.resolve(options, {
@@ -181,7 +201,7 @@ const platformKeys = (options: Options) =>
       backupBaseUrl: WeChatPayClient.DEFAULT_BACKUP_BASE_URL,
       maxBodySize: WeChatPayClient.DEFAULT_MAX_BODY_SIZE
     })
-    const certificates = PlatformCertificates.layer({
+    const certificateOptions: PlatformCertificates.Options = {
       baseUrl: client.baseUrl,
       apiV3Key: apiV3Key!,
       timeout: client.timeout,
@@ -192,11 +212,16 @@ const platformKeys = (options: Options) =>
       trusted: publicKeyId !== undefined && publicKey !== undefined
         ? new Map([[normalizeSerial(publicKeyId), yield* Validate.publicKey("platformPublicKey", publicKey)]])
         : undefined
+    }
+    return Effect.gen(function*() {
+      const certificates = yield* PlatformCertificates.make(certificateOptions)
+      const withCertificates = Effect.provideService(PlatformCertificates.PlatformCertificates, certificates)
+      const encryptor = yield* publicKeyId !== undefined && publicKey !== undefined
+        ? Encryptor.make({ serialNo: publicKeyId, publicKey })
+        : withCertificates(Encryptor.makeWithCertificates)
+      const verifier = yield* withCertificates(Verifier.makeWithCertificates(staticOptions))
+      return { encryptor, verifier }
     })
-    const encryptor = publicKeyId !== undefined && publicKey !== undefined
-      ? Encryptor.layer({ serialNo: publicKeyId, publicKey })
-      : Encryptor.layerWithCertificates
-    return Layer.merge(encryptor, Verifier.layerWithCertificates(staticOptions)).pipe(Layer.provide(certificates))
   })
 
 const newestFixed = (pems: ReadonlyArray<string>) =>

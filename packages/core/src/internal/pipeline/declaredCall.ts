@@ -30,6 +30,8 @@ const DOT_SEGMENT = /^\.{0,2}$/
 /**
  * The call a declaration describes; `common` are the codes every call lists (`Endpoint.commonErrors`), `definition`
  * the site of `Endpoint.toCall`'s caller (`CallSpan.site()` taken there: the family module that declares the call).
+ * Built on its first use: a family derives all its calls at import, and a program's start should pay only for the
+ * calls it makes (docs/performance.md).
  */
 export const make = <
   Request extends Schema.Schema.All,
@@ -47,6 +49,28 @@ export const make = <
   Error<E>,
   WeChatPayClient.WeChatPayClient | Schema.Schema.Context<Request> | Schema.Schema.Context<Response>
 > => {
+  let built: ReturnType<typeof build<Request, Response, Name, E>> | undefined
+  // The caller's site only when asked for (`CallSite`): taking it costs 12–35 µs of CPU per call. Taken here, in
+  // the function the caller called, so that its frame is the caller's (`CallSpan.site`).
+  return (input) => {
+    const { run, traced } = built ??= build(endpoint, common, definition)
+    return CallSpan.recording()
+      ? traced((span) => run(input, span), CallSpan.site())
+      : traced((span) => run(input, span))
+  }
+}
+
+/** What {@link make} builds on first use: the call's steps, and its span. */
+const build = <
+  Request extends Schema.Schema.All,
+  Response extends Schema.Schema.All,
+  Name extends string,
+  E
+>(
+  endpoint: Endpoint<Request, Response, Name, E>,
+  common: ReadonlyArray<CodeClass<unknown>>,
+  definition: globalThis.Error
+) => {
   const request = endpoint.request as unknown as Schema.Schema<
     Schema.Schema.Type<Request>,
     Record<string, unknown>,
@@ -160,9 +184,5 @@ export const make = <
     })
   // `Effect.fn(endpoint.name)`'s span and the declaration's site, with the route set in the same step: see `callSpan`.
   const traced = CallSpan.make({ name: endpoint.name, route: endpoint.path, definition })
-  // The caller's site only when asked for (`CallSite`): taking it costs 12–35 µs of CPU per call.
-  return (input) =>
-    CallSpan.recording()
-      ? traced((span) => run(input, span), CallSpan.site())
-      : traced((span) => run(input, span))
+  return { run, traced }
 }
