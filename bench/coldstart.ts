@@ -12,10 +12,13 @@
  * - `sdk`: this SDK with `NodeHttpClient.layerUndici` imported from `@effect/platform-node/NodeHttpClient`, one
  *   `PayrollCard.preOrderWithAuth`;
  * - `sdk-lean`: the same with the SDK's own `LeanHttpClient.layer()` (`@effect-wechatpay/core/LeanHttpClient`);
+ * - `sdk-modules`: `sdk` with every import from the module that defines it (`@effect-wechatpay/core/WeChatPay`,
+ *   `effect/Effect`, …), as docs/performance.md recommends, and `effect-modules`, its floor: `import("effect/Effect")`
+ *   and one `Effect.runPromise`;
  * - `platform`: `effect` and `@effect/platform`'s `HttpClient` over `NodeHttpClient.layerUndici`, the same POST
  *   (unsigned: the server does not check requests) and its answer decoded with `Schema`: the floor of any Effect
  *   program that calls an HTTP API;
- * - `<name>-bundled`: `sdk`, `sdk-lean` and `platform` bundled with esbuild by {@link BUNDLE_RECIPE};
+ * - `<name>-bundled`: `sdk`, `sdk-lean`, `sdk-modules` and `platform` bundled with esbuild by {@link BUNDLE_RECIPE};
  * - with a baseline commit, `sdk@<commit>` and `sdk-bundled@<commit>`: that commit's packages, built, packed and
  *   installed into a second app the same way, in the same turns, so before and after come from one run.
  *
@@ -75,13 +78,30 @@ const done = (answer) => {
 void keys, baseUrl, fields
 `
 
-/** This SDK's program: one `PayrollCard.preOrderWithAuth` over the transport `layer` that `imports` brings. */
-const sdkProgram = (imports: string, layer: string) =>
-  `${PRELUDE}
+/** How a program imports the SDK and `effect`: from the packages' indexes, as the README's examples do. */
+const INDEX_IMPORTS = `
 import { WeChatPay } from "@effect-wechatpay/core"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
-${imports}
 import { Effect, Layer, Redacted } from "effect"
+`
+
+/** The same from the modules that define them, as docs/performance.md recommends for a program's start. */
+const MODULE_IMPORTS = `
+import * as WeChatPay from "@effect-wechatpay/core/WeChatPay"
+import * as PayrollCard from "@effect-wechatpay/payroll-card/PayrollCard"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+`
+
+/**
+ * This SDK's program: one `PayrollCard.preOrderWithAuth` over the transport `layer` that `imports` brings, the
+ * SDK and `effect` imported as `style` says.
+ */
+const sdkProgram = (imports: string, layer: string, style: string = INDEX_IMPORTS) =>
+  `${PRELUDE}
+${style}
+${imports}
 const WeChatPayLive = WeChatPay.layer({
   mchid: keys.mchid,
   merchantSerialNo: keys.merchantSerialNo,
@@ -131,6 +151,17 @@ done({ token: ${JSON.stringify(TOKEN)} })
     `import * as LeanHttpClient from "@effect-wechatpay/core/LeanHttpClient"`,
     "LeanHttpClient.layer()"
   ),
+  "sdk-modules": sdkProgram(
+    `import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"`,
+    "NodeHttpClient.layerUndici",
+    MODULE_IMPORTS
+  ),
+  // The floor of a program that imports effect's modules themselves, as `sdk-modules` does.
+  "effect-modules": `${PRELUDE}
+const Effect = await import("effect/Effect")
+await Effect.runPromise(Effect.succeed(1))
+done({ token: ${JSON.stringify(TOKEN)} })
+`,
   // No signing, no encryption, no verification: the bench server does not check requests, so this is the same
   // POST and the same answer decoded with Schema, the floor of any Effect program that calls an HTTP API.
   platform: `${PRELUDE}
@@ -153,7 +184,7 @@ done(answer)
 }
 
 /** The programs that are also bundled (`<name>-bundled`) with {@link BUNDLE_RECIPE}. */
-const BUNDLED = ["sdk", "sdk-lean", "platform"] as const
+const BUNDLED = ["sdk", "sdk-lean", "sdk-modules", "platform"] as const
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
 const exec = (command: string, args: ReadonlyArray<string>, cwd: string) =>
@@ -340,16 +371,24 @@ export const coldStart = async (options: {
     if (has("axios-plugin")) {
       const plugin = at("axios-plugin", "ms")
       const pluginRss = at("axios-plugin", "rss")
-      for (const sdk of ["sdk", "sdk-lean", ...(options.baseline === undefined ? [] : [`sdk@${options.baseline}`])]) {
-        if (has(sdk) && has("effect")) {
+      // Each SDK program against the effect-only program that imports `effect` the same way.
+      const floors: ReadonlyArray<readonly [string, string]> = [
+        ["sdk", "effect"],
+        ["sdk-lean", "effect"],
+        ["sdk-modules", "effect-modules"],
+        ["sdk-modules", "effect"],
+        ...(options.baseline === undefined ? [] : [[`sdk@${options.baseline}`, "effect"] as const])
+      ]
+      for (const [sdk, floor] of floors) {
+        if (has(sdk) && has(floor)) {
           console.log(
-            `medians: ${sdk} − effect = ${s(at(sdk, "ms") - at("effect", "ms"))} s and ${
-              mb(at(sdk, "rss") - at("effect", "rss"))
+            `medians: ${sdk} − ${floor} = ${s(at(sdk, "ms") - at(floor, "ms"))} s and ${
+              mb(at(sdk, "rss") - at(floor, "rss"))
             } MB (target: at most axios-plugin's ${s(plugin)} s and ${mb(pluginRss)} MB)`
           )
         }
       }
-      for (const sdk of ["sdk-bundled", "sdk-lean-bundled", `sdk-bundled@${options.baseline}`]) {
+      for (const sdk of ["sdk-bundled", "sdk-lean-bundled", "sdk-modules-bundled", `sdk-bundled@${options.baseline}`]) {
         if (has(sdk)) {
           console.log(`medians: ${sdk} ÷ axios-plugin = ${(at(sdk, "ms") / plugin).toFixed(2)}× (target ≤ 1.5×)`)
         }

@@ -2,7 +2,8 @@
 // own packages are built, with one difference: each format gets its own declarations.
 //
 //   dist/package.json   the manifest to publish: `exports` per public module, ESM and CommonJS conditions
-//   dist/esm/           ES modules, `.d.ts` + declaration maps, source maps   (tsc, module NodeNext)
+//   dist/esm/           ES modules, `.d.ts` + declaration maps, source maps   (tsc, module NodeNext; then
+//                       pure-call marks for bundlers: annotate-pure.mjs)
 //   dist/cjs/           CommonJS, its own copy of the `.d.ts`                 (tsc, module CommonJS)
 //   dist/README.md, dist/LICENSE
 //
@@ -16,6 +17,7 @@ import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { annotatePure } from "./annotate-pure.mjs"
 import { bundleBin } from "./bundle-bin.mjs"
 import { workspacePackages } from "./workspaces.mjs"
 
@@ -49,6 +51,8 @@ const build = async (name) => {
 
   const esm = Path.join(dist, "esm")
   const cjs = Path.join(dist, "cjs")
+  // Pure-call marks, as Effect's build adds them, so that a bundle keeps only what its program uses.
+  annotatePure(esm)
   // The CommonJS tree gets its own declarations, next to the modules it has (bins are ESM only).
   for (const file of Fs.readdirSync(esm, { recursive: true })) {
     if (!/\.d\.ts(\.map)?$/.test(file)) continue

@@ -98,7 +98,7 @@ export * from "./TransferBatches.js"
  * @since 0.1.0
  * @category payroll card
  */
-export const preOrderWithAuth = Endpoint.toCall(endpoints.preOrderWithAuth)
+export const preOrderWithAuth = Endpoint.toCall(PreOrderWithAuth.endpoint)
 
 /**
  * Gets whether a worker has opened the payroll card and authorised the sub-merchant (查询微工卡授权关系). A worker
@@ -122,7 +122,7 @@ export const preOrderWithAuth = Endpoint.toCall(endpoints.preOrderWithAuth)
  * @since 0.1.0
  * @category payroll card
  */
-export const getRelation = Endpoint.toCall(endpoints.getRelation)
+export const getRelation = Endpoint.toCall(GetRelation.endpoint)
 
 /**
  * Creates the token the worker opens the payroll card and authorises the sub-merchant with, in WeChat's mini
@@ -149,7 +149,7 @@ export const getRelation = Endpoint.toCall(endpoints.getRelation)
  * @since 0.1.0
  * @category payroll card
  */
-export const createToken = Endpoint.toCall(endpoints.createToken)
+export const createToken = Endpoint.toCall(CreateToken.endpoint)
 
 /**
  * Pre-orders an identity check for a worker who has already opened the payroll card and authorised the
@@ -176,7 +176,7 @@ export const createToken = Endpoint.toCall(endpoints.createToken)
  * @since 0.1.0
  * @category payroll card
  */
-export const preOrder = Endpoint.toCall(endpoints.preOrder)
+export const preOrder = Endpoint.toCall(PreOrder.endpoint)
 
 /**
  * Pays workers through the payroll card in one batch (发起批量转账, `POST /v3/payroll-card/transfer-batches`;
@@ -206,7 +206,7 @@ export const preOrder = Endpoint.toCall(endpoints.preOrder)
  * @since 0.1.0
  * @category payroll card
  */
-export const createTransferBatch = Endpoint.toCall(endpoints.createTransferBatch)
+export const createTransferBatch = Endpoint.toCall(CreateTransferBatch.endpoint)
 
 /**
  * Checks, for the insurance (微保) flow, that the identity check of a pre-order's `token` passed for this worker
@@ -230,7 +230,7 @@ export const createTransferBatch = Endpoint.toCall(endpoints.createTransferBatch
  * @since 0.1.0
  * @category insurance
  */
-export const validateWesureToken = Endpoint.toCall(endpoints.validateWesureToken)
+export const validateWesureToken = Endpoint.toCall(ValidateWesureToken.endpoint)
 
 /**
  * Reports a worker's insurance (微保) policy result to WeChat (生成投保结果). WeChat answers 204 with no body, verified
@@ -257,7 +257,7 @@ export const validateWesureToken = Endpoint.toCall(endpoints.validateWesureToken
  * @since 0.1.0
  * @category insurance
  */
-export const createWesureInsurance = Endpoint.toCall(endpoints.createWesureInsurance)
+export const createWesureInsurance = Endpoint.toCall(CreateWesureInsurance.endpoint)
 
 /**
  * Pays a sub-merchant's workers in one batch as the service provider (发起批量转账, `POST /v3/partner-transfer/batches`;
@@ -289,4 +289,4 @@ export const createWesureInsurance = Endpoint.toCall(endpoints.createWesureInsur
  * @since 0.1.0
  * @category transfer batches
  */
-export const initiatePartnerTransferBatch = Endpoint.toCall(endpoints.initiatePartnerTransferBatch)
+export const initiatePartnerTransferBatch = Endpoint.toCall(InitiatePartnerTransferBatch.endpoint)
