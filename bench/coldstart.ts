@@ -32,27 +32,15 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { BUNDLE_RECIPE } from "../scripts/bundle-recipe.mjs"
 import { build, start } from "./processes.js"
 import { ID_CARD_NUMBER, KEYS_FILE, PATH, TOKEN, USER_NAME } from "./shared.js"
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
 const root = Path.resolve(here, "..")
 
-/**
- * The esbuild command the `sdk-bundled` program is built with (also in docs/performance.md). The banner gives
- * the bundled CommonJS dependencies a `require` in an ES module.
- */
-export const BUNDLE_RECIPE = [
-  "esbuild",
-  "app.mjs",
-  "--bundle",
-  "--platform=node",
-  "--format=esm",
-  "--target=node20",
-  "--minify",
-  "--outfile=app.bundle.mjs",
-  "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
-] as const
+// The esbuild command the `-bundled` programs are built with, as docs/performance.md gives it to users.
+export { BUNDLE_RECIPE }
 
 // What every program shares: the keys file and the request of call 0, as the warm bench sends it.
 const PRELUDE = `

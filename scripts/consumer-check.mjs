@@ -27,6 +27,8 @@
 // 5. The installed `wechatpay` bin (packages/cli/README.md's install line): `--help`, and one call against the sandbox.
 // 6. A plain-node ES module app and a CommonJS app that pre-order against the sandbox (no tsx installed), and a
 //    TypeScript consumer type-checked under strict flags with NodeNext and Bundler resolution.
+// 7. A one-call program (scripts/consumer/one-call.mjs) bundled by docs/performance.md's esbuild recipe
+//    (scripts/bundle-recipe.mjs): the bundle runs against the sandbox, and keeps no other call's route.
 // Prints each tarball's files and size.
 //
 // Usage: node scripts/consumer-check.mjs [--keep]   (--keep leaves the scratch directory for inspection)
@@ -35,6 +37,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { BUNDLE_RECIPE } from "./bundle-recipe.mjs"
 import { checkNotificationServer } from "./notification-server.mjs"
 import { blockUnder, installLines, specs } from "./readme.mjs"
 import { startSandbox } from "./sandbox-process.mjs"
@@ -257,6 +260,23 @@ try {
   run(process.execPath, ["app.cjs"], { cwd: scratch, env })
   run(process.execPath, [tsc, "-p", "tsconfig.nodenext.json"], { cwd: scratch })
   run(process.execPath, [tsc, "-p", "tsconfig.bundler.json"], { cwd: scratch })
+
+  // 7. A one-call program bundled by the documented recipe: it runs, and keeps that call only. The build marks the
+  // calls a module makes while loading pure, and each payroll-card call is derived from its own declaration, so the
+  // other calls' declarations, schemas and routes are left out (docs/performance.md).
+  const recipe = BUNDLE_RECIPE.slice(1).map((arg) =>
+    arg === "app.mjs" ? "one-call.mjs" : arg === "--outfile=app.bundle.mjs" ? "--outfile=one-call.bundle.mjs" : arg
+  )
+  run(bin("esbuild"), [...recipe, "--log-level=warning"], { cwd: scratch })
+  run(process.execPath, ["one-call.bundle.mjs"], { cwd: scratch, env })
+  const bundle = Fs.readFileSync(Path.join(scratch, "one-call.bundle.mjs"), "utf8")
+  const kept = ["/v3/payroll-card/authentications/pre-order-with-auth"]
+  const dropped = ["/v3/payroll-card/transfer-batches", "/v3/partner-transfer/batches", "/v3/payroll-card/tokens"]
+  for (const route of kept) if (!bundle.includes(route)) throw new Error(`the one-call bundle lacks ${route}`)
+  for (const route of dropped) {
+    if (bundle.includes(route)) throw new Error(`the one-call bundle keeps ${route}, a call the program never makes`)
+  }
+  console.log(`one-call bundle: ${bundle.length} bytes, only the call it makes`)
 } finally {
   await sandbox.stop()
   if (!keep) Fs.rmSync(scratch, { recursive: true, force: true })
