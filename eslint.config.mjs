@@ -30,17 +30,25 @@ export default tseslint.config(
     }
   },
   {
-    // What a program imports at start: effect's modules from the modules that define them. The index re-exports
-    // each as a namespace object, which a bundler keeps whole (`Stream` drags in PubSub, Mailbox, STM …) and which
-    // node loads all ~600 of (docs/performance.md, issue 23). Types may come from anywhere.
-    files: ["packages/core/src/**/*.ts", "packages/payroll-card/src/**/*.ts"],
+    // What a program imports at start: effect's modules (and @effect/platform's, @effect/cli's,
+    // @effect/platform-node's) from the modules that define them. An index re-exports each as a namespace object,
+    // which a bundler keeps whole (`Stream` drags in PubSub, Mailbox, STM …) and which node loads every one of
+    // (~600 for effect; docs/performance.md, issue 23). Types may come from anywhere.
+    files: [
+      "packages/core/src/**/*.ts",
+      "packages/payroll-card/src/**/*.ts",
+      "packages/bill/src/**/*.ts",
+      "packages/cli/src/**/*.ts",
+      "packages/sandbox/src/**/*.ts"
+    ],
     rules: {
       "@typescript-eslint/no-restricted-imports": ["error", {
-        paths: [{
-          name: "effect",
-          message: "import effect's module itself (import * as Effect from \"effect/Effect\"): see docs/performance.md",
+        paths: ["effect", "@effect/platform", "@effect/cli", "@effect/platform-node"].map((name) => ({
+          name,
+          message: `import the module itself (import * as Effect from "effect/Effect", import * as Command from ` +
+            `"@effect/cli/Command"), not ${name}'s index: see docs/performance.md`,
           allowTypeImports: true
-        }]
+        }))
       }]
     }
   }

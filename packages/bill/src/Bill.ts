@@ -7,7 +7,7 @@
  */
 import { Download, Endpoint, type WeChatPayClient } from "@effect-wechatpay/core"
 import type { Effect } from "effect"
-import { Stream } from "effect"
+import * as Stream from "effect/Stream"
 import type * as BillRows from "./BillRows.js"
 import * as FundFlowBill from "./FundFlowBill.js"
 import * as Decode from "./internal/decode.js"

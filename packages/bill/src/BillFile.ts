@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * The answer of `tradeBill` and `fundFlowBill`. All three fields are required by both pages. `hash_type` stays a

@@ -16,7 +16,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Decode from "./internal/decode.js"
 import type { Column } from "./internal/parser.js"
 

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { Endpoint } from "@effect-wechatpay/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import * as BillError from "./BillError.js"
 import * as BillFile from "./BillFile.js"
 

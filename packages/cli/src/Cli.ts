@@ -7,11 +7,16 @@
  * @since 0.1.0
  */
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
-import { Command } from "@effect/cli"
+import * as Command from "@effect/cli/Command"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Console, Effect, Exit, Layer, Logger, LogLevel } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as FamilyCommand from "./FamilyCommand.js"
 import * as Commands from "./internal/commands.js"
 import * as Downloads from "./internal/downloads.js"

@@ -14,8 +14,10 @@
  * @since 0.1.0
  */
 import { Endpoint, type Helper } from "@effect-wechatpay/core"
-import { Command, Options } from "@effect/cli"
-import { Effect, type Schema } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import type { Schema } from "effect"
+import * as Effect from "effect/Effect"
 import * as Connection from "./internal/connection.js"
 import * as Fields from "./internal/fields.js"
 import * as Flags from "./internal/flags.js"

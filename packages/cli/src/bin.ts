@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import * as Cli from "./Cli.js"
 
 Effect.runPromise(Cli.run(process.argv)).then((code) => {

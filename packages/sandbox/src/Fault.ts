@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Data, type Duration } from "effect"
+import type { Duration } from "effect"
+import * as Data from "effect/Data"
 
 // Variants without fields are spelled `NoFields` (an empty record) because lint forbids the `{}` type.
 type NoFields = Record<never, never>

@@ -6,7 +6,10 @@
  */
 import { type PlatformCertificates, WeChatPay, type WeChatPayClient, type WeChatPayError } from "@effect-wechatpay/core"
 import * as HttpClient from "@effect/platform/HttpClient"
-import { Context, Effect, Layer, Redacted } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as SandboxHttpClient from "./SandboxHttpClient.js"
 import * as SandboxServer from "./SandboxServer.js"
 import * as Simulator from "./Simulator.js"

@@ -3,7 +3,10 @@
  *
  * @internal
  */
-import { Channel, Chunk, Schema, Stream } from "effect"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { type Column, Parser } from "./parser.js"
 
 /**

@@ -6,7 +6,10 @@
  */
 import { Encryptor, WeChatPayClient } from "@effect-wechatpay/core"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { Effect, HashMap, Option, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Connection from "./connection.js"
 import { InputError, readJson } from "./input.js"
 import * as Output from "./output.js"

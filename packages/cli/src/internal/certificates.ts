@@ -7,7 +7,11 @@
  */
 import { PlatformCertificates, Signer, WeChatPay, WeChatPayClient } from "@effect-wechatpay/core"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Connection from "./connection.js"

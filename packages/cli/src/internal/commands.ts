@@ -5,8 +5,10 @@
  *
  * @internal
  */
-import { Args, Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
 import * as Connection from "./connection.js"
 
 /** `wechatpay call <METHOD> <PATH> [--query k=v]… [--data JSON|@file] [--encrypt field.path]…` */

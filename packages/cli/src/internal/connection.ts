@@ -6,9 +6,12 @@
  * @internal
  */
 import { WeChatPay } from "@effect-wechatpay/core"
-import { Options } from "@effect/cli"
+import * as Options from "@effect/cli/Options"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { ConfigProvider, Effect, Layer, Option } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Fs from "node:fs"
 import { InputError } from "./input.js"
 

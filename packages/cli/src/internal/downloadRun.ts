@@ -7,7 +7,9 @@
  */
 import { Bill } from "@effect-wechatpay/bill"
 import { PayrollCard } from "@effect-wechatpay/payroll-card"
-import { Effect, Option, Schedule } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Connection from "./connection.js"
 import { InputError } from "./input.js"
 import * as Output from "./output.js"

@@ -4,8 +4,9 @@
  *
  * @internal
  */
-import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
 import * as Connection from "./connection.js"
 
 const output = Options.file("output").pipe(

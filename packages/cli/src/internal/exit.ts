@@ -6,7 +6,8 @@
  * @internal
  */
 import { WeChatPayError } from "@effect-wechatpay/core"
-import { Cause, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Option from "effect/Option"
 
 /** The exit codes, as the README lists them. */
 export const ExitCode = {

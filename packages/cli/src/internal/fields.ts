@@ -7,7 +7,9 @@
  * @internal
  */
 import { Sensitive } from "@effect-wechatpay/core"
-import { Option, Schema, SchemaAST as AST } from "effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 
 /** How one request field is given on the command line. */
 export type Kind =

@@ -5,8 +5,9 @@
  *
  * @internal
  */
-import { Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { Field } from "./fields.js"
 import * as Input from "./input.js"
 

@@ -9,8 +9,11 @@
  * @internal
  */
 import { Helper } from "@effect-wechatpay/core"
-import { Command, Options } from "@effect/cli"
-import { Effect, Schema, Stream } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Connection from "./connection.js"
 import * as Fields from "./fields.js"
 import * as Flags from "./flags.js"

@@ -4,7 +4,9 @@
  *
  * @internal
  */
-import { Effect, Redacted, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Fs from "node:fs"
 
 /**

@@ -6,7 +6,8 @@
  * @internal
  */
 import { Notification } from "@effect-wechatpay/core"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Connection from "./connection.js"
 import { InputError, readText } from "./input.js"
 import * as Output from "./output.js"

@@ -5,7 +5,9 @@
  *
  * @internal
  */
-import { Console, Effect, Redacted } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 
 // `Redacted` has its own `toJSON` (`<redacted>`), which JSON.stringify calls before any replacer: unwrap first.
 const unwrap = (value: unknown, reveal: boolean, depth = 0): unknown => {

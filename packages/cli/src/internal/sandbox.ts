@@ -6,8 +6,9 @@
  *
  * @internal
  */
-import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
 import * as Connection from "./connection.js"
 
 const text = (name: string, description: string) =>

@@ -21,7 +21,10 @@
  *
  * @internal
  */
-import { Effect, Either, Option, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import type * as Simulator from "../Simulator.js"
 import * as AdminNotifications from "./adminNotifications.js"
 import * as Params from "./params.js"

@@ -15,7 +15,9 @@
  *
  * @internal
  */
-import { Effect, Either, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import type * as Simulator from "../Simulator.js"
 import * as Problem from "./problem.js"
 

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as Authentications from "./authentications.js"
 import type { Handler, Route } from "./handler.js"
 import * as Params from "./params.js"

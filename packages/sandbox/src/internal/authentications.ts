@@ -5,7 +5,8 @@
  *
  * @internal
  */
-import { Either, Option } from "effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type { CheckOutcome } from "../SimulatorModel.js"
 import type { Handler, Route } from "./handler.js"
 import * as Params from "./params.js"

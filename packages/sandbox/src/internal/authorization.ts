@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import type { KeyObject } from "node:crypto"
 import * as crypto from "./crypto.js"
 import type { Problem } from "./problem.js"

@@ -19,7 +19,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as BillFiles from "./billFiles.js"
 import * as crypto from "./crypto.js"
 import type { Context, Handler, Route } from "./handler.js"

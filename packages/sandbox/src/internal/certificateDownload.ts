@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as Certificates from "./certificates.js"
 import type { Handler, Route } from "./handler.js"
 import type { Problem } from "./problem.js"

@@ -10,7 +10,9 @@
  *
  * @internal
  */
-import { Duration, Either, Option } from "effect"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as NodeCrypto from "node:crypto"
 import type { Fault } from "../Fault.js"
 import * as Authorization from "./authorization.js"

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import type { KeyObject } from "node:crypto"
 import type { Fault } from "../Fault.js"
 import type * as KeyRing from "./keyring.js"

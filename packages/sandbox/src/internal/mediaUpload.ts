@@ -11,7 +11,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as NodeCrypto from "node:crypto"
 import type { Handler, Route } from "./handler.js"
 import * as Multipart from "./multipart.js"

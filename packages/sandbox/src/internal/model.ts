@@ -5,7 +5,8 @@
  *
  * @internal
  */
-import { Data, Duration } from "effect"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
 
 /**
  * A request as it arrived (see `Simulator.SimulatedRequest`).

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import type { Problem } from "./problem.js"
 import { paramError } from "./problem.js"
 

@@ -11,7 +11,10 @@
  *
  * @internal
  */
-import { Data, Either, Equal, Redacted } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
+import * as Redacted from "effect/Redacted"
 import * as Body from "./body.js"
 import * as crypto from "./crypto.js"
 import type { Handler, Route } from "./handler.js"

@@ -5,7 +5,9 @@
  *
  * @internal
  */
-import { Data, Either, Redacted } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import type { KeyObject } from "node:crypto"
 import * as Body from "./body.js"
 import type { Problem } from "./problem.js"

@@ -7,7 +7,8 @@
  *
  * @internal
  */
-import { Either, Equal } from "effect"
+import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import * as Authentications from "./authentications.js"
 import * as crypto from "./crypto.js"
 import type { Handler, Route, Settings } from "./handler.js"

@@ -15,7 +15,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as NodeCrypto from "node:crypto"
 import * as Body from "./body.js"
 import * as crypto from "./crypto.js"

@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as Problem from "./problem.js"
 
 /**

@@ -3,7 +3,11 @@
  *
  * @internal
  */
-import { Clock, Duration, Effect, Either, type Option } from "effect"
+import type { Option } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as NodeCrypto from "node:crypto"
 import type { CertificateInfo, CheckNotProcessing, Options, Service } from "../Simulator.js"
 import * as TestKeys from "../TestKeys.js"

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as Body from "./body.js"
 import * as crypto from "./crypto.js"
 import type { Handler, Route } from "./handler.js"

@@ -11,7 +11,8 @@
  *
  * @internal
  */
-import { Either, Redacted } from "effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import * as crypto from "./crypto.js"
 import type { Context, Handler, Route } from "./handler.js"
 import * as Params from "./params.js"

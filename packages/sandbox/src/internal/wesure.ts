@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as Authentications from "./authentications.js"
 import * as Body from "./body.js"
 import type { Handler, Route } from "./handler.js"
