@@ -19,7 +19,6 @@ const plugin = require.resolve("babel-plugin-annotate-pure-calls")
  * source: babel reads the map tsc wrote (`//# sourceMappingURL=`) and writes the composed one back.
  */
 export const annotatePure = (dir) => {
-  let files = 0
   for (const file of Fs.readdirSync(dir, { recursive: true })) {
     if (!file.endsWith(".js")) continue
     const path = Path.join(dir, file)
@@ -41,7 +40,5 @@ export const annotatePure = (dir) => {
       code += `\n//# sourceMappingURL=${Path.basename(path)}.map`
     }
     Fs.writeFileSync(path, `${code}\n`)
-    files++
   }
-  return files
 }
