@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: this SDK against wechatpay-axios-plugin and bare node:crypto + node:http clients, on
- * the pre-order-with-auth endpoint of a loopback server, in one run.
+ * the pre-order-with-auth endpoint of a loopback server, in one run. `effect-floor` is the threadpool bare
+ * client's call run as an Effect and decoded with Schema: the floor of any client built on them, so the
+ * SDK's own cost (in time and peak RSS) is what it shows above that floor.
  *
  *   npm run bench                      full run (≈ 4–5 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (a few hundred calls): fails only if a contender errors
@@ -236,7 +238,8 @@ const main = async () => {
     console.log()
     // Each contender against the others of its own framing (`+chunked` against `+chunked`).
     const same = (name: string, other: string) => name.endsWith("+chunked") ? `${other}+chunked` : other
-    for (const sdk of names.filter((n) => n.startsWith("sdk-"))) {
+    // The SDK's contenders, and the floor an Effect client cannot go below (effect-floor.ts).
+    for (const sdk of names.filter((n) => n.startsWith("sdk-") || n.startsWith("effect-floor"))) {
       const parts = CONCURRENCIES.map((c) =>
         `c=${c}: ÷ axios-plugin ${ratio(sdk, same(sdk, "axios-plugin"), c, "rate")}, ÷ bare-threadpool ${
           ratio(sdk, same(sdk, "bare-threadpool"), c, "rate")
@@ -273,6 +276,17 @@ const main = async () => {
         `sdk-lean ÷ sdk-undici calls/s: c=1 ${ratio("sdk-lean", "sdk-undici", 1, "rate")}, c=32 ${
           ratio("sdk-lean", "sdk-undici", 32, "rate")
         }`
+      )
+    }
+    // Peak RSS against the plugin, and against the floor that Effect and Schema set before this SDK adds a line.
+    const peak = (name: string) => Math.max(...CONCURRENCIES.map((c) => summaries.get(key(name, c))?.maxRssMb ?? NaN))
+    for (const sdk of ["sdk-lean", "sdk-undici"].filter((n) => names.includes(n))) {
+      const floor = names.includes("effect-floor") ? peak("effect-floor") : Number.NaN
+      console.log(
+        `peak RSS ${sdk} ${fmt(peak(sdk))} MB ÷ axios-plugin ${fmt(peak(sdk) / peak("axios-plugin"), 2)}×; ` +
+          `the floor effect-floor (Effect + Schema, no SDK) ${fmt(floor)} MB ÷ axios-plugin ${
+            fmt(floor / peak("axios-plugin"), 2)
+          }×; ${sdk} − effect-floor ${fmt(peak(sdk) - floor)} MB`
       )
     }
     // Issue 9's targets: the best transport the SDK ships against the axios plugin, and no ratio below the baseline's.

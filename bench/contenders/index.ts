@@ -20,6 +20,7 @@ export const contenders: Record<string, () => Promise<MakeContender>> = {
   "sdk-lean-noretry": async () => (await import("./ablations.js")).noRetry,
   "sdk-tuned": async () => (await import("./sdk-tuned.js")).make,
   "axios-plugin": async () => (await import("./axios-plugin.js")).make,
+  "effect-floor": async () => (await import("./effect-floor.js")).make,
   "bare-sync": async () => (await import("./bare-sync.js")).make,
   "bare-threadpool": async () => (await import("./bare-threadpool.js")).make
 }
@@ -30,6 +31,7 @@ export const DEFAULT_CONTENDERS = [
   "sdk-undici",
   "sdk-lean",
   "axios-plugin",
+  "effect-floor",
   "bare-sync",
   "bare-threadpool"
 ]
