@@ -33,6 +33,10 @@ const columnsOf = (spec: Spec): ReadonlyArray<Column> =>
  * A layout from its row and summary specs: the schemas (identified `${name}Row` and `${name}Summary`) and the
  * columns in the specs' order.
  *
+ * @example
+ * ```ts
+ * const fundFlow = layoutOf("FundFlow", { amount: amount("收支金额(元)") }, { total_count: count("资金流水总笔数") })
+ * ```
  * @internal
  */
 export const layoutOf = <const R extends Spec, const S extends Spec>(name: string, row: R, summary: S) => {

@@ -42,6 +42,10 @@ export interface Replies {
 /**
  * The replies of one server.
  *
+ * @example
+ * ```ts
+ * const { perform, refuse, sendJson } = ServerReply.make({ later, log, maxBodyBytes })
+ * ```
  * @internal
  */
 export const make = ({ later, log, maxBodyBytes }: Environment): Replies => {
