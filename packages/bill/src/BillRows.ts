@@ -20,7 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Decode from "./internal/decode.js"
-import type { Column } from "./internal/parser.js"
+import { amount, count, layoutOf, text } from "./internal/layout.js"
 
 /**
  * A bill that does not read as its layout says: `line` (1-based, blank lines counted) and `reason`. It never
@@ -72,25 +72,6 @@ export type BillFormatError = Decode.BillFormatError
 export type ColumnKind = "text" | "amount" | "count"
 
 type Kind = ColumnKind
-type Spec = { readonly [key: string]: readonly [name: string, kind: Kind] }
-type FieldSchema<K extends Kind> = K extends "text" ? typeof Schema.String
-  : K extends "count" ? typeof Schema.NonNegativeInt
-  : typeof Schema.Finite
-type FieldsOf<S extends Spec> = { -readonly [K in keyof S]: FieldSchema<S[K][1]> }
-
-const Extra = Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
-
-const schemaOf = <const Tag extends string, const S extends Spec>(tag: Tag, spec: S, identifier: string) => {
-  const fields: Record<string, Schema.Schema.Any> = {}
-  for (const [key, [name, kind]] of Object.entries(spec)) {
-    const schema = kind === "text" ? Schema.String : kind === "count" ? Schema.NonNegativeInt : Schema.Finite
-    fields[key] = schema.annotations({ title: name })
-  }
-  return Schema.Struct({ _tag: Schema.tag(tag), ...(fields as FieldsOf<S>), extra: Extra }).annotations({ identifier })
-}
-
-const columnsOf = (spec: Spec): ReadonlyArray<Column> =>
-  Object.entries(spec).map(([key, [name, kind]]) => ({ key, name, kind }))
 
 /**
  * A bill's layout: its row and summary schemas (the decoded values' types, each with `_tag` `"Row"` or
@@ -114,23 +95,6 @@ export interface Layout<Row, Summary> {
   readonly columns: ReadonlyArray<{ readonly key: string; readonly name: string; readonly kind: Kind }>
   readonly summaryColumns: ReadonlyArray<{ readonly key: string; readonly name: string; readonly kind: Kind }>
 }
-
-const layoutOf = <const R extends Spec, const S extends Spec>(name: string, row: R, summary: S) => {
-  const rowSchema = schemaOf("Row", row, `${name}Row`)
-  const summarySchema = schemaOf("Summary", summary, `${name}Summary`)
-  return {
-    name,
-    // Every field encodes as itself (strings, numbers, the tag), so Encoded is Type: said once here.
-    row: rowSchema as unknown as Schema.Schema<typeof rowSchema.Type, typeof rowSchema.Type>,
-    summary: summarySchema as unknown as Schema.Schema<typeof summarySchema.Type, typeof summarySchema.Type>,
-    columns: columnsOf(row),
-    summaryColumns: columnsOf(summary)
-  }
-}
-
-const text = (name: string) => [name, "text"] as const
-const amount = (name: string) => [name, "amount"] as const
-const count = (name: string) => [name, "count"] as const
 
 // The columns every trade bill has, in WeChat's order (format-trade, 明细数据表头).
 const tradeColumns = {

@@ -43,14 +43,11 @@ import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { pipeline } from "node:stream"
 import * as Admin from "./internal/admin.js"
 import * as AdminNotifications from "./internal/adminNotifications.js"
-import * as BodyStream from "./internal/bodyStream.js"
-import * as crypto from "./internal/crypto.js"
 import * as MediaUpload from "./internal/mediaUpload.js"
-import * as Problem from "./internal/problem.js"
-import { codeOf, flatten, internalError, pathOf } from "./internal/serverIo.js"
+import { flatten, internalError, pathOf } from "./internal/serverIo.js"
+import * as ServerReply from "./internal/serverReply.js"
 import * as Simulator from "./Simulator.js"
 
 /**
@@ -257,62 +254,7 @@ export const make = (
       runCallback(Effect.log(`${request.method ?? "GET"} ${pathOf(request.url ?? "/")} ${status} ${code}`))
     }
 
-    const perform = (outcome: Simulator.Outcome, request: Http.IncomingMessage, response: Http.ServerResponse) =>
-      later(outcome.delay, () => {
-        if (outcome._tag === "Drop") {
-          log(request, "-", "DROPPED")
-          return request.socket.destroy()
-        }
-        const { response: answer, truncateAfterBytes } = outcome
-        if (answer.stream !== undefined) {
-          // A file, chunked: generated as the socket drains, so memory stays constant whatever its size. A failure
-          // (a truncating fault, the peer gone) breaks the connection before the last chunk.
-          log(request, answer.status, "OK")
-          response.writeHead(answer.status, { ...answer.headers, "Transfer-Encoding": "chunked" })
-          return pipeline(BodyStream.readable(answer.stream, truncateAfterBytes), response, (error) => {
-            if (error) request.socket.destroy()
-          })
-        }
-        const bytes = Buffer.from(answer.body, "utf8")
-        log(request, answer.status, codeOf(answer.status, answer.body))
-        response.writeHead(answer.status, { ...answer.headers, "Content-Length": String(bytes.length) })
-        if (truncateAfterBytes === undefined) return response.end(bytes)
-        // Headers promise the full length; the socket then carries only part of the body and closes, which the
-        // client sees as a premature end of the response.
-        response.flushHeaders()
-        const socket = request.socket
-        socket.end(bytes.subarray(0, truncateAfterBytes), () => socket.destroy())
-      })
-
-    const sendJson = (
-      request: Http.IncomingMessage,
-      response: Http.ServerResponse,
-      status: number,
-      body: string,
-      headers: Readonly<Record<string, string>> = {}
-    ) => {
-      log(request, status, codeOf(status, body))
-      response.writeHead(status, {
-        "Content-Type": "application/json",
-        "Content-Length": String(Buffer.byteLength(body, "utf8")),
-        "Request-ID": crypto.hex(16),
-        ...headers
-      })
-      response.end(body)
-    }
-
-    // 413 and close. Node answers, then half-closes the socket and discards (never buffers) what the client still
-    // sends; a client that keeps sending is cut off a second later, as nginx's lingering close does.
-    const refuse = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
-      const body = Problem.render({
-        status: 413,
-        code: "PARAM_ERROR",
-        message: `The request body is larger than the ${maxBodyBytes} bytes this server accepts`,
-        detail: { field: "body", issue: `larger than ${maxBodyBytes} bytes`, location: "body" }
-      })
-      sendJson(request, response, 413, body, { Connection: "close" })
-      later(Duration.seconds(1), () => request.socket.destroy())
-    }
+    const { perform, refuse, sendJson } = ServerReply.make({ later, log, maxBodyBytes })
 
     // An admin answer may wait for a notification's whole delivery: it is interrupted when its client leaves or
     // the server stops, so no retry goes on sleeping behind a closed socket.
