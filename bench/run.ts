@@ -235,6 +235,18 @@ const main = async () => {
       const y = summaries.get(key(b, concurrency))?.[field]
       return x === undefined || y === undefined ? "—" : `${(x / y).toFixed(2)}×`
     }
+    // The same ratio round by round, as the median and range over the rounds: two contenders' slots of one round
+    // are seconds apart, so a change in the machine's speed during the run (which moves whole runs by ±25 % on a
+    // shared machine) mostly cancels out of each round's ratio, and the range shows how far one run can be read.
+    const paired = (a: string, b: string, concurrency: number) => {
+      const x = totals.get(key(a, concurrency))?.rates
+      const y = totals.get(key(b, concurrency))?.rates
+      if (x === undefined || y === undefined || x.length === 0 || x.length !== y.length) return "—"
+      const r = x.map((v, i) => v / y[i]!).sort((p, q) => p - q)
+      const mid = r.length >> 1
+      const median = r.length % 2 === 1 ? r[mid]! : (r[mid - 1]! + r[mid]!) / 2
+      return `${median.toFixed(2)}× (${r[0]!.toFixed(2)}–${r[r.length - 1]!.toFixed(2)})`
+    }
     console.log()
     // Each contender against the others of its own framing (`+chunked` against `+chunked`).
     const same = (name: string, other: string) => name.endsWith("+chunked") ? `${other}+chunked` : other
@@ -251,6 +263,13 @@ const main = async () => {
         }`
       )
     }
+    for (const sdk of names.filter((n) => n.startsWith("sdk-") || n.startsWith("effect-floor"))) {
+      console.log(
+        `${sdk.padEnd(20)} ÷ ${same(sdk, "axios-plugin")} round by round, median (range): ${
+          CONCURRENCIES.map((c) => `c=${c} ${paired(sdk, same(sdk, "axios-plugin"), c)}`).join(", ")
+        }`
+      )
+    }
     for (const commit of baselines) {
       for (const suffix of chunked ? ["", "+chunked"] : [""]) {
         const parts = ["sdk-undici", "sdk-lean"]
@@ -260,6 +279,14 @@ const main = async () => {
             return `${after} c=1 ${ratio(after, before, 1, "rate")}, c=32 ${ratio(after, before, 32, "rate")}`
           })
         if (parts.length > 0) console.log(`after ÷ before (${commit}) calls/s: ${parts.join("; ")}`)
+        const rounds = ["sdk-undici", "sdk-lean"]
+          .filter((n) => names.includes(n + suffix) && names.includes(`${n}@${commit}${suffix}`))
+          .map((n) =>
+            `${n + suffix} ${
+              CONCURRENCIES.map((c) => `c=${c} ${paired(n + suffix, `${n}@${commit}${suffix}`, c)}`).join(", ")
+            }`
+          )
+        if (rounds.length > 0) console.log(`  round by round, median (range): ${rounds.join("; ")}`)
       }
     }
     if (chunked) {
