@@ -251,7 +251,8 @@ const main = async () => {
     // Each contender against the others of its own framing (`+chunked` against `+chunked`).
     const same = (name: string, other: string) => name.endsWith("+chunked") ? `${other}+chunked` : other
     // The SDK's contenders, and the floor an Effect client cannot go below (effect-floor.ts).
-    for (const sdk of names.filter((n) => n.startsWith("sdk-") || n.startsWith("effect-floor"))) {
+    const measured = names.filter((n) => n.startsWith("sdk-") || n.startsWith("effect-floor"))
+    for (const sdk of measured) {
       const parts = CONCURRENCIES.map((c) =>
         `c=${c}: ÷ axios-plugin ${ratio(sdk, same(sdk, "axios-plugin"), c, "rate")}, ÷ bare-threadpool ${
           ratio(sdk, same(sdk, "bare-threadpool"), c, "rate")
@@ -263,7 +264,7 @@ const main = async () => {
         }`
       )
     }
-    for (const sdk of names.filter((n) => n.startsWith("sdk-") || n.startsWith("effect-floor"))) {
+    for (const sdk of measured) {
       console.log(
         `${sdk.padEnd(20)} ÷ ${same(sdk, "axios-plugin")} round by round, median (range): ${
           CONCURRENCIES.map((c) => `c=${c} ${paired(sdk, same(sdk, "axios-plugin"), c)}`).join(", ")

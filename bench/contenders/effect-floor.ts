@@ -17,7 +17,8 @@ import * as Crypto from "node:crypto"
 import type { MakeContender } from "../shared.js"
 import { makeBare } from "./bare.js"
 
-// The fields of PreOrderWithAuth's answer, as payroll-card declares them.
+// The fields of PreOrderWithAuth's answer, as payroll-card's `PreOrderWithAuthResponse` declares them: repeated
+// here, not imported, since importing payroll-card would load the SDK into its own floor.
 const Answer = Schema.Struct({
   authenticate_number: Schema.String,
   openid: Schema.String,
