@@ -21,7 +21,8 @@ import { ID_CARD_NUMBER, makeRequest, USER_NAME } from "./fixtures.js"
 
 const NOW_MILLIS = Date.parse("2026-11-22T12:00:00Z")
 const NOW = Math.floor(NOW_MILLIS / 1000)
-const SEED = 20261122
+// Fixed so that CI sees the same cases every run; `FUZZ_SEED=<n> npx vitest run Fuzz` explores others.
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122)
 
 // ---------------------------------------------------------------------------------------------------------------
 // a. Arbitrary answers: never a defect, never data that the platform key did not sign.
@@ -266,6 +267,12 @@ const build = (keys: Keys["Type"], answer: Answer) => {
 }
 
 /**
+ * Serials name the same key in any case (a certificate's is hex, which WeChat's pages print in either case): the
+ * Verifier's documented rule, so a lower-cased serial on a validly signed answer is data.
+ */
+const sameSerial = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
+
+/**
  * Independently of the SDK, on node:crypto: is this answer signed by the platform key, over exactly these bytes,
  * with WeChat's headers (Unix-seconds timestamp under 5 minutes from now, the platform key's serial)?
  */
@@ -275,7 +282,7 @@ const validlySigned = (keys: Keys["Type"], answer: ReturnType<typeof build>): bo
   const signature = answer.headers.get("wechatpay-signature")
   const serial = answer.headers.get("wechatpay-serial")
   if (timestamp === null || nonce === null || nonce === "" || signature === null || signature === "") return false
-  if (serial !== keys.set.platformPublicKeyId) return false
+  if (serial === null || !sameSerial(serial, keys.set.platformPublicKeyId)) return false
   if (!/^[0-9]{1,12}$/.test(timestamp) || Math.abs(NOW - Number(timestamp)) >= 300) return false
   // Standard base64 only: node's decoder skips junk, so the decoded bytes must encode back to the header.
   const raw = Buffer.from(signature, "base64")
@@ -296,7 +303,7 @@ const refusalReasons = (keys: Keys["Type"], answer: ReturnType<typeof build>): S
   const seconds = timestamp !== null && /^[0-9]{1,12}$/.test(timestamp) ? Number(timestamp) : undefined
   if (seconds === undefined || !nonce || !signature || !serial) reasons.add("MissingHeaders")
   if (signature?.startsWith("WECHATPAY/SIGNTEST/")) reasons.add("SignatureProbe")
-  if (serial && serial !== keys.set.platformPublicKeyId) reasons.add("UnknownSerial")
+  if (serial && !sameSerial(serial, keys.set.platformPublicKeyId)) reasons.add("UnknownSerial")
   if (seconds !== undefined && Math.abs(NOW - seconds) >= 300) reasons.add("StaleTimestamp")
   if (!reasons.has("SignatureProbe") && !validlySigned(keys, answer)) reasons.add("BadSignature")
   return reasons
@@ -399,19 +406,23 @@ describe("fuzz: arbitrary answers", () => {
       { fastCheck: { numRuns: 200, seed: SEED } }
     )
 
-    it("the arbitraries reached every branch: success, each failure kind, business errors", () => {
-      const count = (tag: string) => seen.get(tag) ?? 0
-      const business = CALL_CODES.reduce((sum, code) => sum + count(code), 0)
-      assert.isAtLeast(count("success"), 10, JSON.stringify(Object.fromEntries(seen)))
-      assert.isAtLeast(count("ResponseVerificationError"), 10)
-      assert.isAtLeast(count("UnexpectedResponse"), 10)
-      assert.isAtLeast(count("UnknownApiError"), 3)
-      assert.isAtLeast(business, 3)
-      assert.isAtLeast(signedButRefused, 5, "validly signed 2xx answers whose body is not the response")
-      for (const reason of ["MissingHeaders", "SignatureProbe", "UnknownSerial", "StaleTimestamp", "BadSignature"]) {
-        assert.isAtLeast(refusals.get(reason) ?? 0, 2, `refusals for ${reason}`)
+    // Its thresholds are what the fixed seed reaches: another seed explores, and this would only count its luck.
+    it.skipIf(process.env.FUZZ_SEED !== undefined)(
+      "the arbitraries reached every branch: success, each failure kind, business errors",
+      () => {
+        const count = (tag: string) => seen.get(tag) ?? 0
+        const business = CALL_CODES.reduce((sum, code) => sum + count(code), 0)
+        assert.isAtLeast(count("success"), 10, JSON.stringify(Object.fromEntries(seen)))
+        assert.isAtLeast(count("ResponseVerificationError"), 10)
+        assert.isAtLeast(count("UnexpectedResponse"), 10)
+        assert.isAtLeast(count("UnknownApiError"), 3)
+        assert.isAtLeast(business, 3)
+        assert.isAtLeast(signedButRefused, 5, "validly signed 2xx answers whose body is not the response")
+        for (const reason of ["MissingHeaders", "SignatureProbe", "UnknownSerial", "StaleTimestamp", "BadSignature"]) {
+          assert.isAtLeast(refusals.get(reason) ?? 0, 2, `refusals for ${reason}`)
+        }
       }
-    })
+    )
 
     it.effect("the 5-minute window at its edges: a signed answer 300 s or more away is refused", () =>
       Effect.gen(function*() {
