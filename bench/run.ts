@@ -21,6 +21,10 @@
  *                                      commit's packages (`sdk@<commit>`, `sdk-bundled@<commit>`) in the same turns
  *   npm run bench -- --cold-only --cold-programs=sdk,sdk-lean,effect
  *                                      only these cold-start programs (and their bundles)
+ *   npm run bench -- --contenders=sdk-undici,axios-plugin --rounds=1 --cold=0 --rss=sdk-undici \
+ *     --rss-calls=2000,50000,100000,200000
+ *                                      the RSS-growth probe over more calls (checkpoints; 2,000, 10,000 and
+ *                                      20,000 by default): a leak grows with them, paging noise does not
  *   npm run bench -- --help            this text
  *
  * Each contender runs in its own process (its CPU time and peak RSS are its own) and is warmed up before
@@ -83,7 +87,10 @@ const rssNames = (flag("rss") ?? (quick ? "none" : "sdk-undici,sdk-lean")).split
 const threadpool = flag("threadpool")
 // Node and V8 options for every contender's process, to study the runtime under them (not for the targets).
 const childFlags = flag("child-flags")?.split(" ").filter((f) => f !== "") ?? []
-const RSS_CHECKPOINTS = [2_000, 10_000, 20_000]
+const RSS_CHECKPOINTS = (flag("rss-calls") ?? "2000,10000,20000").split(",").map(Number)
+if (RSS_CHECKPOINTS.some((n, i) => !Number.isInteger(n) || n <= (RSS_CHECKPOINTS[i - 1] ?? 0))) {
+  throw new Error("--rss-calls: increasing whole numbers of calls, e.g. 2000,50000,100000")
+}
 
 // ---------------------------------------------------------------------------------------------------
 // statistics
