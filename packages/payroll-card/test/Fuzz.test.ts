@@ -267,8 +267,8 @@ const build = (keys: Keys["Type"], answer: Answer) => {
 }
 
 /**
- * Serials name the same key in any case (a certificate's is hex, which WeChat's pages print in either case): the
- * Verifier's documented rule, so a lower-cased serial on a validly signed answer is data.
+ * Serials name the same key in any case, as `Verifier.make` documents ("Serials are compared case-insensitively"):
+ * a validly signed answer with a lower-cased `Wechatpay-Serial` is data, not an `UnknownSerial`.
  */
 const sameSerial = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
 
