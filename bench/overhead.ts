@@ -6,7 +6,7 @@
  * CPU µs per call at concurrency 1 and 32 (the server's share included: the same in every variant), or with
  * `--ops` the number of Effect runtime steps per call, which does not move with the machine's load.
  *
- *   npx tsx bench/overhead.ts [--n=10000] [--rounds=5] [--layer=full|execute|raw|transport] [--ops | --calls=N]
+ *   npx tsx bench/overhead.ts [--n=10000] [--rounds=5] [--layer=full|execute|raw|transport|bare] [--ops | --calls=N]
  *     [--call-sites=on|off|both]
  *
  * `--calls=N` runs 1,000 calls to warm up and then N at concurrency 1, and nothing else: under
@@ -17,7 +17,8 @@
  *     node --import tsx bench/overhead.ts --calls=3000
  *
  * `--layer` stops at one layer of the SDK: `execute` calls `WeChatPayClient.execute` with an encoded body,
- * `raw` sends the request through `WeChatPayClient.httpClient`, `transport` through `LeanHttpClient` alone.
+ * `raw` sends the request through `WeChatPayClient.httpClient`, `transport` through `LeanHttpClient` alone, and
+ * `bare` through node:http with no SDK (the floor of the others, server included).
  *
  * `--call-sites` makes each call inside the fiber that runs it (as a program's `Effect.gen` does; one more
  * runtime step, an `Effect.suspend`), with `CallSite` recording (`on`) or not (`off`), to price the opt-in; `both`
@@ -118,10 +119,31 @@ const PATH = PayrollCard.endpoints.preOrderWithAuth.path
 const body = (k: number) => JSON.stringify({ ...plainFields(k), user_name: "c2lnbmVk", id_card_number: "c2lnbmVk" })
 const post = (k: number) => HttpClientRequest.post(PATH).pipe(HttpClientRequest.bodyText(body(k), "application/json"))
 
+// The floor of the layers below: node:http with a keep-alive agent, the same body, the answer's bytes collected,
+// in one Effect.promise. What `transport` costs above it is the lean transport's own.
+const agent = new Http.Agent({ keepAlive: true })
+const bare = (k: number) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const payload = Buffer.from(body(k))
+    const request = Http.request(`${baseUrl}${PATH}`, {
+      agent,
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": payload.length }
+    }, (response) => {
+      const chunks: Array<Buffer> = []
+      response.on("data", (chunk: Buffer) => chunks.push(chunk))
+      response.on("end", () => resolve(Buffer.concat(chunks)))
+      response.on("error", reject)
+    })
+    request.on("error", reject)
+    request.end(payload)
+  })
+
 const calls: Record<
   string,
   () => Effect.Effect<unknown, unknown, HttpClient.HttpClient | WeChatPayClient.WeChatPayClient | Encryptor.Encryptor>
 > = {
+  bare: () => Effect.promise(() => bare(next++)),
   transport: () =>
     Effect.flatMap(
       HttpClient.HttpClient,
