@@ -20,6 +20,9 @@
 // 3. The README's Usage program (```ts program under "## Usage"), compiled with tsc and run with plain node
 //    against it; the testing section's test (```ts test under "## Testing your code against the sandbox"), run
 //    with the vitest and @effect/vitest the README installed.
+//    Then the README's own lines for running it: its `npx effect-wechatpay-sandbox …` line, as written (the
+//    installed bin, plus `--port 0`), in a directory where the env file it writes does not exist yet, as on a first
+//    run; and the program, compiled, run with plain node and `--env-file=` that file, as the line after it says.
 // 4. The README's notification server (```ts server under "## Platform certificates and callbacks"), compiled and
 //    run with plain node, configured by the lines a second installed sandbox bin printed (`--key-mode mixed`, as the
 //    README says), sent one signed notification by it: WeChat's side must hear 204 and the handler must have run;
@@ -39,7 +42,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { BUNDLE_RECIPE } from "./bundle-recipe.mjs"
 import { checkNotificationServer } from "./notification-server.mjs"
-import { blockUnder, installLines, specs } from "./readme.mjs"
+import { blockUnder, installLines, shLinesUnder, specs } from "./readme.mjs"
 import { startSandbox } from "./sandbox-process.mjs"
 import { workspacePackages } from "./workspaces.mjs"
 
@@ -202,6 +205,31 @@ try {
   run(process.execPath, [Path.join(scratch, "node_modules", "vitest", "vitest.mjs"), "run", "readme.test.ts"], {
     cwd: scratch
   })
+
+  // 3b. The README's run lines, as a user types them on a first run.
+  const [sandboxLine] = shLinesUnder(readme, "## Usage", "npx effect-wechatpay-sandbox")
+  // Either name: with the old one node itself stops on the missing file, and this step fails as a user would.
+  const envFile = /--(?:write-env|env-file) (\S+)/.exec(sandboxLine)?.[1]
+  if (envFile === undefined) throw new Error(`the README's sandbox line writes no env file: ${sandboxLine}`)
+  const firstRun = Path.join(scratch, "first-run")
+  Fs.mkdirSync(firstRun)
+  console.log(`$ (in ${firstRun}) ${sandboxLine} --port 0`)
+  const readmeSandbox = await startSandbox({
+    command: Path.join(scratch, "node_modules", ".bin", "effect-wechatpay-sandbox"),
+    cwd: firstRun,
+    args: [...sandboxLine.split(/\s+/).slice(2), "--port", "0"]
+  })
+  try {
+    const withoutOwn = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("WECHATPAY_"))
+    )
+    run(process.execPath, [`--env-file=${envFile}`, Path.join(scratch, "usage-out", "usage.js")], {
+      cwd: firstRun,
+      env: withoutOwn
+    })
+  } finally {
+    await readmeSandbox.stop()
+  }
 
   // 4. The README's notification server, notified by a mixed-mode sandbox (see the header).
   Fs.writeFileSync(

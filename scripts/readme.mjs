@@ -15,6 +15,26 @@ export const installLines = (text) => {
   return found
 }
 
+/**
+ * The lines of the first ```sh block after the line `heading` that start with `command` (comments removed);
+ * throws when there is none, naming both.
+ */
+export const shLinesUnder = (text, heading, command) => {
+  const lines = text.split("\n")
+  const start = lines.indexOf(heading)
+  if (start === -1) throw new Error(`README has no "${heading}" heading`)
+  for (let i = start + 1; i < lines.length && !(/^## /.test(lines[i])); i++) {
+    if (!/^```(sh|bash|shell)\s*$/.test(lines[i])) continue
+    const found = []
+    while (++i < lines.length && !/^```\s*$/.test(lines[i])) {
+      const line = lines[i].replace(/\s+#.*$/, "").trim()
+      if (line.startsWith(`${command} `)) found.push(line)
+    }
+    if (found.length > 0) return found
+  }
+  throw new Error(`README has no \`\`\`sh line "${command} …" under "${heading}"`)
+}
+
 /** The package specs of an install line (its words that are not flags), each as `{ spec, name, range }`. */
 export const specs = (line) =>
   line.split(/\s+/).slice(2).filter((word) => !word.startsWith("-")).map((spec) => {

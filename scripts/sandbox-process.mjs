@@ -5,13 +5,14 @@
 import { spawn } from "node:child_process"
 
 /**
- * Starts `command …prefix --port 0 --write-keys keys …extra` in `cwd`; resolves to `{ url, env, exports, stop }`
+ * Starts `command …prefix --port 0 --write-keys keys …extra` in `cwd` (or, given `args`, `command …args`, as a
+ * README line has it); resolves to `{ url, env, exports, stop }`
  * once it listens (rejects if it exits first or takes more than 30 s). `exports` holds the printed variables;
  * `env` is this process's environment without any WECHATPAY_* variable of its own, plus those. `stop()` ends the
  * sandbox and waits for its exit.
  */
-export const startSandbox = async ({ command, prefix = [], cwd, keys, extra = [] }) => {
-  const child = spawn(command, [...prefix, "--port", "0", "--write-keys", keys, ...extra], {
+export const startSandbox = async ({ command, prefix = [], cwd, keys, extra = [], args }) => {
+  const child = spawn(command, args ?? [...prefix, "--port", "0", "--write-keys", keys, ...extra], {
     cwd,
     stdio: ["ignore", "pipe", "inherit"]
   })

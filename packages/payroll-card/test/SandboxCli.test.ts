@@ -68,8 +68,16 @@ describe("sandbox CLI", () => {
           "--platform-public-key-id",
           "PUB_KEY_ID_0119000000022025010100000000000000",
           "--write-keys",
-          dir
+          dir,
+          // A file that does not exist yet, as on a first run: node itself reads an argument named `--env-file`
+          // (nodejs/node#54232) and would stop before the sandbox ran; `--write-env` is the sandbox's own.
+          "--write-env",
+          Path.join(outside, "fresh.env")
         ])
+        assert.match(
+          FileSystem.readFileSync(Path.join(outside, "fresh.env"), "utf8"),
+          /^export WECHATPAY_BASE_URL=http:\/\/127\.0\.0\.1:\d+$/m
+        )
         for (const name of ["merchant_private_key.pem", "platform_public_key.pem"]) {
           const stat = FileSystem.lstatSync(Path.join(dir, name))
           assert.isTrue(stat.isFile(), `${name} is a regular file, not the planted link`)

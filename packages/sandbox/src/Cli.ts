@@ -9,14 +9,18 @@
  * APIv3 key are never printed.
  *
  * At startup it prints the `export WECHATPAY_…=…` lines that point `WeChatPay.layerConfig()` at it (base URL, ids,
- * and the key files as `…_FILE` variables), and `--env-file FILE` writes the same lines to FILE, for
+ * and the key files as `…_FILE` variables), and `--write-env FILE` writes the same lines to FILE, for
  * `node --env-file=FILE` or `. FILE` in a shell; with `--print-env` stdout holds only those lines (the rest goes to
  * stderr):
  *
  * ```sh
- * npx effect-wechatpay-sandbox --write-keys .sandbox-keys --env-file .sandbox.env
+ * npx effect-wechatpay-sandbox --write-keys .sandbox-keys --write-env .sandbox.env
  * npx tsx --env-file=.sandbox.env app.ts
  * ```
+ *
+ * Why not `--env-file`: node reads an argument of that name as its own even after the script's path
+ * (nodejs/node#54232), and exits ("node: FILE: not found") before the program runs when FILE does not exist yet,
+ * as it does not on a first run. The old name is still accepted, for a FILE that exists.
  *
  * It logs one line per request it answers (method, path, status, WeChat's code). Another process can play the
  * worker through the admin route it prints at startup, and have the sandbox send a notification (see
@@ -61,8 +65,9 @@ const USAGE = `Usage: effect-wechatpay-sandbox [options]
                                   --write-keys)
   --write-keys DIR                write the keys a client needs into DIR (mode 0600): the generated merchant
                                   private key, the platform public key, the APIv3 key (certificate, mixed mode)
-  --env-file FILE                 also write the export lines below to FILE (for node --env-file=FILE, or
-                                  . FILE in a shell)
+  --write-env FILE                also write the export lines below to FILE (for node --env-file=FILE, or
+                                  . FILE in a shell); the old name --env-file works only once FILE exists (node
+                                  itself reads an argument of that name, and stops when FILE is missing)
   --print-env                     print only the export lines on stdout (the rest goes to stderr), for
                                   a script that reads them
   -h, --help                      show this help
@@ -145,6 +150,8 @@ export const program = (args: ReadonlyArray<string>) =>
           "key-mode": { type: "string" },
           "api-v3-key": { type: "string" },
           "write-keys": { type: "string" },
+          "write-env": { type: "string" },
+          // The old name: node stops on it when FILE does not exist yet (see the module's comment).
           "env-file": { type: "string" },
           "print-env": { type: "boolean" },
           help: { type: "boolean", short: "h" }
@@ -159,6 +166,12 @@ export const program = (args: ReadonlyArray<string>) =>
     }
     const values = parsed.right.values
     if (values.help) return yield* Console.log(USAGE)
+    if (values["write-env"] !== undefined && values["env-file"] !== undefined) {
+      yield* Console.error(`give --write-env FILE once (--env-file is its old name)\n\n${USAGE}`)
+      return yield* Effect.sync(() => {
+        process.exitCode = 2
+      })
+    }
 
     const port = values.port === undefined ? 0 : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -249,7 +262,7 @@ export const program = (args: ReadonlyArray<string>) =>
             ? "the private key of the pair given as --merchant-public-key"
             : "not saved"
       })
-      const envFile = values["env-file"]
+      const envFile = values["write-env"] ?? values["env-file"]
       if (envFile !== undefined) {
         yield* Effect.sync(() => writeKeyFile(Path.dirname(envFile), Path.basename(envFile), `${exports.join("\n")}\n`))
       }
@@ -277,7 +290,7 @@ export const program = (args: ReadonlyArray<string>) =>
             ? ["  warning: the APIv3 key was generated but not saved (use --write-keys DIR or --api-v3-key)"]
             : []),
           "",
-          "Point a client at it: WeChatPay.layerConfig() reads these (paste them into a shell, or use --env-file FILE):",
+          "Point a client at it: WeChatPay.layerConfig() reads these (paste them into a shell, or use --write-env FILE):",
           ...exports.map((line) => `  ${line}`),
           ...(envFile === undefined ? [] : [`  (also written to ${envFile})`]),
           "",

@@ -60,12 +60,12 @@ const scratch = () => Fs.mkdtempSync(Path.join(Os.tmpdir(), "sandbox-client-env-
 
 describe("sandbox CLI: what a client needs", () => {
   it.scopedLive(
-    "prints the export lines (and writes them with --env-file) that configure a working client, no key in them",
+    "prints the export lines (and writes them with --write-env) that configure a working client, no key in them",
     () =>
       Effect.gen(function*() {
         const dir = scratch()
         const envFile = Path.join(dir, "sandbox.env")
-        const output = yield* startCli(["--port", "0", "--write-keys", Path.join(dir, "keys"), "--env-file", envFile])
+        const output = yield* startCli(["--port", "0", "--write-keys", Path.join(dir, "keys"), "--write-env", envFile])
         const variables = exportsOf(output)
         assert.deepStrictEqual([...variables.keys()], [
           "WECHATPAY_BASE_URL",
@@ -152,7 +152,7 @@ describe("sandbox CLI: what a client needs", () => {
       Effect.gen(function*() {
         const dir = Path.join(scratch(), "keys dir's")
         const envFile = Path.join(dir, "sandbox.env")
-        yield* startCli(["--write-keys", dir, "--env-file", envFile])
+        yield* startCli(["--write-keys", dir, "--write-env", envFile])
         const expected = Path.join(dir, "platform_public_key.pem")
         const shell = ChildProcess.execFileSync("/bin/sh", [
           "-c",
@@ -171,10 +171,28 @@ describe("sandbox CLI: what a client needs", () => {
     { timeout: 30_000 }
   )
 
-  it.effect("--help names the export lines and --env-file", () =>
+  it.scopedLive("--env-file, the old name of --write-env, still writes FILE; both at once are refused", () =>
+    Effect.gen(function*() {
+      const dir = scratch()
+      const envFile = Path.join(dir, "old.env")
+      yield* startCli(["--write-keys", dir, "--env-file", envFile])
+      assert.match(Fs.readFileSync(envFile, "utf8"), /^export WECHATPAY_BASE_URL=/m)
+      const errors: Array<string> = []
+      const console = yield* Effect.console
+      yield* Effect.withConsole(
+        Cli.program(["--write-env", envFile, "--env-file", envFile]),
+        { ...console, error: (...parts) => Effect.sync(() => void errors.push(parts.join(" "))) }
+      )
+      assert.strictEqual(process.exitCode, 2)
+      process.exitCode = undefined
+      assert.include(errors.join("\n"), "give --write-env FILE once")
+      Fs.rmSync(dir, { recursive: true })
+    }))
+
+  it.effect("--help names the export lines and --write-env", () =>
     Effect.gen(function*() {
       const output = yield* Effect.scoped(startCli(["--help"]))
-      assert.include(output, "--env-file FILE")
+      assert.include(output, "--write-env FILE")
       assert.include(output, `"export WECHATPAY_…=…"`)
       assert.include(output, "No private key or APIv3 key is printed")
     }))

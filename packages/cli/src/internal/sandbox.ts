@@ -14,7 +14,7 @@ import * as Connection from "./connection.js"
 const text = (name: string, description: string) =>
   Options.text(name).pipe(Options.withDescription(description), Options.optional)
 
-/** `wechatpay sandbox start [--port P] … [--write-keys DIR] [--env-file FILE] [--print-env]` */
+/** `wechatpay sandbox start [--port P] … [--write-keys DIR] [--write-env FILE] [--print-env]` */
 const start = Command.make(
   "start",
   {
@@ -42,7 +42,13 @@ const start = Command.make(
     // A file, never the value: the APIv3 key stays out of shell history and `ps`.
     apiV3KeyFile: text("api-v3-key-file", "a file holding the APIv3 key (32 characters), which encrypts notifications"),
     writeKeys: text("write-keys", "write the keys a client needs into DIR (mode 0600)"),
-    envFile: text("env-file", "also write the export WECHATPAY_… lines to FILE (node --env-file=FILE, . FILE)"),
+    // Not `--env-file`: node takes an argument of that name as its own, even after the script, and stops when FILE
+    // does not exist yet (nodejs/node#54232). The old name stays an alias, for a FILE that exists.
+    writeEnv: Options.text("write-env").pipe(
+      Options.withAlias("env-file"),
+      Options.withDescription("also write the export WECHATPAY_… lines to FILE (node --env-file=FILE, . FILE)"),
+      Options.optional
+    ),
     printEnv: Options.boolean("print-env").pipe(
       Options.withDescription("stdout holds only the export WECHATPAY_… lines; the banner and request log go to stderr")
     )

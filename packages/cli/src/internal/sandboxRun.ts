@@ -31,7 +31,7 @@ export interface StartFlags {
   readonly keyMode: Option.Option<string>
   readonly apiV3KeyFile: Option.Option<string>
   readonly writeKeys: Option.Option<string>
-  readonly envFile: Option.Option<string>
+  readonly writeEnv: Option.Option<string>
   readonly printEnv: boolean
 }
 
@@ -52,7 +52,7 @@ export const start = (flags: StartFlags) =>
     pass("token-expires-in", flags.tokenExpiresIn)
     pass("key-mode", flags.keyMode)
     pass("write-keys", flags.writeKeys)
-    pass("env-file", flags.envFile)
+    pass("write-env", flags.writeEnv)
     if (Option.isSome(flags.apiV3KeyFile)) {
       // In this process's argument list only, never in a child's or the shell's.
       const key = yield* Input.readSecret("api-v3-key-file", flags.apiV3KeyFile.value)
